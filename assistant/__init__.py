@@ -1,0 +1,52 @@
+"""Offline document Q&A: ask questions about a folder of documents, get answers that quote
+and cite them.
+
+    >>> from assistant import Assistant
+    >>> bot = Assistant("corpus", "index")
+    >>> bot.index()
+    >>> bot.ask("How large is the Oppama plant?").text
+"""
+
+import os
+
+# Offline and quiet before any model or web library is imported (see STACK.md §2).
+for _key, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+from .api import Assistant  # noqa: E402
+from .config import Settings  # noqa: E402
+from .errors import (  # noqa: E402
+    AssistantError,
+    CorpusError,
+    DocumentError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotBuiltError,
+    IndexStateError,
+    QuestionError,
+)
+from .schema import Answer, Citation, IndexReport  # noqa: E402
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "Citation",
+    "CorpusError",
+    "DocumentError",
+    "IndexLockedError",
+    "IndexMismatchError",
+    "IndexNotBuiltError",
+    "IndexReport",
+    "IndexStateError",
+    "QuestionError",
+    "Settings",
+]

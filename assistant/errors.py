@@ -1,0 +1,53 @@
+"""Every error the assistant raises on purpose, so callers can catch one base class.
+
+    AssistantError
+    ├── QuestionError            the question cannot be asked (empty, too long)
+    ├── CorpusError              the corpus folder is missing or holds no documents
+    ├── DocumentError            one file cannot be read; indexing warns and goes on
+    └── IndexStateError          the index cannot be used as it is
+        ├── IndexNotBuiltError   nothing indexed yet
+        ├── IndexMismatchError   built with another model or splitter
+        └── IndexLockedError     another process is writing it
+
+Each message says what happened and what to do about it, because the CLI and the web page
+show it to the user as it is.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class of every error the assistant raises on purpose."""
+
+
+class QuestionError(AssistantError, ValueError):
+    """The question is empty or too long."""
+
+
+class CorpusError(AssistantError):
+    """The corpus folder is missing, not a folder, or holds no supported document."""
+
+
+class DocumentError(AssistantError):
+    """One file could not be turned into text (binary, corrupt, unreadable, no text layer)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexStateError(AssistantError):
+    """The index on disk cannot be used as it is."""
+
+
+class IndexNotBuiltError(IndexStateError):
+    """No index has been built in the index folder yet."""
+
+
+class IndexMismatchError(IndexStateError):
+    """The index was built with settings (model, splitter, schema) other than the current ones."""
+
+
+class IndexLockedError(IndexStateError):
+    """Another process holds the index's write lock."""

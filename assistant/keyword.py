@@ -1,0 +1,96 @@
+"""The keyword (BM25) index that sits beside Chroma.
+
+It is derived data: rebuilt from the chunks in Chroma after every indexing run, so the two can
+never disagree for long, and a lost or damaged keyword folder is rebuilt, not mourned.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.documents import Document
+
+from .text import DocFreq, tokenize
+
+
+@dataclass
+class KeywordIndex:
+    ids: list[str]
+    docs: list[Document]
+    _bm25: object | None  # bm25s.BM25, or None when there is nothing indexed
+    df: dict[str, int] = field(default_factory=dict)  # chunks holding each token
+
+    @classmethod
+    def build(cls, ids: list[str], docs: list[Document]) -> KeywordIndex:
+        if not docs:
+            return cls([], [], None)
+        import bm25s
+
+        corpus = [tokenize(f"{d.metadata.get('title', '')}\n{d.page_content}") or ["_"]
+                  for d in docs]
+        bm25 = bm25s.BM25()
+        bm25.index(corpus, show_progress=False)
+        return cls(ids, docs, bm25, dict(Counter(t for tokens in corpus for t in set(tokens))))
+
+    def doc_freq(self) -> DocFreq:
+        return DocFreq(self.df, len(self.docs))
+
+    def search(self, query: str, k: int) -> list[tuple[Document, float]]:
+        """Chunks ranked by BM25 score, best first; chunks sharing no word are left out."""
+        tokens = tokenize(query)
+        if self._bm25 is None or not tokens:
+            return []
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in tokens if t in vocab]
+        if not tokens:
+            return []
+        k = min(k, len(self.docs))
+        idx, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, n_threads=1)
+        out = []
+        for i, score in zip(idx[0], scores[0], strict=True):
+            if score > 0:
+                out.append((self.docs[int(i)], float(score)))
+        return out
+
+    def save(self, folder: Path) -> None:
+        """Write to a sibling folder, then swap, so a crash leaves the old index whole."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
+            for id_, doc in zip(self.ids, self.docs, strict=True):
+                f.write(json.dumps({"id": id_, "text": doc.page_content, "meta": doc.metadata},
+                                   ensure_ascii=False) + "\n")
+        (tmp / "df.json").write_text(json.dumps(self.df), encoding="utf-8")
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"))
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex | None:
+        """The saved index, or None if it is missing or unreadable (the caller rebuilds it)."""
+        try:
+            ids, docs = [], []
+            with (folder / "chunks.jsonl").open(encoding="utf-8") as f:
+                for line in f:
+                    row = json.loads(line)
+                    ids.append(row["id"])
+                    docs.append(Document(page_content=row["text"], metadata=row["meta"],
+                                         id=row["id"]))
+            if not docs:
+                return cls([], [], None)
+            import bm25s
+
+            df = json.loads((folder / "df.json").read_text(encoding="utf-8"))
+            return cls(ids, docs, bm25s.BM25.load(str(folder / "bm25")), df)
+        except (OSError, ValueError, KeyError):
+            return None

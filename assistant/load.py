@@ -1,0 +1,303 @@
+"""Files to `SourceDocument`s: the extracted text, a title, page starts for PDFs, and the spans of
+page leftovers (comment boxes, author blurbs, share buttons) that must never be quoted.
+
+The extracted text is what citations index into: `document.text[c.start:c.end] == c.text`.
+Leftovers stay in that text (so offsets match what the user sees) but are marked, and the
+splitter never puts them in a chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError, DocumentError
+from .text import Span
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+
+
+@dataclass
+class SourceDocument:
+    source: str  # path relative to the corpus folder, with forward slashes
+    title: str
+    text: str  # the extracted text every offset refers to
+    sha256: str  # of the file's bytes: tells a changed file from an unchanged one
+    page_starts: list[int] = field(default_factory=list)  # PDFs: offset where page i+1 begins
+    leftovers: list[Span] = field(default_factory=list)  # spans that are not answer material
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding `offset`, or None for documents without pages."""
+        if not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, offset)
+
+    def body(self) -> list[Span]:
+        """The parts of the text outside leftovers and split at page breaks: what may be quoted."""
+        cuts = sorted(self.leftovers)
+        spans: list[Span] = []
+        pos = 0
+        for start, end in cuts + [(len(self.text), len(self.text))]:
+            if start > pos:
+                spans.append((pos, start))
+            pos = max(pos, end)
+        if not self.page_starts:
+            return spans
+        out: list[Span] = []
+        for start, end in spans:
+            breaks = [p for p in self.page_starts if start < p < end]
+            for a, b in zip([start, *breaks], [*breaks, end], strict=True):
+                out.append((a, b))
+        return out
+
+
+def find_documents(corpus_dir: Path) -> list[Path]:
+    """Supported files under corpus_dir, hidden files and folders skipped, in a stable order."""
+    if not corpus_dir.exists():
+        raise CorpusError(
+            f"corpus folder {corpus_dir} does not exist; create it and put .txt, .md, .html or "
+            f".pdf files in it, or point ASSISTANT_CORPUS_DIR / --corpus at your documents"
+        )
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus path {corpus_dir} is a file, not a folder; give its folder")
+    found: list[Path] = []
+    for root, dirs, files in os.walk(corpus_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
+                found.append(Path(root) / name)
+    return found
+
+
+def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None) -> SourceDocument:
+    """Read one file; raise DocumentError with the reason and the remedy when it cannot be read."""
+    source = path.relative_to(corpus_dir).as_posix()
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise DocumentError(source, "is a folder, not a file; rename it") from None
+    except OSError as exc:
+        raise DocumentError(
+            source, f"cannot be read ({exc.strerror or exc}); check it exists and is readable"
+        ) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise DocumentError(
+            source,
+            f"is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            "(ASSISTANT_MAX_FILE_MB); split it or raise the limit",
+        )
+    if not data.strip():
+        raise DocumentError(source, "is empty; nothing to index")
+    suffix = path.suffix.lower()
+    page_starts: list[int] = []
+    if suffix == ".pdf":
+        text, page_starts = _pdf_text(source, data)
+        title = _first_line_title(text) or _stem_title(path)
+    else:
+        raw = _decode(source, data)
+        if suffix in (".html", ".htm"):
+            text, title = _html_text(raw)
+        else:
+            text = raw
+            title = _markdown_title(text) if suffix in (".md", ".markdown") else ""
+        title = title or _first_line_title(text) or _stem_title(path)
+    if not text.strip():
+        raise DocumentError(source, "holds no text once extracted; check its content")
+    return SourceDocument(
+        source=source,
+        title=title,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_starts=page_starts,
+        leftovers=find_leftovers(text),
+    )
+
+
+# --- decoding and cleaning ------------------------------------------------------------------
+
+
+def _decode(source: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused rather than
+    guessed, since a wrong guess silently garbles every answer drawn from the file."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data[:8192]:
+            raise DocumentError(
+                source, "looks like a binary file, not text; remove it or convert it to .txt/.pdf"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(
+                source,
+                f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                "re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`",
+            ) from None
+    return normalize_text(text)
+
+
+def normalize_text(text: str) -> str:
+    """Unify newlines and Unicode forms, and drop stray characters from another script (such as
+    a lone CJK character inside "May 2025") that break keyword matching of the word they touch."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _drop_stray_script_chars(text)
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+
+
+def _drop_stray_script_chars(text: str) -> str:
+    cjk = [i for i, ch in enumerate(text) if _is_cjk(ch)]
+    if not cjk or len(cjk) > 0.002 * len(text):
+        return text  # a document in that script, or quoting it: keep everything
+    lone = {i for i in cjk if not (i > 0 and _is_cjk(text[i - 1]))
+            and not (i + 1 < len(text) and _is_cjk(text[i + 1]))}
+    return "".join(ch for i, ch in enumerate(text) if i not in lone)
+
+
+# Whole lines that are page furniture wherever they appear.
+_UI_LINE = re.compile(
+    r"(add a (public )?comment|leave a (reply|comment)|no comments( yet)?|\d+ comments?|comments?"
+    r"|author avatar|share( this( article| post| story)?)?( on \w+)?|sign in|log in|subscribe( now)?"
+    r"|advertisement|read more|related (articles|stories|posts)|follow us( on \w+)?"
+    r"|click to (share|print|email).*|(previous|next) (article|post)|back to top)[\s.…!:]*",
+    re.IGNORECASE,
+)
+# Lines that open a page's trailing furniture: the author box, the comments, related links.
+_FOOTER_START = re.compile(
+    r"(author avatar|about the author|comments?|add a (public )?comment|leave a (reply|comment)"
+    r"|related (articles|stories|posts)|you may also like)[\s.…!:]*",
+    re.IGNORECASE,
+)
+
+
+def find_leftovers(text: str) -> list[Span]:
+    """Spans of page furniture: the trailing block that starts at an author box or a comments
+    heading in the last third of the text, and furniture lines anywhere."""
+    spans: list[Span] = []
+    tail_from = len(text)
+    for start, end in _lines(text):
+        line = text[start:end].strip()
+        if not line:
+            continue
+        if start >= len(text) * 2 / 3 and _FOOTER_START.fullmatch(line):
+            tail_from = start
+            break
+        if _UI_LINE.fullmatch(line):
+            spans.append((start, end))
+    if tail_from < len(text):
+        spans.append((tail_from, len(text)))
+    return spans
+
+
+def _lines(text: str) -> Iterator[Span]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+# --- titles ---------------------------------------------------------------------------------
+
+
+def _first_line_title(text: str) -> str:
+    for line in text.split("\n"):
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= 120 and len(text) > len(line) + 1 else ""
+    return ""
+
+
+def _markdown_title(text: str) -> str:
+    front = re.match(r"---\n(.*?)\n---\n", text, re.DOTALL)
+    if front:
+        m = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", front.group(1), re.MULTILINE)
+        if m:
+            return m.group(1)
+    m = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
+    return m.group(1) if m else ""
+
+
+def _stem_title(path: Path) -> str:
+    return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+              "form", "button", "svg", "iframe")
+_BLOCK_TAGS = ("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
+               "li", "ul", "ol", "table", "tr", "blockquote", "pre", "dd", "dt", "figcaption",
+               "td", "th")
+
+
+def _html_text(html: str) -> tuple[str, str]:
+    """Readable text of an HTML page (blocks become paragraphs, inline tags join) and its title."""
+    from bs4 import BeautifulSoup  # imported here: only HTML files need it
+
+    soup = BeautifulSoup(html, "html.parser")
+    title_tag = soup.find("title")
+    h1 = soup.find("h1")
+    title = (title_tag.get_text(" ", strip=True) if title_tag else "") or (
+        h1.get_text(" ", strip=True) if h1 else ""
+    )
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    if soup.head:
+        soup.head.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in soup.get_text().split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return normalize_text(text), title
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def _pdf_text(source: str, data: bytes) -> tuple[str, list[int]]:
+    """Text layer of every page joined by blank lines, with the offset where each page starts."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # corrupt files log noise, then raise
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(source, "is an encrypted PDF; save an unencrypted copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise DocumentError(
+            source, f"is not a readable PDF ({exc.__class__.__name__}: {exc}); re-export or remove it"
+        ) from None
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for page in pages:
+        page_text = normalize_text(page).strip()
+        starts.append(pos)
+        parts.append(page_text)
+        pos += len(page_text) + 2
+    text = "\n\n".join(parts)
+    if not text.strip():
+        raise DocumentError(
+            source, "has no text layer (a scanned PDF?); run OCR on it (e.g. ocrmypdf) first"
+        )
+    return text, starts

@@ -1,0 +1,198 @@
+"""Readers turn retrieved passages into an `Answer`. The extractive reader needs no language
+model: it scores every sentence of the top passages and quotes the best ones, so every word of
+the answer is in the documents and every citation points at the exact sentences quoted.
+
+Sentence score = meaning (cosine to the query) + words (share of the question's weighted terms
+present) + a bonus when the sentence holds what the question asks for (a number for "how many",
+a date for "when") + a small prior for the passage's retrieval rank. The same score decides
+`found`: below `min_evidence`, the documents are taken not to answer the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from langchain_core.documents import Document
+
+from .embeddings import Embedder
+from .schema import Answer, Citation
+from .text import DocFreq, sentences, tokenize
+
+NOT_FOUND = ("I could not find the answer to that in your documents. Try rephrasing, or add a "
+             "document that covers it.")
+
+
+class Reader(Protocol):
+    """The seam for other readers (an LLM, a QA model) when one is configured."""
+
+    name: str
+
+    def read(self, question: str, query: str, query_vector: list[float],
+             passages: list[Document], doc_freq: DocFreq, previous: str = "") -> Answer: ...
+
+
+@dataclass
+class _Candidate:
+    passage: int  # index into passages
+    start: int  # absolute offsets into the document text
+    end: int
+    text: str
+    score: float = 0.0
+    terms: frozenset[str] = frozenset()
+
+
+_NUMBER = re.compile(r"\d")
+_YEAR_OR_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d)\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def _is_heading(sentence: str) -> bool:
+    words = len(sentence.split())
+    return words < 4 or (words <= 14 and sentence.rstrip()[-1] not in ".!?\"”)")
+
+
+def expected_type(question: str) -> str | None:
+    q = question.lower()
+    if re.search(r"\bhow (many|much|large|big|long|old|far|high|often)\b|\bwhat (percentage|"
+                 r"share|number|amount|proportion)\b|\bpercent", q):
+        return "number"
+    if re.search(r"\bwhen\b|\bwhat (year|date|month|day|time)\b", q):
+        return "date"
+    if re.search(r"\bwho\b|\bwhose\b|\bwhich (company|companies|person|people|firm)", q):
+        return "name"
+    return None
+
+
+def _coverage(weights: dict[str, float], tokens: frozenset[str]) -> float:
+    """Share of the weighted terms that the sentence holds."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
+def _type_bonus(kind: str | None, sentence: str, question: str) -> float:
+    if kind == "number":
+        return 1.0 if _NUMBER.search(sentence) else 0.0
+    if kind == "date":
+        return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
+    if kind == "name":
+        asked = set(tokenize(question))
+        names = [m.group() for m in _NAME.finditer(sentence)]
+        return 1.0 if any(not set(tokenize(n)) <= asked for n in names) else 0.0
+    return 0.0
+
+
+class ExtractiveReader:
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, *, min_evidence: float = 0.35,
+                 max_sentences: int = 2, cache_size: int = 20000) -> None:
+        self.embedder = embedder
+        self.min_evidence = min_evidence
+        self.max_sentences = max_sentences
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def read(self, question: str, query: str, query_vector: list[float],
+             passages: list[Document], doc_freq: DocFreq, previous: str = "") -> Answer:
+        """`previous` is the answer a follow-up follows: quoting it again answers nothing new."""
+        candidates = self._candidates(passages)
+        if not candidates:
+            return not_found(question, query, self.name)
+        self._score(candidates, question, query, query_vector, doc_freq)
+        said = " ".join(previous.split())
+        for cand in candidates:
+            if said and " ".join(cand.text.split()) in said:
+                cand.score *= 0.5
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        best = ranked[0]
+        if best.score < self.min_evidence:
+            return not_found(question, query, self.name, evidence=best.score)
+        chosen = [best]
+        for cand in ranked[1:]:
+            if len(chosen) >= self.max_sentences or cand.score < 0.85 * best.score:
+                break
+            if cand.terms - set().union(*(c.terms for c in chosen)):
+                chosen.append(cand)  # it adds a question term the others lack
+        return self._compose(question, query, passages, chosen, best.score)
+
+    # --- scoring --------------------------------------------------------------------------
+
+    def _candidates(self, passages: list[Document]) -> list[_Candidate]:
+        out = []
+        for i, doc in enumerate(passages):
+            base = int(doc.metadata["start"])
+            for s, e in sentences(doc.page_content):
+                text = doc.page_content[s:e]
+                if _is_heading(text):  # headings and fragments are not answers
+                    continue
+                out.append(_Candidate(i, base + s, base + e, text))
+        return out
+
+    def _score(self, candidates: list[_Candidate], question: str, query: str,
+               query_vector: list[float], doc_freq: DocFreq) -> None:
+        asked = set(tokenize(question))
+        context = set(tokenize(query)) - asked  # words carried over from the conversation
+        own = {t: doc_freq.idf(t) for t in asked}
+        borrowed = {t: doc_freq.idf(t) for t in context}
+        vectors = self._embed([c.text for c in candidates])
+        cosine = vectors @ np.asarray(query_vector, dtype=np.float32)
+        if context:
+            # A follow-up: the borrowed words and the whole query find the topic, but the
+            # question's own words and meaning must decide, or the last answer comes back.
+            alone = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+            cosine = 0.5 * cosine + 0.5 * (vectors @ alone)
+        kind = expected_type(question)
+        for cand, cos in zip(candidates, cosine, strict=True):
+            tokens = frozenset(tokenize(cand.text))
+            cand.terms = tokens & own.keys()
+            words = _coverage(own, tokens)
+            if context:
+                words = 0.75 * words + 0.25 * _coverage(borrowed, tokens)
+            bonus = _type_bonus(kind, cand.text, question) if kind else 0.0
+            prior = 1.0 / (1 + cand.passage)
+            cand.score = 0.5 * max(float(cos), 0.0) + 0.5 * words + 0.1 * bonus + 0.05 * prior
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
+                self._vectors[text] = vec
+            while len(self._vectors) > self._cache_size:
+                self._vectors.popitem(last=False)
+        return np.stack([self._vectors[t] for t in texts])
+
+    # --- the answer -----------------------------------------------------------------------
+
+    def _compose(self, question: str, query: str, passages: list[Document],
+                 chosen: list[_Candidate], evidence: float) -> Answer:
+        numbers: dict[int, int] = {}  # passage -> citation number, in order of first quote
+        for cand in chosen:
+            numbers.setdefault(cand.passage, len(numbers) + 1)
+        # Quote in reading order: by citation, then by position in the document.
+        chosen = sorted(chosen, key=lambda c: (numbers[c.passage], c.start))
+        parts = [f"{' '.join(c.text.split())} [{numbers[c.passage]}]" for c in chosen]
+        citations = []
+        for p, n in sorted(numbers.items(), key=lambda item: item[1]):
+            doc = passages[p]
+            quoted = [c for c in chosen if c.passage == p]
+            citations.append(Citation(
+                index=n, source=doc.metadata["source"], title=doc.metadata.get("title", ""),
+                text=doc.page_content, start=int(doc.metadata["start"]),
+                end=int(doc.metadata["end"]), score=round(float(doc.metadata.get("score", 0)), 6),
+                quote_start=min(c.start for c in quoted), quote_end=max(c.end for c in quoted),
+                page=doc.metadata.get("page"),
+            ))
+        return Answer(text=" ".join(parts), citations=citations, found=True, question=question,
+                      query=query, reader=self.name, evidence=round(evidence, 4))
+
+
+def not_found(question: str, query: str, reader: str, evidence: float = 0.0) -> Answer:
+    return Answer(text=NOT_FOUND, citations=[], found=False, question=question, query=query,
+                  reader=reader, evidence=round(evidence, 4))

@@ -1,0 +1,71 @@
+"""Hybrid retrieval: the dense (Chroma) and keyword (BM25) rankings fused by reciprocal rank.
+
+Dense search finds paraphrases; BM25 finds the rare names and numbers a small embedding model
+blurs. Reciprocal rank fusion needs no score calibration between the two, which is why it is
+the fusion of choice when neither ranking can be trusted alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .store import Store
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float],
+                           k: int = 60) -> dict[str, float]:
+    """score(id) = sum over rankings of weight / (k + rank), rank starting at 1."""
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, id_ in enumerate(ranking, start=1):
+            scores[id_] = scores.get(id_, 0.0) + weight / (k + rank)
+    return scores
+
+
+class HybridRetriever(BaseRetriever):
+    """A LangChain retriever over the project's store. Each returned Document's metadata gets
+    `id`, `score` (fused), `dense` (cosine similarity or None) and `keyword` (BM25 or None)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Store
+    k: int = 5
+    fetch_k: int = 20
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return self.search(query, self.store.embedder.embed_query(query))
+
+    def search(self, query: str, vector: list[float]) -> list[Document]:
+        """Search with a query vector the caller already has (the reader reuses it)."""
+        dense = self.store.dense_search(vector, self.fetch_k)
+        keyword = self.store.keyword_index().search(query, self.fetch_k)
+        by_id: dict[str, Document] = {}
+        dense_score: dict[str, float] = {}
+        keyword_score: dict[str, float] = {}
+        for doc, score in dense:
+            by_id.setdefault(doc.id, doc)
+            dense_score[doc.id] = score
+        for doc, score in keyword:
+            by_id.setdefault(doc.id, doc)
+            keyword_score[doc.id] = score
+        fused = reciprocal_rank_fusion(
+            [[d.id for d, _ in dense], [d.id for d, _ in keyword]],
+            [self.dense_weight, self.keyword_weight], self.rrf_k,
+        )
+        ranked = sorted(fused, key=lambda id_: -fused[id_])[: self.k]
+        out = []
+        for id_ in ranked:
+            doc = by_id[id_]
+            meta: dict[str, Any] = {**doc.metadata, "id": id_, "score": fused[id_],
+                                    "dense": dense_score.get(id_), "keyword": keyword_score.get(id_)}
+            out.append(Document(page_content=doc.page_content, metadata=meta, id=id_))
+        return out

@@ -1,0 +1,127 @@
+"""`SourceDocument` to chunks: whole sentences packed up to the embedder's window, offsets kept.
+
+A chunk never crosses a leftover span or a PDF page break, and prefers to end at a paragraph
+break, so a citation points at one coherent place. Its text is always
+`document.text[start:end]`, which is what lets the web page highlight it in the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from .load import SourceDocument
+from .text import Span, paragraphs, sentences
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+
+@dataclass(frozen=True)
+class SplitSettings:
+    chunk_tokens: int = 200  # word pieces per chunk, at most (the title is added for embedding)
+    overlap_sentences: int = 1  # sentences the next chunk repeats, within a paragraph run
+
+    def describe(self) -> dict[str, int | str]:
+        """What the manifest records: a change here means every chunk must be rebuilt."""
+        return {"splitter": "sentences-v1", "chunk_tokens": self.chunk_tokens,
+                "overlap_sentences": self.overlap_sentences}
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    tokens: int
+    new_paragraph: bool
+    heading: bool = False  # a short paragraph of one line without end punctuation
+
+
+def split_document(doc: SourceDocument, count_tokens: TokenCounter,
+                   settings: SplitSettings = SplitSettings()) -> list[Document]:
+    """Chunks as LangChain Documents whose metadata carries source, title, offsets and page."""
+    chunks: list[Document] = []
+    for region in doc.body():
+        pieces = _pieces(doc.text, region, count_tokens, settings.chunk_tokens)
+        for start, end in _pack(pieces, settings):
+            metadata: dict[str, str | int] = {
+                "source": doc.source, "title": doc.title, "start": start, "end": end,
+                "chunk": len(chunks),
+            }
+            page = doc.page_at(start)
+            if page is not None:
+                metadata["page"] = page
+            chunks.append(Document(page_content=doc.text[start:end], metadata=metadata))
+    return chunks
+
+
+def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int) -> list[_Piece]:
+    """Sentences of the region, each marked if it opens a paragraph; over-long ones cut."""
+    spans: list[tuple[Span, bool, bool]] = []
+    for p_start, p_end in paragraphs(text, *region):
+        inside = sentences(text, p_start, p_end)
+        heading = len(inside) == 1 and _looks_like_heading(text[p_start:p_end])
+        for i, span in enumerate(inside):
+            spans.append((span, i == 0, heading))
+    counts = count_tokens([text[s:e] for (s, e), _, _ in spans])
+    pieces: list[_Piece] = []
+    for ((start, end), first, heading), n in zip(spans, counts, strict=True):
+        if n <= budget:
+            pieces.append(_Piece(start, end, n, first, heading))
+        else:
+            for j, (s, e) in enumerate(_cut_long(text, start, end, n, budget)):
+                pieces.append(_Piece(s, e, count_tokens([text[s:e]])[0], first and j == 0))
+    return pieces
+
+
+def _looks_like_heading(paragraph: str) -> bool:
+    line = paragraph.strip()
+    return "\n" not in line and len(line) <= 100 and line[-1] not in ".,;"
+
+
+def _cut_long(text: str, start: int, end: int, tokens: int, budget: int) -> list[Span]:
+    """Cut a sentence longer than the budget at spaces into parts that fit, with some margin
+    (word pieces per character vary, so aim at 80% of the budget)."""
+    parts = max(2, -(-tokens * 5 // (budget * 4)))
+    size = (end - start) // parts + 1
+    spans: list[Span] = []
+    pos = start
+    while pos < end:
+        cut = min(end, pos + size)
+        if cut < end:
+            space = text.rfind(" ", pos + size // 2, cut)
+            cut = space if space > pos else cut
+        spans.append((pos, cut))
+        pos = cut
+        while pos < end and text[pos].isspace():
+            pos += 1
+    return spans
+
+
+def _pack(pieces: list[_Piece], settings: SplitSettings) -> list[Span]:
+    """Greedy packing: close a chunk when the next sentence would overflow it, at a paragraph
+    break once the chunk is half full, and before a heading once it is a quarter full. Overlap repeats the last sentences, but only
+    inside a paragraph, where the context they carry is still relevant."""
+    budget = settings.chunk_tokens
+    out: list[Span] = []
+    current: list[_Piece] = []
+    tokens = 0
+    for piece in pieces:
+        overflow = current and tokens + piece.tokens > budget
+        paragraph_break = current and piece.new_paragraph and (
+            tokens >= budget // 2 or (piece.heading and tokens >= budget // 4)
+        )
+        if overflow or paragraph_break:
+            out.append((current[0].start, current[-1].end))
+            keep: list[_Piece] = []
+            if overflow and not piece.new_paragraph and settings.overlap_sentences > 0:
+                keep = current[-settings.overlap_sentences :]
+                if sum(p.tokens for p in keep) + piece.tokens > budget // 2:
+                    keep = []
+            current, tokens = list(keep), sum(p.tokens for p in keep)
+        current.append(piece)
+        tokens += piece.tokens
+    if current:
+        out.append((current[0].start, current[-1].end))
+    return out

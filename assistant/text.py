@@ -1,0 +1,167 @@
+"""Plain-text primitives shared by the splitter, the keyword index and the reader.
+
+Sentences are returned as character spans, never as copies, so every stage can point back into
+the document's extracted text; the keyword tokenizer is one function so that the index and the
+reader weigh the same words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "vs", "etc", "e.g", "i.e", "cf",
+    "inc", "ltd", "co", "corp", "no", "fig", "al", "approx", "dept", "est", "u.s", "u.k", "u.n",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+# A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_LIST_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*•#>]|[A-Za-z][.)])\s")
+_LIST_MARKER = re.compile(r"(?:\d+|[A-Za-z]|[ivxIVX]+)[.)]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
+
+
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Spans of blank-line separated blocks inside text[start:end], whitespace trimmed."""
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    pos = start
+    for m in _PARAGRAPH_BREAK.finditer(text, start, end):
+        spans.extend(_trim(text, pos, m.start()))
+        pos = m.end()
+    spans.extend(_trim(text, pos, end))
+    return spans
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentence spans inside text[start:end] (one paragraph or more), whitespace trimmed.
+
+    A single newline ends a sentence only where the line looks complete (a heading, a list item,
+    a line ending in punctuation); elsewhere it is a soft wrap, as in PDF text.
+    """
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    for p_start, p_end in paragraphs(text, start, end):
+        for line_start, line_end in _logical_lines(text, p_start, p_end):
+            spans.extend(_split_line(text, line_start, line_end))
+    return spans
+
+
+def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
+    """Join soft-wrapped lines; yield the spans of the lines that stand on their own."""
+    pos = start
+    line_start = start
+    while True:
+        nl = text.find("\n", pos, end)
+        if nl < 0:
+            yield from _trim(text, line_start, end)
+            return
+        prev = text[line_start:nl].rstrip()
+        nxt = text[nl + 1 : end]
+        hard = (
+            not prev
+            or prev[-1] in ".!?:;…\"”)"
+            or len(prev) - len(prev.lstrip()) > 1 and len(prev.strip()) < 80
+            or len(prev.strip()) < 50 and not prev.rstrip().endswith(",")
+            or _LIST_ITEM.match(nxt) is not None
+        )
+        if hard:
+            yield from _trim(text, line_start, nl)
+            line_start = nl + 1
+        pos = nl + 1
+
+
+def _split_line(text: str, start: int, end: int) -> list[Span]:
+    spans: list[Span] = []
+    pos = start
+    for m in _END.finditer(text, start, end):
+        cut = m.end()
+        nxt = text[cut:end].lstrip()
+        if not nxt:
+            continue
+        if not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
+            continue
+        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start()):
+            continue
+        if _LIST_MARKER.fullmatch(text[pos:cut].strip()):
+            continue
+        spans.extend(_trim(text, pos, cut))
+        pos = cut
+    spans.extend(_trim(text, pos, end))
+    return spans
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    i = dot
+    while i > 0 and (text[i - 1].isalpha() or text[i - 1] == "."):
+        i -= 1
+    word = text[i:dot].lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and text[i].isupper())
+
+
+def _trim(text: str, start: int, end: int) -> list[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [(start, end)] if end > start else []
+
+
+# --- keyword tokens -------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also may might must shall us""".split()
+)
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def normalize_token(word: str) -> str:
+    """Lower-case, drop thousands separators, and strip the commonest English suffixes so that
+    "jobs"/"job" and "plants"/"plant" meet."""
+    w = word.lower().replace("’", "'")
+    if w[0].isdigit():
+        return w.replace(",", "")
+    if "." in w:  # an acronym such as U.S.
+        return w.replace(".", "")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Keyword tokens for BM25 and for the reader's overlap scores."""
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not keep_stopwords and word.lower() in STOPWORDS:
+            continue
+        out.append(normalize_token(word))
+    return out
+
+
+@dataclass(frozen=True)
+class DocFreq:
+    """Document frequencies from the keyword index, for weighing question terms by rarity."""
+
+    df: dict[str, int]
+    n: int
+
+    def idf(self, term: str) -> float:
+        seen = self.df.get(term, 0)
+        return math.log(1 + (self.n - seen + 0.5) / (seen + 0.5))
