@@ -1,0 +1,37 @@
+# Two commands do all set-up on a fresh clone: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Versions tested together; torch is the CPU build (an unpinned torch pulls a CUDA build).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test lint bench clean-index
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## run: install what is missing, update the index from corpus/, serve http://127.0.0.1:7860
+run: $(VENV)/.installed-run
+	$(BIN)/assistant serve
+
+## test: install what is missing, lint, run the whole test suite
+test: $(VENV)/.installed-test lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check assistant tests bench
+
+## bench: measure speed and quality on ../shared/eval (not part of make test)
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+clean-index:
+	find index -mindepth 1 ! -name README.md -exec rm -rf {} +

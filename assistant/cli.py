@@ -1,0 +1,140 @@
+"""`assistant index | ask | serve`: a thin shell over `Assistant`.
+
+Flags override `ASSISTANT_*` environment variables, which override defaults. Errors the user
+can act on are printed as one line, without a traceback, and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from . import Assistant, AssistantError, IndexNotBuiltError
+from .schema import Answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Ask questions about your documents, offline.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="documents folder (ASSISTANT_CORPUS_DIR, "
+                        "default ./corpus)")
+    common.add_argument("--index", dest="index_dir", type=Path, help="index folder "
+                        "(ASSISTANT_INDEX_DIR, default ./index)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", parents=[common], help="build or update the index")
+    p.add_argument("path", nargs="?", type=Path, help="documents folder (same as --corpus)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", parents=[common], help="ask one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the web chat")
+    p.add_argument("--host", help="address to bind (ASSISTANT_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 7860)")
+    p.add_argument("--no-index", action="store_true",
+                   help="serve the index as it is, without updating it from the corpus first")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
+    corpus = getattr(args, "path", None) or args.corpus
+    return Assistant(corpus, args.index_dir, **extra)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    report = bot.index(rebuild=args.rebuild, progress=_progress_bar(sys.stderr),
+                       say=lambda m: print(m, file=sys.stderr))
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    bot = _assistant(args)
+    try:
+        answer = bot.ask(args.question)
+    except IndexNotBuiltError as exc:
+        raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    bot = _assistant(args, host=args.host, port=args.port)
+    if not args.no_index:
+        report = bot.index(progress=_progress_bar(sys.stderr),
+                           say=lambda m: print(m, file=sys.stderr))
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"index: {report.summary()}", file=sys.stderr)
+    from .web import serve  # gradio is imported only here
+
+    serve(bot, host=bot.settings.host, port=bot.settings.port)
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+    for c in answer.citations:
+        where = f"{c.source}" + (f", page {c.page}" if c.page else "")
+        quote = " ".join(c.quote.split())
+        lines.append(f"[{c.index}] {where}, characters {c.start}-{c.end}: “{quote}”")
+    return "\n".join(lines)
+
+
+def _progress_bar(stream: TextIO):  # noqa: ANN202
+    """A one-line bar on a terminal; a line every 10% elsewhere (logs stay readable)."""
+    started = time.monotonic()
+    state = {"last": -1}
+
+    def show(done: int, total: int) -> None:
+        if total == 0:
+            return
+        rate = done / max(time.monotonic() - started, 1e-6)
+        if stream.isatty():
+            filled = int(30 * done / total)
+            stream.write(f"\rembedding {done}/{total} chunks [{'#' * filled:<30}] "
+                         f"{rate:.1f}/s")
+            if done >= total:
+                stream.write("\n")
+            stream.flush()
+        else:
+            step = int(10 * done / total)
+            if step != state["last"]:
+                state["last"] = step
+                print(f"embedding {done}/{total} chunks", file=stream, flush=True)
+
+    return show
+
+
+if __name__ == "__main__":
+    sys.exit(main())

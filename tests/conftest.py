@@ -1,0 +1,64 @@
+"""Shared fixtures: small corpora written by the tests, one model per session, and a guard that
+fails any test in which Chroma would reach for its own downloadable embedding model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import assistant  # noqa: F401  (sets the offline environment first)
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_chroma_default_model():
+    from chromadb.utils.embedding_functions import onnx_mini_lm_l6_v2 as onnx
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Chroma tried to use its default (downloaded) embedding model")
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(onnx.ONNXMiniLM_L6_V2, "__call__", refuse)
+    mp.setattr(onnx.ONNXMiniLM_L6_V2, "_download_model_if_not_exists", refuse)
+    yield
+    mp.undo()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A corpus folder holding the article."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(ARTICLE, folder / ARTICLE.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def article_bot(tmp_path_factory: pytest.TempPathFactory):
+    """An Assistant with the article indexed once for the whole session (read-only use)."""
+    base = tmp_path_factory.mktemp("article")
+    (base / "corpus").mkdir()
+    shutil.copy(ARTICLE, base / "corpus" / ARTICLE.name)
+    bot = assistant.Assistant(base / "corpus", base / "index")
+    bot.index()
+    return bot
+
+
+def write_pdf(path: Path, pages: list[str]) -> Path:
+    """A real PDF with a text layer, one string per page (reportlab, test-only dependency)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for page in pages:
+        text = c.beginText(72, 770)
+        for line in page.split("\n"):
+            text.textLine(line)
+        c.drawText(text)
+        c.showPage()
+    c.save()
+    return path

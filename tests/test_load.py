@@ -1,0 +1,103 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import CorpusError, DocumentError
+from assistant.load import find_documents, load_document
+from conftest import ARTICLE, write_pdf
+
+
+def load(path: Path, **kw):
+    return load_document(path, path.parent, **kw)
+
+
+def test_article_title_leftovers_and_stray_character():
+    doc = load(ARTICLE)
+    assert doc.title == "Nissan-Foxconn Alliance: A Blueprint for EV Dominance?"
+    assert "In May 2025, Nissan sold 76,977 vehicles" in doc.text  # the stray 光 is gone
+    body = "".join(doc.text[s:e] for s, e in doc.body())
+    for leftover in ("Add a public comment", "No comments yet", "author avatar",
+                     "AI Writing Agent built on"):
+        assert leftover in doc.text and leftover not in body
+    assert "Stay tuned to milestones" in body
+
+
+def test_markdown_title_and_raw_text(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("Intro line\n\n# Release notes\n\nVersion 2 ships **today**.\n")
+    doc = load(path)
+    assert doc.title == "Release notes" and doc.text == path.read_text()
+
+
+def test_html_keeps_prose_joins_inline_tags_and_drops_chrome(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Tides</title><style>p{}</style></head><body>"
+        "<nav>Home | About</nav><h1>Tides</h1><p>The <b>moon</b> pulls the sea.</p>"
+        "<script>alert(1)</script><footer>Copyright</footer></body></html>")
+    doc = load(path)
+    assert doc.title == "Tides"
+    assert "The moon pulls the sea." in doc.text
+    for chrome in ("Home", "alert", "Copyright", "p{}"):
+        assert chrome not in doc.text
+
+
+def test_pdf_pages_are_kept(tmp_path):
+    path = write_pdf(tmp_path / "report.pdf", ["Page one talks about apples.",
+                                               "Page two talks about pears."])
+    doc = load(path)
+    assert doc.page_at(doc.text.index("apples")) == 1
+    assert doc.page_at(doc.text.index("pears")) == 2
+    assert all(not (s < doc.page_starts[1] < e) for s, e in doc.body())
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("blob.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("latin.txt", "Caf\xe9 cr\xe8me".encode("latin-1"), "not valid UTF-8"),
+    ("empty.md", b"  \n", "empty"),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog", "not a readable PDF"),
+])
+def test_bad_files_get_a_specific_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=reason) as err:
+        load(path)
+    assert err.value.path == name
+
+
+def test_pdf_without_text_layer_asks_for_ocr(tmp_path):
+    path = write_pdf(tmp_path / "scan.pdf", [""])
+    with pytest.raises(DocumentError, match="OCR"):
+        load(path)
+
+
+def test_unreadable_and_oversized_files(tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    with pytest.raises(DocumentError, match="cannot be read"):
+        load(tmp_path / "gone.txt")
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 1000)
+    with pytest.raises(DocumentError, match="limit"):
+        load(big, max_bytes=100)
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    path = tmp_path / "wide.txt"
+    path.write_bytes("Hello wide world.".encode("utf-16"))
+    assert load(path).text == "Hello wide world."
+
+
+def test_find_documents_skips_hidden_and_unsupported(tmp_path):
+    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.docx", ".hidden.txt", "sub/f.htm"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x")
+    os.makedirs(tmp_path / ".git")
+    (tmp_path / ".git" / "g.txt").write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_documents(tmp_path)]
+    assert found == ["a.txt", "b.md", "c.html", "d.pdf", "sub/f.htm"]
+
+
+def test_missing_corpus_folder_says_what_to_do(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        find_documents(tmp_path / "nope")

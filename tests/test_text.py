@@ -1,0 +1,42 @@
+from assistant.text import DocFreq, paragraphs, sentences, tokenize
+
+
+def texts(text, spans):
+    return [text[s:e] for s, e in spans]
+
+
+def test_sentences_keep_offsets_and_respect_abbreviations():
+    text = "Nissan sold 76,977 cars in the U.S. last May. Dr. Smith agreed!  Then it rained."
+    got = texts(text, sentences(text))
+    assert got == ["Nissan sold 76,977 cars in the U.S. last May.", "Dr. Smith agreed!",
+                   "Then it rained."]
+
+
+def test_list_markers_stay_with_their_item_and_lines_end_sentences():
+    text = "Two strengths:\n\n  1. Scale: a big one.\n  2. Speed: a fast one.\nHeading\nBody text."
+    got = texts(text, sentences(text))
+    assert got == ["Two strengths:", "1. Scale: a big one.", "2. Speed: a fast one.",
+                   "Heading", "Body text."]
+
+
+def test_soft_wrapped_lines_are_joined_into_one_sentence():
+    text = ("This sentence was wrapped by a PDF extractor at a fixed width of about\n"
+            "seventy characters and continues here. Next one.")
+    got = texts(text, sentences(text))
+    assert len(got) == 2 and got[0].endswith("continues here.")
+
+
+def test_paragraphs_split_on_blank_lines_only():
+    text = "a b\nc\n\n  \n d e \n\nf"
+    assert texts(text, paragraphs(text)) == ["a b\nc", "d e", "f"]
+
+
+def test_tokenize_normalizes_numbers_plurals_and_acronyms():
+    assert tokenize("How many jobs? 3,900 jobs in the U.S. companies") == [
+        "many", "job", "3900", "job", "us", "company"]
+
+
+def test_rare_terms_weigh_more():
+    freq = DocFreq({"nissan": 9, "oppama": 1}, 10)
+    assert freq.idf("oppama") > freq.idf("nissan") > 0
+    assert freq.idf("never-seen") > freq.idf("oppama")
