@@ -124,6 +124,8 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
             progress(min(done, to_embed), to_embed)
 
     store.embedder.on_progress = tick
+    # Records are written after each LangChain batch: keep it a couple of model batches long,
+    # so a killed run loses little work and the progress bar moves steadily.
     try:
         if progress:
             progress(0, to_embed)
@@ -131,7 +133,7 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
             if not group:
                 continue
             result = index(group, rm, vs, cleanup="scoped_full", source_id_key="source",
-                           key_encoder=chunk_key, batch_size=128)
+                           key_encoder=chunk_key, batch_size=2 * store.embedder.batch_size)
             setattr(report, field, getattr(report, field) + result["num_added"]
                     + result["num_updated"])
             report.skipped += result["num_skipped"]

@@ -1,7 +1,8 @@
 """Conversation history and follow-up questions.
 
 Without a language model to rewrite "and how many jobs depend on it?", the standalone query is
-the follow-up plus what it leans on: the previous question. The reader still weighs the new question's own words above the borrowed ones.
+the follow-up plus what it leans on: the previous question. The reader still weighs the new
+question's own words above the borrowed ones.
 """
 
 from __future__ import annotations

@@ -141,6 +141,11 @@ def _decode(source: str, data: bytes) -> str:
                 f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                 "re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`",
             ) from None
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > 0.05 * len(text):
+        raise DocumentError(
+            source, "looks like a binary file, not text; remove it or convert it to .txt/.pdf"
+        )
     return normalize_text(text)
 
 
@@ -168,7 +173,8 @@ def _drop_stray_script_chars(text: str) -> str:
 # Whole lines that are page furniture wherever they appear.
 _UI_LINE = re.compile(
     r"(add a (public )?comment|leave a (reply|comment)|no comments( yet)?|\d+ comments?|comments?"
-    r"|author avatar|share( this( article| post| story)?)?( on \w+)?|sign in|log in|subscribe( now)?"
+    r"|author avatar|share( this( article| post| story)?)?( on \w+)?|sign in|log in"
+    r"|subscribe( now)?"
     r"|advertisement|read more|related (articles|stories|posts)|follow us( on \w+)?"
     r"|click to (share|print|email).*|(previous|next) (article|post)|back to top)[\s.…!:]*",
     re.IGNORECASE,
@@ -285,7 +291,8 @@ def _pdf_text(source: str, data: bytes) -> tuple[str, list[int]]:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise DocumentError(
-            source, f"is not a readable PDF ({exc.__class__.__name__}: {exc}); re-export or remove it"
+            source,
+            f"is not a readable PDF ({exc.__class__.__name__}: {exc}); re-export or remove it",
         ) from None
     parts: list[str] = []
     starts: list[int] = []

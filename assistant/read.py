@@ -41,6 +41,7 @@ class _Candidate:
     start: int  # absolute offsets into the document text
     end: int
     text: str
+    before: str = ""  # the sentence before it in the passage, which "it" or "they" may name
     score: float = 0.0
     terms: frozenset[str] = frozenset()
 
@@ -60,6 +61,8 @@ def _is_heading(sentence: str) -> bool:
 
 def expected_type(question: str) -> str | None:
     q = question.lower()
+    if re.search(r"\bwhat (percentage|share|proportion|fraction)\b|\bpercent|\bhow much of\b", q):
+        return "percent"
     if re.search(r"\bhow (many|much|large|big|long|old|far|high|often)\b|\bwhat (percentage|"
                  r"share|number|amount|proportion)\b|\bpercent", q):
         return "number"
@@ -79,6 +82,8 @@ def _coverage(weights: dict[str, float], tokens: frozenset[str]) -> float:
 def _type_bonus(kind: str | None, sentence: str, question: str) -> float:
     if kind == "number":
         return 1.0 if _NUMBER.search(sentence) else 0.0
+    if kind == "percent":
+        return 1.0 if re.search(r"\d\s*(%|percent|per cent)", sentence) else 0.0
     if kind == "date":
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
     if kind == "name":
@@ -128,11 +133,12 @@ class ExtractiveReader:
         out = []
         for i, doc in enumerate(passages):
             base = int(doc.metadata["start"])
+            before = ""
             for s, e in sentences(doc.page_content):
                 text = doc.page_content[s:e]
-                if _is_heading(text):  # headings and fragments are not answers
-                    continue
-                out.append(_Candidate(i, base + s, base + e, text))
+                if not _is_heading(text):  # headings and fragments are not answers
+                    out.append(_Candidate(i, base + s, base + e, text, before))
+                before = text
         return out
 
     def _score(self, candidates: list[_Candidate], question: str, query: str,
@@ -152,9 +158,12 @@ class ExtractiveReader:
         for cand, cos in zip(candidates, cosine, strict=True):
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()
-            words = _coverage(own, tokens)
+            # Words of the sentence before count half: "it now operates at 40% capacity"
+            # answers a question about the plant the previous sentence names.
+            nearby = frozenset(tokenize(cand.before)) - tokens
+            words = _coverage(own, tokens) + 0.5 * _coverage(own, nearby)
             if context:
-                words = 0.75 * words + 0.25 * _coverage(borrowed, tokens)
+                words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
             bonus = _type_bonus(kind, cand.text, question) if kind else 0.0
             prior = 1.0 / (1 + cand.passage)
             cand.score = 0.5 * max(float(cos), 0.0) + 0.5 * words + 0.1 * bonus + 0.05 * prior

@@ -65,7 +65,9 @@ class HybridRetriever(BaseRetriever):
         out = []
         for id_ in ranked:
             doc = by_id[id_]
-            meta: dict[str, Any] = {**doc.metadata, "id": id_, "score": fused[id_],
-                                    "dense": dense_score.get(id_), "keyword": keyword_score.get(id_)}
+            meta: dict[str, Any] = {
+                **doc.metadata, "id": id_, "score": fused[id_],
+                "dense": dense_score.get(id_), "keyword": keyword_score.get(id_),
+            }
             out.append(Document(page_content=doc.page_content, metadata=meta, id=id_))
         return out

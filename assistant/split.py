@@ -101,8 +101,8 @@ def _cut_long(text: str, start: int, end: int, tokens: int, budget: int) -> list
 
 def _pack(pieces: list[_Piece], settings: SplitSettings) -> list[Span]:
     """Greedy packing: close a chunk when the next sentence would overflow it, at a paragraph
-    break once the chunk is half full, and before a heading once it is a quarter full. Overlap repeats the last sentences, but only
-    inside a paragraph, where the context they carry is still relevant."""
+    break once the chunk is half full, and before a heading once it is a quarter full. Overlap
+    repeats the last sentences, but only inside a paragraph, where their context still holds."""
     budget = settings.chunk_tokens
     out: list[Span] = []
     current: list[_Piece] = []

@@ -87,7 +87,8 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
             continue
         if not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
             continue
-        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start()):
+        single_dot = text[m.start()] == "." and m.end() - m.start() == 1
+        if single_dot and _is_abbreviation(text, m.start()):
             continue
         if _LIST_MARKER.fullmatch(text[pos:cut].strip()):
             continue
@@ -122,7 +123,8 @@ STOPWORDS = frozenset(
     me more most my myself no nor not now of off on once only or other our ours ourselves out over
     own same she should so some such than that the their theirs them themselves then there these
     they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself yourselves also may might must shall us""".split()
+    whom why will with would you your yours yourself yourselves also may might must shall
+    us""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 

@@ -2,10 +2,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLE, write_pdf
 
 from assistant.errors import CorpusError, DocumentError
 from assistant.load import find_documents, load_document
-from conftest import ARTICLE, write_pdf
 
 
 def load(path: Path, **kw):

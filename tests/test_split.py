@@ -1,7 +1,8 @@
+from conftest import ARTICLE, write_pdf
+
 from assistant.embeddings import MAX_SEQ_TOKENS, Embedder
 from assistant.load import load_document
 from assistant.split import SplitSettings, split_document
-from conftest import ARTICLE, write_pdf
 
 EMBEDDER = Embedder()
 

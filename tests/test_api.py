@@ -1,0 +1,90 @@
+"""Questions about the article through the public API, on the real index and model."""
+
+import pytest
+
+from assistant import Answer, Assistant, IndexNotBuiltError, QuestionError
+
+# question -> a fact the answer must quote (and the cited span must hold)
+FACTS = {
+    "How large is the Oppama plant?": "170-hectare",
+    "How many jobs would closing the Oppama plant cost?": "3,900 jobs",
+    "How many vehicles did Nissan sell in the U.S. in May 2025?": "76,977",
+    "At what share of capacity does the Oppama plant run today?": "40% capacity",
+    "What is Nissan's refinanced debt?": "$4 billion",
+    "Which company is already using the MIH platform for a compact crossover?": "Mitsubishi",
+}
+OFF_TOPIC = ["What is the capital of France?", "How do I bake sourdough bread?",
+             "Who won the 1998 football world cup?"]
+
+
+@pytest.mark.parametrize(("question", "fact"), FACTS.items())
+def test_answers_quote_the_fact_and_cite_its_exact_span(article_bot, question, fact):
+    answer = article_bot.ask(question)
+    assert answer.found, answer
+    assert fact in answer.text
+    assert answer.citations and "[1]" in answer.text
+    text = article_bot.document_text(answer.citations[0].source)
+    assert any(fact in c.quote for c in answer.citations)
+    for c in answer.citations:
+        assert c.source == "nissan-foxconn-ev-alliance.txt"
+        assert text[c.start:c.end] == c.text
+        assert c.start <= c.quote_start < c.quote_end <= c.end
+        assert f"[{c.index}]" in answer.text
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_are_not_found(article_bot, question):
+    answer = article_bot.ask(question)
+    assert not answer.found and answer.citations == []
+    assert "could not find" in answer.text
+
+
+def test_page_leftovers_are_never_quoted(article_bot):
+    for question in ("What do the comments say?", "Who is the author avatar?",
+                     "What inference system is the writing agent built on?"):
+        answer = article_bot.ask(question)
+        for c in answer.citations:
+            assert "No comments" not in c.text and "author avatar" not in c.text
+            assert "32-billion-parameter" not in c.text
+
+
+def test_follow_up_uses_the_history(article_bot):
+    first = article_bot.ask("How large is the Oppama plant?")
+    follow = article_bot.ask("and how many jobs depend on it?",
+                             history=[("How large is the Oppama plant?", first.text)])
+    assert follow.found and "3,900" in follow.text
+    assert "Oppama" in follow.query
+    alone = article_bot.ask("and how many jobs depend on it?")
+    assert alone.query == "and how many jobs depend on it?"
+
+
+def test_stream_yields_text_then_the_answer(article_bot):
+    pieces = list(article_bot.stream("How large is the Oppama plant?"))
+    assert isinstance(pieces[-1], Answer) and len(pieces) > 2
+    assert "".join(pieces[:-1]) == pieces[-1].text
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("", "empty"), ("   \n", "empty"), ("x" * 2001, "2,001 characters"),
+])
+def test_bad_questions_get_a_clear_error(article_bot, question, message):
+    with pytest.raises(QuestionError, match=message):
+        article_bot.ask(question)
+
+
+def test_missing_index_says_how_to_build_it(corpus, tmp_path):
+    with pytest.raises(IndexNotBuiltError, match="assistant index"):
+        Assistant(corpus, tmp_path / "no-index").ask("How large is the Oppama plant?")
+
+
+def test_retriever_is_a_langchain_retriever(article_bot):
+    docs = article_bot.retriever.invoke("Oppama plant capacity")
+    assert 0 < len(docs) <= 5
+    assert "Oppama" in docs[0].page_content
+    scores = [d.metadata["score"] for d in docs]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_document_text_refuses_paths_outside_the_corpus(article_bot):
+    with pytest.raises(ValueError, match="outside"):
+        article_bot.document_text("../../etc/passwd")

@@ -1,0 +1,164 @@
+"""Indexing on real Chroma with the real model: incremental runs, bad files, locks, crashes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant import Assistant, CorpusError, IndexLockedError
+from assistant.store import Store
+
+FACTS = {
+    "owls.txt": "Owls hunt at night. The barn owl can hear a mouse under snow.",
+    "tides.md": "# Tides\n\nThe moon pulls the oceans. High tide comes twice a day.",
+}
+
+
+def make_corpus(tmp_path, files=FACTS):
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_rebuild_embeds_only_what_changed(tmp_path):
+    folder = make_corpus(tmp_path)
+    bot = Assistant(folder, tmp_path / "index")
+    first = bot.index()
+    assert (first.added, first.updated, first.skipped, first.deleted) == (2, 0, 0, 0)
+    assert first.documents == 2 and first.chunks == 2
+
+    again = bot.index()
+    assert (again.added, again.updated, again.skipped, again.deleted) == (0, 0, 2, 0)
+
+    (folder / "owls.txt").write_text("Owls hunt at night. Snowy owls live in the Arctic tundra.")
+    (folder / "bees.txt").write_text("Bees dance to tell the hive where flowers are.")
+    (folder / "tides.md").unlink()
+    third = bot.index()
+    assert (third.added, third.updated, third.skipped, third.deleted) == (1, 1, 0, 2)
+    assert third.documents == 2 and bot.store.count() == 2
+
+    answer = bot.ask("Where do snowy owls live?")
+    assert answer.found and "Arctic" in answer.text
+    assert answer.citations[0].source == "owls.txt"
+    assert not bot.ask("When is high tide?").found
+    manifest = bot.status()
+    assert set(manifest["documents"]) == {"owls.txt", "bees.txt"}
+    assert manifest["state"] == "complete" and manifest["embedding_model"] == "all-MiniLM-L6-v2"
+
+
+def test_bad_file_warns_and_keeps_its_previous_version(tmp_path):
+    folder = make_corpus(tmp_path)
+    bot = Assistant(folder, tmp_path / "index")
+    bot.index()
+    (folder / "owls.txt").write_bytes(b"\x00\x01garbage" * 10)  # now a binary file
+    (folder / "photo.txt").write_bytes(b"\x00\x01\x02binary")
+    (folder / "latin.md").write_bytes("Caf\xe9".encode("latin-1"))
+    report = bot.index()
+    text = "\n".join(report.warnings)
+    assert "owls.txt" in text and "previously indexed version is kept" in text
+    assert "photo.txt" in text and "binary" in text and "latin.md" in text and "UTF-8" in text
+    assert report.deleted == 0 and report.documents == 2
+    assert bot.ask("What can the barn owl hear?").found
+
+
+def test_empty_or_missing_corpus_is_an_error_and_loses_nothing(tmp_path):
+    folder = make_corpus(tmp_path)
+    bot = Assistant(folder, tmp_path / "index")
+    bot.index()
+    for name in FACTS:
+        (folder / name).unlink()
+    with pytest.raises(CorpusError, match="no documents"):
+        bot.index()
+    with pytest.raises(CorpusError, match="does not exist"):
+        Assistant(tmp_path / "missing", tmp_path / "index").index()
+    assert bot.store.count() == 2 and bot.ask("What can the barn owl hear?").found
+
+
+def test_index_built_with_other_settings_is_rebuilt_with_a_reason(tmp_path):
+    folder = make_corpus(tmp_path)
+    Assistant(folder, tmp_path / "index").index()
+    other = Assistant(folder, tmp_path / "index", chunk_tokens=120)
+    with pytest.raises(Exception, match="chunk_tokens"):
+        other.ask("What do owls do?")
+    report = other.index()
+    assert any("rebuilding the index from scratch" in n and "chunk_tokens" in n
+               for n in report.notes)
+    assert report.added == 2 and other.ask("What can the barn owl hear?").found
+
+
+def test_model_mismatch_in_manifest_is_detected(tmp_path):
+    folder = make_corpus(tmp_path)
+    bot = Assistant(folder, tmp_path / "index")
+    bot.index()
+    manifest = json.loads(bot.store.manifest_path.read_text())
+    manifest["embedding_model"], manifest["dimension"] = "other-model", 768
+    bot.store.manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(Exception, match="other-model"):
+        bot.ask("What do owls do?")
+    assert "other-model" in bot.index().notes[0]
+
+
+def test_second_writer_stops_with_a_clear_message(tmp_path):
+    folder = make_corpus(tmp_path)
+    bot = Assistant(folder, tmp_path / "index", lock_timeout=0.5)
+    other = Store(bot.store.dir, bot.embedder, bot.store.split)
+    with other.write_lock(timeout=1), pytest.raises(IndexLockedError, match="another process"):
+        bot.index()
+    assert bot.index().added == 2  # the lock is free again
+
+
+def test_crash_halfway_then_resume(tmp_path, monkeypatch):
+    files = {f"doc{i:02d}.txt": f"Fact number {i}: the code word for box {i} is word{i}."
+             for i in range(12)}
+    folder = make_corpus(tmp_path, files)
+    bot = Assistant(folder, tmp_path / "index", embed_batch_size=4)
+    original = bot.embedder.encode
+    calls = {"n": 0}
+
+    def failing(texts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("simulated crash")
+        return original(texts)
+
+    monkeypatch.setattr(bot.embedder, "encode", failing)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        bot.index()
+    monkeypatch.setattr(bot.embedder, "encode", original)
+    assert bot.status()["state"] == "building"
+    report = bot.index()
+    assert any("did not finish" in n for n in report.notes)
+    assert report.documents == 12 and bot.store.count() == 12
+    answer = bot.ask("What is the code word for box 7?")
+    assert answer.found and "word7" in answer.text
+
+
+def test_killed_indexer_process_then_resume(tmp_path):
+    files = {f"note{i:03d}.txt": (f"Note {i} records that shelf {i} holds item{i}. " * 6)
+             for i in range(60)}
+    folder = make_corpus(tmp_path, files)
+    index_dir = tmp_path / "index"
+    env = {**os.environ, "ASSISTANT_EMBED_BATCH_SIZE": "4"}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index", str(folder),
+                             "--index", str(index_dir)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    for line in proc.stdout:  # progress lines arrive while embedding
+        if line.startswith("embedding") and not line.startswith("embedding 0/"):
+            break
+        assert time.monotonic() < deadline
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    bot = Assistant(folder, index_dir)
+    assert bot.status()["state"] == "building"
+    report = bot.index()
+    assert report.documents == 60 and bot.store.count() == 60
+    assert report.added + report.skipped == 60
+    answer = bot.ask("Which item does shelf 42 hold?")
+    assert answer.found and "item42" in answer.text

@@ -1,0 +1,56 @@
+"""The CLI as a user runs it: real subprocesses, real index."""
+
+import json
+import os
+import subprocess
+import sys
+
+ENV = {**os.environ, "ASSISTANT_CORPUS_DIR": "", "ASSISTANT_INDEX_DIR": ""}
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True,
+                          text=True, env=ENV, cwd=cwd, timeout=300)
+
+
+def test_index_then_ask_json_and_text(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    (corpus / "notes.txt").write_bytes(b"\x00\x01\x02 not text")
+    built = run("index", str(corpus), "--index", str(index_dir))
+    assert built.returncode == 0, built.stderr
+    assert "added" in built.stdout and "1 documents" in built.stdout
+    assert "warning: notes.txt: looks like a binary file" in built.stderr
+
+    asked = run("ask", "How large is the Oppama plant?", "--json", "--corpus", str(corpus),
+                "--index", str(index_dir))
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["found"] is True and "170-hectare" in answer["text"]
+    cited = answer["citations"][0]
+    text = (corpus / cited["source"]).read_text()
+    assert set(cited) >= {"index", "source", "title", "text", "start", "end", "score"}
+    assert "170-hectare" in cited["text"]
+    assert cited["text"] == text.replace("光", "")[cited["start"]:cited["end"]]
+
+    plain = run("ask", "What is the capital of France?", "--corpus", str(corpus),
+                "--index", str(index_dir))
+    assert plain.returncode == 0 and "could not find" in plain.stdout
+
+
+def test_errors_are_one_clear_line(tmp_path):
+    missing = run("ask", "anything", "--index", str(tmp_path / "none"))
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("error: no index in") and "Traceback" not in missing.stderr
+    empty = run("ask", "  ", "--index", str(tmp_path / "none"))
+    assert empty.returncode == 2 and "question is empty" in empty.stderr
+    no_corpus = run("index", str(tmp_path / "nowhere"), "--index", str(tmp_path / "i"))
+    assert no_corpus.returncode == 2 and "does not exist" in no_corpus.stderr
+
+
+def test_help_does_not_load_the_model():
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from assistant.cli import main;\n"
+         "try: main(['--help'])\nexcept SystemExit: pass\n"
+         "print('sentence_transformers' in sys.modules, 'gradio' in sys.modules)"],
+        capture_output=True, text=True, env=ENV, timeout=120)
+    assert out.stdout.strip().endswith("False False")
