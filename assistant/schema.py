@@ -65,6 +65,7 @@ class IndexReport:
     def summary(self) -> str:
         return (
             f"added {self.added}, updated {self.updated}, skipped {self.skipped}, "
-            f"deleted {self.deleted} chunks; {self.documents} documents, {self.chunks} chunks "
-            f"in the index ({self.seconds:.1f} s)"
+            f"deleted {self.deleted} chunks; {self.documents} "
+            f"document{'' if self.documents == 1 else 's'}, {self.chunks} chunks in the index "
+            f"({self.seconds:.1f} s)"
         )

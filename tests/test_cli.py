@@ -18,7 +18,7 @@ def test_index_then_ask_json_and_text(corpus, tmp_path):
     (corpus / "notes.txt").write_bytes(b"\x00\x01\x02 not text")
     built = run("index", str(corpus), "--index", str(index_dir))
     assert built.returncode == 0, built.stderr
-    assert "added" in built.stdout and "1 documents" in built.stdout
+    assert "added" in built.stdout and "1 document," in built.stdout
     assert "warning: notes.txt: looks like a binary file" in built.stderr
 
     asked = run("ask", "How large is the Oppama plant?", "--json", "--corpus", str(corpus),
