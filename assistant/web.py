@@ -61,7 +61,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
 
     status = bot.status()
     docs = ", ".join(sorted(status.get("documents", {}))) or "none yet"
-    with gr.Blocks(title="Document assistant") as app:
+    with gr.Blocks(title="Document assistant", fill_height=True) as app:
         gr.ChatInterface(
             respond,
             title="Ask your documents",

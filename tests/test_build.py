@@ -162,3 +162,29 @@ def test_killed_indexer_process_then_resume(tmp_path):
     assert report.added + report.skipped == 60
     answer = bot.ask("Which item does shelf 42 hold?")
     assert answer.found and "item42" in answer.text
+
+
+def test_every_format_is_indexed_and_cited_with_exact_offsets(tmp_path):
+    from conftest import write_pdf
+
+    folder = make_corpus(tmp_path, {
+        "guide.md": "# Garden guide\n\nTomatoes need eight hours of sun a day.",
+        "page.html": "<html><head><title>Bees</title></head><body><nav>Menu</nav>"
+                     "<p>A worker bee lives about <b>six weeks</b> in summer.</p></body></html>",
+    })
+    write_pdf(folder / "manual.pdf", ["Chapter one covers installation of the pump.",
+                                      "The pump must be serviced every 400 hours."])
+    bot = Assistant(folder, tmp_path / "index")
+    assert bot.index().documents == 3
+    cases = {
+        "How often must the pump be serviced?": ("manual.pdf", "400 hours", 2),
+        "How long does a worker bee live in summer?": ("page.html", "six weeks", None),
+        "How many hours of sun do tomatoes need?": ("guide.md", "eight hours", None),
+    }
+    for question, (source, fact, page) in cases.items():
+        answer = bot.ask(question)
+        assert answer.found and fact in answer.text, (question, answer)
+        c = answer.citations[0]
+        assert (c.source, c.page) == (source, page)
+        assert bot.document_text(source)[c.start:c.end] == c.text
+        assert fact in c.quote
