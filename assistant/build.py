@@ -72,13 +72,22 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
                 report.warnings.append(
                     f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
                 )
-        _index_documents(store, loaded, previous, failed, report, progress)
+        recorded = _index_documents(store, loaded, previous, failed, report, progress)
 
+        # One read of Chroma serves three ends: dropping chunks that a killed run wrote but
+        # never recorded (superseded since, nothing points at them), counting chunks per
+        # document, and rebuilding the keyword index.
         ids, docs = store.all_chunks()
+        orphans = [id_ for id_ in ids if id_ not in recorded]
+        if orphans:
+            store.vectorstore().delete(ids=orphans)
+            report.deleted += len(orphans)
+            kept = [(i, d) for i, d in zip(ids, docs, strict=True) if i in recorded]
+            ids, docs = [i for i, _ in kept], [d for _, d in kept]
         counts: dict[str, int] = {}
         for doc in docs:
             counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
-        store.rebuild_keyword_index()
+        store.rebuild_keyword_index(ids, docs)
         old_docs = previous.get("documents", {})
         documents = {}
         for source in sorted(counts):
@@ -98,7 +107,8 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
 
 
 def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
-                     failed: set[str], report: IndexReport, progress: Progress | None) -> None:
+                     failed: set[str], report: IndexReport, progress: Progress | None) -> set[str]:
+    """Write new and changed chunks, drop those of vanished files; return the recorded keys."""
     from langchain_core.indexing import index
 
     vs = store.vectorstore()
@@ -150,10 +160,4 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
             vs.delete(ids=keys)
             rm.delete_keys(keys)
             report.deleted += len(keys)
-    # Chunks in Chroma without a record were written by a run killed before it could record
-    # them, and have been superseded since: nothing points at them any more.
-    recorded = set(rm.list_keys())
-    orphans = [id_ for id_ in store.all_chunks()[0] if id_ not in recorded]
-    if orphans:
-        vs.delete(ids=orphans)
-        report.deleted += len(orphans)
+    return set(rm.list_keys())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -64,7 +64,7 @@ class Embedder(Embeddings):
     def name(self) -> str:
         return model_name(self.path)
 
-    @property
+    @cached_property
     def dimension(self) -> int:
         """Read from the model folder's pooling config, so the manifest check loads no weights."""
         pooling = Path(self.path) / "1_Pooling" / "config.json"

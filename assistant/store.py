@@ -71,9 +71,9 @@ class Store:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.manifest_path)
 
-    def mismatch(self) -> str | None:
+    def mismatch(self, manifest: dict[str, Any] | None = None) -> str | None:
         """Why the index on disk cannot be used with the current settings, or None."""
-        manifest = self.manifest()
+        manifest = manifest if manifest is not None else self.manifest()
         if manifest is None:
             return None
         if manifest.get("state") == "unreadable":
@@ -91,7 +91,7 @@ class Store:
             raise IndexNotBuiltError(
                 f"no index in {self.dir}; build it with `assistant index` (or Assistant.index())"
             )
-        reason = self.mismatch()
+        reason = self.mismatch(manifest)
         if reason:
             raise IndexMismatchError(
                 f"the index in {self.dir} cannot be used: {reason}; run `assistant index` to "
@@ -158,8 +158,11 @@ class Store:
 
     # --- keyword index --------------------------------------------------------------------
 
-    def rebuild_keyword_index(self) -> KeywordIndex:
-        ids, docs = self.all_chunks()
+    def rebuild_keyword_index(self, ids: list[str] | None = None,
+                              docs: list[Document] | None = None) -> KeywordIndex:
+        """Rebuild from the given chunks, or from all chunks in Chroma."""
+        if ids is None or docs is None:
+            ids, docs = self.all_chunks()
         index = KeywordIndex.build(ids, docs)
         index.save(self.dir / "keyword")
         self._keyword, self._keyword_stamp = index, self._stamp()
