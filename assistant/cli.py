@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("eval", parents=[common], help="score answers against a gold set")
+    p.add_argument("file", type=Path, help="JSON Lines: question, answers, history, source, "
+                   "answerable")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(func=cmd_eval)
+
     p = sub.add_parser("serve", parents=[common], help="serve the web chat")
     p.add_argument("--host", help="address to bind (ASSISTANT_HOST, default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 7860)")
@@ -83,6 +89,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_answer(answer))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, read_gold
+
+    gold = read_gold(args.file)
+    scores = evaluate(_assistant(args), gold)
+    if args.json:
+        print(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(scores.table())
     return 0
 
 

@@ -21,7 +21,7 @@ class Question:
     question: str
     answers: list[str]
     source: str  # the document file name
-    paragraph: tuple[int, int]  # character span of the gold paragraph in that document
+    paragraph_text: str  # the gold paragraph, to be found in the product's extracted text
 
 
 def squad_articles(path: Path = SQUAD_V1) -> list[dict]:
@@ -43,13 +43,11 @@ def write_squad_corpus(dest: Path, articles: list[dict]) -> list[Question]:
         name = file_name(article["title"], i)
         text = title + "\n\n"
         for para in article["paragraphs"]:
-            start = len(text)
-            text += para["context"].strip()
-            span = (start, len(text))
+            context = para["context"].strip()
+            text += context + "\n\n"
             for qa in para["qas"]:
                 questions.append(Question(qa["question"], [a["text"] for a in qa["answers"]],
-                                          name, span))
-            text += "\n\n"
+                                          name, context))
         (dest / name).write_text(text, encoding="utf-8")
     return questions
 

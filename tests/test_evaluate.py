@@ -1,0 +1,56 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from test_cli import ENV
+
+from assistant.errors import AssistantError
+from assistant.evaluate import contains_answer, evaluate, read_gold
+
+
+def test_contains_answer_ignores_case_spacing_and_markers():
+    assert contains_answer("It cost 3,900\n jobs [1].", ["3,900 JOBS"])
+    assert not contains_answer("It cost jobs.", ["3,900"])
+    assert not contains_answer("anything", [""])
+
+
+def test_malformed_gold_line_is_named(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"question": "ok?"}\n{"answers": ["no question"]}\n')
+    with pytest.raises(AssistantError, match="line 2"):
+        read_gold(path)
+
+
+def test_scores_on_the_article(article_bot, tmp_path):
+    path = tmp_path / "gold.jsonl"
+    rows = [
+        {"question": "How large is the Oppama plant?", "answers": ["170-hectare"],
+         "source": "nissan-foxconn-ev-alliance.txt"},
+        {"question": "How many jobs would closing the plant cost?", "answers": ["3,900"]},
+        {"question": "and how many jobs depend on it?", "answers": ["3,900"],
+         "history": [["How large is the Oppama plant?", "A 170-hectare facility."]]},
+        {"question": "What is the capital of France?", "answers": [], "answerable": False},
+        {"question": "How big is the Oppama plant?", "answers": ["42 square miles"]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    scores = evaluate(article_bot, read_gold(path))
+    assert (scores.answerable, scores.unanswerable) == (4, 1)
+    assert scores.answer_hit == 0.75  # the wrong gold answer of the last row misses
+    assert scores.found_rate == 1.0 and scores.not_found_rate == 1.0
+    assert scores.source_hit == 1.0
+    assert 0.7 <= scores.citation_precision <= 1.0
+    assert "answer hit rate      0.750" in scores.table()
+
+
+def test_eval_command_prints_json(article_bot, tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"question": "How large is the Oppama plant?",
+                                "answers": ["170-hectare"]}))
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "eval", str(path), "--json",
+         "--corpus", str(article_bot.settings.corpus_dir),
+         "--index", str(article_bot.settings.index_dir)],
+        capture_output=True, text=True, env=ENV, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["answer_hit"] == 1.0
