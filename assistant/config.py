@@ -32,7 +32,7 @@ class Settings:
     top_k: int = 5
     # reciprocal rank fusion constant and the weight of each ranking
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float = 0.7
     keyword_weight: float = 1.0
     # evidence sentences quoted in an answer, at most
     max_answer_sentences: int = 2

@@ -37,7 +37,7 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     fetch_k: int = 20
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float = 0.7
     keyword_weight: float = 1.0
 
     def _get_relevant_documents(self, query: str, *,
