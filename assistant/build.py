@@ -48,18 +48,20 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
             f"no documents in {corpus_dir} (looked for .txt, .md, .html, .htm, .pdf); add some "
             "and run again — the existing index was left as it was"
         )
+
+    def note(message: str) -> None:
+        report.notes.append(message)
+        if say:
+            say(message)
+
     with store.write_lock(lock_timeout, on_wait=say):
         reason = "--rebuild was asked for" if rebuild else store.mismatch()
         if reason and store.manifest() is not None:
-            report.notes.append(f"rebuilding the index from scratch: {reason}")
-            if say:
-                say(report.notes[-1])
+            note(f"rebuilding the index from scratch: {reason}")
             store.wipe()
         previous = store.manifest() or {}
         if previous.get("state") == "building":
-            report.notes.append("the last indexing run did not finish; resuming it")
-            if say:
-                say(report.notes[-1])
+            note("the last indexing run did not finish; resuming it")
 
         loaded: list[SourceDocument] = []
         failed: set[str] = set()
@@ -89,10 +91,11 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
             counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
         store.rebuild_keyword_index(ids, docs)
         old_docs = previous.get("documents", {})
+        by_source = {d.source: d for d in loaded}
         documents = {}
         for source in sorted(counts):
             info = dict(old_docs.get(source, {}))
-            fresh = next((d for d in loaded if d.source == source), None)
+            fresh = by_source.get(source)
             if fresh is not None:
                 if info.get("sha256") != fresh.sha256:
                     info["indexed_at"] = now()
