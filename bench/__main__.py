@@ -1,8 +1,11 @@
-"""`make bench`: every benchmark, one table each. Reads ../shared/eval; writes only to /tmp."""
+"""`make bench`: every benchmark, one table each (~50 min on 2 cores). Reads ../shared/eval;
+writes only to /tmp."""
 
-from bench import quality, speed
+from bench import quality, scifact, speed
 
 print("## Speed and memory")
 speed.main()
 print("\n## Answer quality (SQuAD dev v1.1, abstention)")
 quality.main([])
+print("\n## Retrieval on SciFact")
+scifact.main()
