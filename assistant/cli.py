@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import Assistant, AssistantError, IndexNotBuiltError
-from .schema import Answer
+from .schema import Answer, IndexReport
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,13 +69,17 @@ def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
     return Assistant(corpus, args.index_dir, **extra)
 
 
-def cmd_index(args: argparse.Namespace) -> int:
-    bot = _assistant(args)
-    report = bot.index(rebuild=args.rebuild, progress=_progress_bar(sys.stderr),
+def _update_index(bot: Assistant, rebuild: bool = False) -> IndexReport:
+    """Index with a progress bar; notes and per-file warnings go to stderr."""
+    report = bot.index(rebuild=rebuild, progress=_progress_bar(sys.stderr),
                        say=lambda m: print(m, file=sys.stderr))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(report.summary())
+    return report
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    print(_update_index(_assistant(args), rebuild=args.rebuild).summary())
     return 0
 
 
@@ -107,11 +111,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     bot = _assistant(args, host=args.host, port=args.port)
     if not args.no_index:
-        report = bot.index(progress=_progress_bar(sys.stderr),
-                           say=lambda m: print(m, file=sys.stderr))
-        for warning in report.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        print(f"index: {report.summary()}", file=sys.stderr)
+        print(f"index: {_update_index(bot).summary()}", file=sys.stderr)
     from .web import serve  # gradio is imported only here
 
     serve(bot, host=bot.settings.host, port=bot.settings.port)

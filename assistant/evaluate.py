@@ -42,7 +42,15 @@ def normalize(text: str) -> str:
 
 def contains_answer(text: str, answers: Iterable[str]) -> bool:
     haystack = normalize(text)
-    return any(normalize(a) and normalize(a) in haystack for a in answers)
+    return any(needle and needle in haystack for needle in map(normalize, answers))
+
+
+def percentiles_ms(seconds: Iterable[float]) -> tuple[float, float]:
+    """(p50, p95) in milliseconds; p95 is the nearest-rank value below the 95th percentile."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return 0.0, 0.0
+    return 1000 * statistics.median(ordered), 1000 * ordered[int(0.95 * (len(ordered) - 1))]
 
 
 def read_gold(path: Path) -> list[GoldQuestion]:
@@ -134,10 +142,7 @@ def score(gold: list[GoldQuestion], answers: list[Answer], seconds: list[float])
         s.source_hit = sources / with_source
     if s.unanswerable:
         s.not_found_rate = declined / s.unanswerable
-    ordered = sorted(seconds)
-    if ordered:
-        s.latency_p50_ms = 1000 * statistics.median(ordered)
-        s.latency_p95_ms = 1000 * ordered[int(0.95 * (len(ordered) - 1))]
+    s.latency_p50_ms, s.latency_p95_ms = percentiles_ms(seconds)
     return s
 
 

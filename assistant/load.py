@@ -123,6 +123,9 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None)
 # --- decoding and cleaning ------------------------------------------------------------------
 
 
+_BINARY = "looks like a binary file, not text; remove it or convert it to .txt/.pdf"
+
+
 def _decode(source: str, data: bytes) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused rather than
     guessed, since a wrong guess silently garbles every answer drawn from the file."""
@@ -130,9 +133,7 @@ def _decode(source: str, data: bytes) -> str:
         text = data.decode("utf-16")
     else:
         if b"\x00" in data[:8192]:
-            raise DocumentError(
-                source, "looks like a binary file, not text; remove it or convert it to .txt/.pdf"
-            )
+            raise DocumentError(source, _BINARY)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -143,9 +144,7 @@ def _decode(source: str, data: bytes) -> str:
             ) from None
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > 0.05 * len(text):
-        raise DocumentError(
-            source, "looks like a binary file, not text; remove it or convert it to .txt/.pdf"
-        )
+        raise DocumentError(source, _BINARY)
     return normalize_text(text)
 
 

@@ -48,6 +48,7 @@ def worker_build(corpus: str, index: str) -> dict:
 
 def worker_ask(corpus: str, index: str, questions_file: str) -> dict:
     from assistant import Assistant
+    from assistant.evaluate import percentiles_ms
 
     questions = json.loads(Path(questions_file).read_text())
     bot = Assistant(corpus, index)
@@ -58,9 +59,8 @@ def worker_ask(corpus: str, index: str, questions_file: str) -> dict:
         started = time.perf_counter()
         bot.ask(q)
         times.append(time.perf_counter() - started)
-    times.sort()
-    return {"asks": len(times), "p50_ms": 1000 * statistics.median(times),
-            "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))], "peak_mb": _peak_mb()}
+    p50, p95 = percentiles_ms(times)
+    return {"asks": len(times), "p50_ms": p50, "p95_ms": p95, "peak_mb": _peak_mb()}
 
 
 def _run_worker(*args: str) -> dict:
