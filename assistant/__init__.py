@@ -25,6 +25,7 @@ from .api import Assistant  # noqa: E402
 from .config import Settings  # noqa: E402
 from .errors import (  # noqa: E402
     AssistantError,
+    ConfigurationError,
     CorpusError,
     DocumentError,
     IndexLockedError,
@@ -40,6 +41,7 @@ __all__ = [
     "Assistant",
     "AssistantError",
     "Citation",
+    "ConfigurationError",
     "CorpusError",
     "DocumentError",
     "IndexLockedError",

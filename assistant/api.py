@@ -12,6 +12,7 @@ from .chat import condense, normalize_history
 from .config import Settings
 from .embeddings import Embedder
 from .errors import QuestionError
+from .library import AddedFile, add_file, remove_file
 from .load import load_document
 from .read import ExtractiveReader, Reader
 from .retrieve import HybridRetriever
@@ -65,11 +66,36 @@ class Assistant:
         """The manifest of the index (model, documents, chunk count, last build), or {}."""
         return self.store.manifest() or {}
 
+    def documents(self) -> list[dict[str, Any]]:
+        """The indexed documents: source, title, chunks, indexed_at (oldest name first)."""
+        docs = self.status().get("documents", {})
+        return [{"source": source, **info} for source, info in sorted(docs.items())]
+
+    def add_documents(self, paths: Any, *, replace: bool = False) -> list[AddedFile]:
+        """Copy files into the corpus folder after checking them; call `index()` afterwards.
+
+        `paths` holds file paths, or `(path, name)` pairs when the file sits under a temporary
+        name (an upload). A taken name gets a free variant unless `replace` is true; bytes
+        already indexed are reported as duplicates, not added.
+        """
+        s = self.settings
+        known = {d["source"]: d.get("sha256", "") for d in self.documents()}
+        results = []
+        for item in paths:
+            path, name = item if isinstance(item, tuple) else (item, None)
+            results.append(add_file(Path(s.corpus_dir), Path(path), name=name, replace=replace,
+                                    max_bytes=int(s.max_file_mb * 1e6), known_sha256=known))
+        return results
+
+    def remove_document(self, source: str) -> Path:
+        """Move a document out of the corpus folder (into `.removed/`); call `index()` after."""
+        return remove_file(Path(self.settings.corpus_dir), source)
+
     def document_text(self, source: str) -> str:
         """The extracted text a citation's offsets index into."""
-        corpus = Path(self.settings.corpus_dir)
+        corpus = Path(self.settings.corpus_dir).resolve()
         path = (corpus / source).resolve()
-        if corpus.resolve() not in path.parents:
+        if corpus not in path.parents:
             raise ValueError(f"{source!r} is outside the corpus folder")
         return load_document(path, corpus).text
 

@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="serve the web chat")
     p.add_argument("--host", help="address to bind (ASSISTANT_HOST, default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 7860)")
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="ask for this login "
+                   "(ASSISTANT_AUTH); required unless the host is 127.0.0.1/localhost")
+    p.add_argument("--no-auth", action="store_true",
+                   help="serve a non-loopback address without a login (anyone reaching it "
+                   "can read your documents)")
     p.add_argument("--no-index", action="store_true",
                    help="serve the index as it is, without updating it from the corpus first")
     p.set_defaults(func=cmd_serve)
@@ -109,12 +114,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    bot = _assistant(args, host=args.host, port=args.port)
+    bot = _assistant(args, host=args.host, port=args.port, auth=args.auth)
+    s = bot.settings
+    from .web import check_exposure, serve  # gradio is imported only here
+
+    check_exposure(s.host, s.auth, args.no_auth)  # before minutes of indexing, not after
     if not args.no_index:
         print(f"index: {_update_index(bot).summary()}", file=sys.stderr)
-    from .web import serve  # gradio is imported only here
-
-    serve(bot, host=bot.settings.host, port=bot.settings.port)
+    serve(bot, host=s.host, port=s.port, auth=s.auth, no_auth=args.no_auth)
     return 0
 
 

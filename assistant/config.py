@@ -47,6 +47,8 @@ class Settings:
     # `assistant serve` address
     host: str = "127.0.0.1"
     port: int = 7860
+    # "user:password" the web page asks for; required when `host` is not a loopback address
+    auth: str = ""
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

@@ -1,6 +1,7 @@
 """Every error the assistant raises on purpose, so callers can catch one base class.
 
     AssistantError
+    ├── ConfigurationError       a setting is invalid or unsafe (e.g. an open port, no auth)
     ├── QuestionError            the question cannot be asked (empty, too long)
     ├── CorpusError              the corpus folder is missing or holds no documents
     ├── DocumentError            one file cannot be read; indexing warns and goes on
@@ -18,6 +19,10 @@ from __future__ import annotations
 
 class AssistantError(Exception):
     """Base class of every error the assistant raises on purpose."""
+
+
+class ConfigurationError(AssistantError, ValueError):
+    """A setting is malformed, or would expose the documents (a public bind without auth)."""
 
 
 class QuestionError(AssistantError, ValueError):

@@ -1,56 +1,106 @@
-"""The Gradio chat: a thin page over `Assistant`. The only module that imports gradio.
+"""The Gradio page: a thin shell over `Assistant`, and the only module that imports gradio.
 
-Two endpoints: `/chat` (the streamed conversation the page uses) and `/ask` (the Answer as
-JSON, for programs), both on the same `Assistant`.
+    Chat tab        streamed answers, sources of the selected answer, document viewer
+    Documents tab   index status, the documents, upload / remove / re-index with progress
+
+API endpoints (what `gradio_client` sees): `/chat` (streamed, what the page uses), `/ask` (the
+Answer as JSON), `/add_documents`, `/remove_document`, `/reindex`. Every check on uploads
+(type, size, readable text, name) runs on the server, so a client that skips the page meets
+the same limits.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from .api import Assistant
-from .errors import AssistantError
+from .errors import AssistantError, ConfigurationError
+from .load import SUPPORTED_SUFFIXES
+from .render import (
+    answer_html,
+    chat_text,
+    document_html,
+    documents_rows,
+    example_questions,
+    sources_html,
+    status_markdown,
+    unchat_text,
+)
 from .schema import Answer, Citation
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CSS = (Path(__file__).with_name("web.css")).read_text(encoding="utf-8")
+# Clicks on a source (in the panel) open the viewer; the viewer scrolls to the marked span.
+SOURCES_JS = ("element.addEventListener('click', (e) => { const b = e.target.closest("
+              "'[data-cite]'); if (b) trigger('click', {cite: Number(b.dataset.cite)}); });")
+VIEWER_JS = ("watch('value', () => { const m = element.querySelector('#cited-span'); "
+             "if (m) m.scrollIntoView({block: 'center', behavior: 'instant'}); });")
+VIEWER_EMPTY = '<div class="panel-empty">Choose a source to read it in its document.</div>'
+_TAG = re.compile(r"<[^>]+>")
 
 
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def render_citation(c: Citation) -> str:
-    """The passage with the quoted sentences in bold, so the evidence stands out in context."""
-    before = c.text[: c.quote_start - c.start]
-    after = c.text[c.quote_end - c.start :]
-    where = f"{_md(c.source)}" + (f", page {c.page}" if c.page else "")
-    passage = f"{_md(before)} **{_md(c.quote)}** {_md(after)}".strip()
-    return f"**[{c.index}] {where}** · characters {c.start}–{c.end}\n> {passage}"
-
-
-def render_answer(answer: Answer) -> str:
-    if not answer.found:
-        return f"*{answer.text}*"
-    sources = "\n\n".join(render_citation(c) for c in answer.citations)
-    return f"{answer.text}\n\n---\n**Sources**\n\n{sources}"
+def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chat history as the assistant wrote it: answers without their rendered sources."""
+    out = []
+    for m in history:
+        content = m.get("content")
+        if isinstance(content, list):
+            content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
+        text = str(content or "").split('<div class="sources">')[0]
+        out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
+    return out
 
 
 def build_app(bot: Assistant) -> gr.Blocks:
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
+    sessions = _Citations()
+
+    def respond(message: str, history: list[dict[str, Any]], request: gr.Request
+                ) -> Iterator[tuple[Any, ...]]:
+        key = len(history) + 1  # where this answer sits among the chat's messages
         text = ""
         try:
-            for piece in bot.stream(message, history):
+            for piece in bot.stream(message, plain_history(history)):
                 if isinstance(piece, Answer):
-                    yield render_answer(piece)
+                    cites = [asdict(c) for c in piece.citations]
+                    sessions.put(request, key, cites)
+                    yield answer_html(piece), cites, sources_html(cites), VIEWER_EMPTY
                 else:
                     text += piece
-                    yield text
+                    yield chat_text(text), gr.skip(), gr.skip(), gr.skip()
         except AssistantError as exc:
-            yield f"⚠️ {exc}"
+            yield (f'<div class="error">{html.escape(str(exc))}</div>', [],
+                   sources_html([]), VIEWER_EMPTY)
+
+    def select_answer(evt: gr.SelectData, request: gr.Request) -> tuple[Any, ...]:
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        cites = sessions.get(request, int(index))
+        if cites is None:  # a question, or an answer from before a restart
+            return gr.skip(), gr.skip(), gr.skip()
+        return cites, sources_html(cites), VIEWER_EMPTY
+
+    def clear(request: gr.Request) -> tuple[Any, ...]:
+        sessions.drop(request)
+        return [], sources_html([]), VIEWER_EMPTY
+
+    def open_citation(current: list[dict[str, Any]], evt: gr.EventData) -> str:
+        n = int(getattr(evt, "cite", 0) or 0)
+        match = [c for c in current if c["index"] == n]
+        if not match:
+            return VIEWER_EMPTY
+        c = Citation(**match[0])
+        try:
+            return document_html(bot.document_text(c.source), c)
+        except (AssistantError, ValueError) as exc:
+            return f'<div class="doc-warning">{html.escape(str(exc))}</div>'
 
     def ask(question: str, history: list | None = None) -> dict[str, Any]:
         """Answer a question from the documents; returns the Answer as JSON."""
@@ -59,24 +109,178 @@ def build_app(bot: Assistant) -> gr.Blocks:
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
 
+    def panel() -> tuple[Any, ...]:
+        docs = bot.documents()
+        return (status_markdown(bot.status()), documents_rows(docs),
+                gr.update(choices=[d["source"] for d in docs], value=None))
+
+    def reindex_with(progress: gr.Progress, lines: list[str]) -> tuple[Any, ...]:
+        def show(done: int, total: int) -> None:
+            progress((done, total), desc="Embedding new and changed chunks", unit="chunks")
+
+        try:
+            report = bot.index(progress=show, say=lambda m: progress(None, desc=m))
+            lines.append(f"Index updated: {report.summary()}.")
+            lines += [f"⚠️ {w}" for w in report.warnings] + report.notes
+        except AssistantError as exc:
+            lines.append(f"⚠️ Index not updated: {exc}")
+        return ("\n\n".join(html.escape(x) for x in lines), *panel())
+
+    def add_documents(files: list[str] | None, replace: bool,
+                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Add files to the corpus folder (checked on the server) and re-index."""
+        if not files:
+            return ("Choose one or more files first.", *panel())
+        results = bot.add_documents(files, replace=bool(replace))
+        lines = [("✅ " if r.ok else "✖️ ") + r.message for r in results]
+        if not any(r.ok for r in results):
+            return ("\n\n".join(html.escape(x) for x in lines), *panel())
+        return reindex_with(progress, lines)
+
+    def remove_document(source: str | None, progress: gr.Progress = gr.Progress()
+                        ) -> tuple[Any, ...]:
+        """Move a document out of the corpus folder (into .removed/) and re-index."""
+        if not source:
+            return ("Choose a document to remove.", *panel())
+        try:
+            moved = bot.remove_document(source)
+        except AssistantError as exc:
+            return (f"⚠️ {html.escape(str(exc))}", *panel())
+        rel = moved.relative_to(Path(bot.settings.corpus_dir))
+        return reindex_with(progress, [f"Removed {source} (kept as {rel})."])
+
+    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Bring the index up to date with the corpus folder (files edited outside the page)."""
+        return reindex_with(progress, [])
+
     status = bot.status()
-    docs = ", ".join(sorted(status.get("documents", {}))) or "none yet"
+    texts = [c.page_content for c in _first_chunks(bot)]
     with gr.Blocks(title="Document assistant", fill_height=True) as app:
-        gr.ChatInterface(
-            respond,
-            title="Ask your documents",
-            description=f"Answers quote your documents and cite them. Indexed: {docs}.",
-            examples=["How large is the Oppama plant?", "How many jobs would closing it cost?"]
-            if "nissan-foxconn-ev-alliance.txt" in status.get("documents", {}) else None,
-            api_name="chat",
-            flagging_mode="never",
-        )
+        current = gr.State([])  # citations of the answer whose sources are shown
+        with gr.Tab("Chat"), gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
+                                  elem_id="sources", elem_classes="sources-panel")
+                viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
+                                 elem_id="viewer", max_height=520)
+                chat = gr.ChatInterface(
+                    respond,
+                    chatbot=gr.Chatbot(elem_id="chatbot", buttons=["copy"], height=560,
+                                       placeholder="Ask about your documents. Answers quote "
+                                                   "them and cite where the words are."),
+                    title="Ask your documents",
+                    description=_describe(status),
+                    examples=example_questions(texts) or None,
+                    additional_outputs=[current, sources, viewer],
+                    api_name="chat",
+                    flagging_mode="never",
+                    fill_height=False,
+                )
+            with gr.Column(scale=2):
+                gr.Markdown("### Sources")
+                sources.render()
+                gr.Markdown("### Document")
+                viewer.render()
+        chat.chatbot.select(select_answer, None, [current, sources, viewer],
+                            api_visibility="private")
+        chat.chatbot.clear(clear, None, [current, sources, viewer], api_visibility="private")
+        sources.click(open_citation, [current], viewer, api_visibility="private")
+
+        with gr.Tab("Documents"):
+            status_md = gr.Markdown(status_markdown(status), elem_id="index-status")
+            table = gr.Dataframe(documents_rows(bot.documents()), elem_id="documents",
+                                 headers=["Document", "Title", "Chunks", "Indexed"],
+                                 interactive=False, wrap=True)
+            with gr.Row():
+                with gr.Column():
+                    upload = gr.File(label="Add documents", file_count="multiple",
+                                     file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+                    replace = gr.Checkbox(label="Replace documents that have the same name")
+                    add_btn = gr.Button("Add and index", variant="primary", elem_id="add")
+                with gr.Column():
+                    choice = gr.Dropdown([d["source"] for d in bot.documents()],
+                                         label="Document to remove", elem_id="remove-choice")
+                    remove_btn = gr.Button("Remove and re-index", variant="stop")
+                    reindex_btn = gr.Button("Re-index the folder")
+            log = gr.Markdown(elem_id="index-log")
+        outputs = [log, status_md, table, choice]
+        add_btn.click(add_documents, [upload, replace], outputs, api_name="add_documents")
+        remove_btn.click(remove_document, [choice], outputs, api_name="remove_document")
+        reindex_btn.click(reindex, None, outputs, api_name="reindex")
         gr.api(ask, api_name="ask")
     return app
 
 
-def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, **launch: Any) -> Any:
+class _Citations:
+    """Each browser session's answers' citations by message position, so choosing an earlier
+    answer shows its sources. Bounded: the oldest sessions are forgotten first."""
+
+    def __init__(self, max_sessions: int = 512) -> None:
+        self._by_session: OrderedDict[str, dict[int, list]] = OrderedDict()
+        self._max = max_sessions
+        self._lock = threading.Lock()
+
+    def put(self, request: gr.Request, key: int, cites: list) -> None:
+        with self._lock:
+            session = self._by_session.pop(request.session_hash or "", {})
+            session[key] = cites
+            self._by_session[request.session_hash or ""] = session
+            while len(self._by_session) > self._max:
+                self._by_session.popitem(last=False)
+
+    def get(self, request: gr.Request, key: int) -> list | None:
+        with self._lock:
+            return self._by_session.get(request.session_hash or "", {}).get(key)
+
+    def drop(self, request: gr.Request) -> None:
+        with self._lock:
+            self._by_session.pop(request.session_hash or "", None)
+
+
+def _describe(status: dict[str, Any]) -> str:
+    n = len(status.get("documents", {}))
+    if not n:
+        return "No documents indexed yet: add some in the Documents tab."
+    return (f"Answers quote your {n} indexed document{'' if n == 1 else 's'} and cite them; "
+            "choose an answer to see its sources.")
+
+
+def _first_chunks(bot: Assistant) -> list[Any]:
+    """The first chunk of each document, newest first: material for example questions."""
+    try:
+        _, docs = bot.store.all_chunks()
+    except Exception:  # noqa: BLE001 — no index yet: no examples, not an error
+        return []
+    first: dict[str, Any] = {}
+    for d in sorted(docs, key=lambda d: d.metadata.get("start", 0)):
+        first.setdefault(d.metadata["source"], d)
+    when = {d["source"]: d.get("indexed_at", "") for d in bot.documents()}
+    return sorted(first.values(), key=lambda d: when.get(d.metadata["source"], ""), reverse=True)
+
+
+def check_exposure(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] | None:
+    """Credentials to launch with. Anything but loopback needs them, or an explicit no-auth."""
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise ConfigurationError("--auth / ASSISTANT_AUTH must be user:password")
+        return user, password
+    if host not in LOOPBACK and not no_auth:
+        raise ConfigurationError(
+            f"serving on {host} would let anyone who can reach it read your documents; give "
+            "--auth user:password (or ASSISTANT_AUTH), or --no-auth if that is really meant")
+    return None
+
+
+def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,
+          auth: str | None = None, no_auth: bool = False, **launch: Any) -> gr.Blocks:
+    """Launch the page; returns the app (running in the background with prevent_thread_lock)."""
+    credentials = check_exposure(host, auth, no_auth)
     theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
-    return build_app(bot).launch(server_name=host, server_port=port, share=False, theme=theme,
-                                 footer_links=["api"], **launch)
+    app = build_app(bot)
+    app.launch(
+        server_name=host, server_port=port, share=False, theme=theme, css=CSS,
+        footer_links=["api"], auth=credentials, auth_message="Document assistant",
+        max_file_size=int(bot.settings.max_file_mb * 1e6), **launch)
+    return app

@@ -62,3 +62,24 @@ def write_pdf(path: Path, pages: list[str]) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    """The real page served on a free loopback port over its own copy of the article (tests
+    in one module may add and remove documents). Yields (url, assistant)."""
+    import socket
+
+    from assistant.web import serve
+
+    base = tmp_path_factory.mktemp("site")
+    (base / "corpus").mkdir()
+    shutil.copy(ARTICLE, base / "corpus" / ARTICLE.name)
+    bot = assistant.Assistant(base / "corpus", base / "index", max_file_mb=0.2)
+    bot.index()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = serve(bot, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/", bot
+    app.close()

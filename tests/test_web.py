@@ -1,50 +1,153 @@
-"""The Gradio app served for real, asked through its API with gradio_client."""
+"""The page served for real and driven through its API with gradio_client: the same endpoints
+the browser uses, plus `/ask` for programs. Uploads go through Gradio's upload route, so the
+server-side limits are what is tested."""
 
-import socket
+import subprocess
+import sys
 
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
 
-from assistant.web import build_app
+from assistant.errors import ConfigurationError
+from assistant.web import check_exposure, plain_history, serve
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+ARTICLE = "nissan-foxconn-ev-alliance.txt"
 
 
 @pytest.fixture(scope="module")
-def url(article_bot):
-    app = build_app(article_bot)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+def client(site):
+    return Client(site[0], verbose=False, download_files=False)
 
 
-def test_chat_streams_the_answer_then_lists_cited_passages(url):
-    client = Client(url, verbose=False, download_files=False)
+def test_chat_streams_the_answer_then_fills_the_sources_panel(client):
     updates = list(client.submit(message="How large is the Oppama plant?", api_name="/chat"))
-    final = updates[-1]
+    message, panel, viewer = updates[-1]  # the citations State stays on the server
     assert len(updates) > 2  # streamed
-    assert "170-hectare" in final and "**Sources**" in final
-    assert "nissan-foxconn-ev-alliance.txt" in final
+    assert "170-hectare" in message and 'class="sources"' in message and "<mark>" in message
+    assert ARTICLE in panel and "170-hectare" in panel and 'data-cite="1"' in panel
+    assert "Choose a source" in viewer
 
 
-def test_chat_says_when_documents_do_not_answer(url):
-    client = Client(url, verbose=False, download_files=False)
-    out = client.predict(message="What is the capital of France?", api_name="/chat")
-    assert "could not find" in out and "Sources" not in out
+def test_chat_marks_an_answer_the_documents_do_not_support(client):
+    message, panel, _ = client.predict(message="What is the capital of France?",
+                                       api_name="/chat")
+    assert 'class="not-found"' in message and "Not found in your documents" in message
+    assert "Sources of the selected answer" in panel
 
 
-def test_ask_endpoint_returns_the_answer_as_json(url):
-    client = Client(url, verbose=False, download_files=False)
+def test_follow_up_reads_the_history_the_page_keeps():
+    history = [{"role": "user", "content": "How large is the Oppama plant?"},
+               {"role": "assistant", "content": [{"type": "text", "text": "It is \\[1\\] "
+                "&lt;big&gt;\n\n<div class=\"sources\"><b>Sources</b>…</div>"}]}]
+    assert plain_history(history)[1] == {"role": "assistant", "content": "It is [1] <big>"}
+
+
+def test_ask_endpoint_returns_the_answer_as_json(client):
     answer = client.predict("How many jobs would closing the Oppama plant cost?", [],
                             api_name="/ask")
     assert answer["found"] is True and "3,900" in answer["text"]
-    assert answer["citations"][0]["source"] == "nissan-foxconn-ev-alliance.txt"
+    cite = answer["citations"][0]
+    assert cite["source"] == ARTICLE and {"index", "title", "text", "start", "end",
+                                          "score"} <= cite.keys()
     follow = client.predict("and how many jobs depend on it?",
                             [["How large is the Oppama plant?", "A 170-hectare facility."]],
                             api_name="/ask")
     assert "3,900" in follow["text"]
+
+
+def test_ask_endpoint_reports_a_bad_question_as_an_error(client):
+    with pytest.raises(Exception, match="the question is empty"):
+        client.predict("   ", [], api_name="/ask")
+
+
+def test_upload_reindex_ask_then_remove(site, client, tmp_path):
+    url, bot = site
+    note = tmp_path / "owl survey.md"
+    note.write_text("# Owl survey\n\nThe 2024 survey counted 412 barn owls in Kent.\n")
+    log, status, table, _ = client.predict([handle_file(str(note))], False,
+                                           api_name="/add_documents")
+    assert "added as owl survey.md" in log and "Index updated" in log
+    assert "2 documents" in status and "owl survey.md" in str(table)
+    answer = client.predict("How many barn owls did the survey count?", [], api_name="/ask")
+    assert "412" in answer["text"] and answer["citations"][0]["source"] == "owl survey.md"
+
+    again, *_ = client.predict([handle_file(str(note))], False, api_name="/add_documents")
+    assert "already in the index as owl survey.md" in again and "Index updated" not in again
+    note.write_text("# Owl survey\n\nA later survey counted 415 barn owls.\n")
+    renamed, *_ = client.predict([handle_file(str(note))], False, api_name="/add_documents")
+    assert "added as owl survey (2).md" in renamed
+
+    for source in ("owl survey.md", "owl survey (2).md"):
+        log, status, *_ = client.predict(source, api_name="/remove_document")
+        assert f"Removed {source}" in log and ".removed" in log
+    assert "1 document," in status
+    answer = client.predict("How many barn owls did the survey count?", [], api_name="/ask")
+    assert all(c["source"] == ARTICLE for c in answer["citations"])
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("setup.exe", b"MZ\x90\x00\x03", "only .txt"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary"),
+    ("broken.pdf", b"%PDF-1.4 not a pdf at all", "PDF"),
+])
+def test_upload_checks_hold_for_clients_that_skip_the_page(site, client, tmp_path, name, data,
+                                                           message):
+    url, bot = site
+    before = sorted(p.name for p in bot.settings.corpus_dir.iterdir())
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    try:
+        log, *_ = client.predict([handle_file(str(bad))], False, api_name="/add_documents")
+    except Exception as exc:  # Gradio itself may refuse the type before our handler runs
+        log = str(exc)
+    assert message in log or "Invalid file type" in log
+    assert sorted(p.name for p in bot.settings.corpus_dir.iterdir()) == before
+
+
+def test_upload_size_limit_is_enforced_by_the_server(site, client, tmp_path):
+    url, bot = site  # served with max_file_mb=0.2
+    big = tmp_path / "big.txt"
+    big.write_text("Owls. " * 50_000)  # 300 kB
+    with pytest.raises(Exception, match="(?i)too large|exceeds|413|size"):
+        client.predict([handle_file(str(big))], False, api_name="/add_documents")
+    assert not (bot.settings.corpus_dir / "big.txt").exists()
+
+
+def test_public_address_needs_a_login_or_an_explicit_no_auth():
+    assert check_exposure("127.0.0.1", None, False) is None
+    assert check_exposure("0.0.0.0", "ann:s3cret:x", False) == ("ann", "s3cret:x")
+    assert check_exposure("0.0.0.0", None, True) is None
+    with pytest.raises(ConfigurationError, match="--auth user:password"):
+        check_exposure("0.0.0.0", None, False)
+    with pytest.raises(ConfigurationError, match="must be user:password"):
+        check_exposure("127.0.0.1", "ann", False)
+
+
+def test_serve_refuses_a_public_address_before_doing_any_work(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0",
+                          "--corpus", str(tmp_path / "none"), "--index", str(tmp_path / "i")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "--auth user:password" in run.stderr
+    assert not (tmp_path / "i").exists()
+
+
+def test_login_protects_the_page_and_the_api(site):
+    from socket import socket
+
+    with socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = serve(site[1], "127.0.0.1", port, auth="ann:s3cret", prevent_thread_lock=True,
+                quiet=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
+            Client(url, verbose=False).predict("How large is the Oppama plant?", [],
+                                               api_name="/ask")
+        with pytest.raises(Exception):  # noqa: B017
+            Client(url, auth=("ann", "wrong"), verbose=False)
+        answer = Client(url, auth=("ann", "s3cret"), verbose=False).predict(
+            "How large is the Oppama plant?", [], api_name="/ask")
+        assert "170-hectare" in answer["text"]
+    finally:
+        app.close()

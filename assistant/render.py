@@ -1,0 +1,128 @@
+"""HTML for the web page: answers, their sources, the document viewer and the documents table.
+
+Pure functions of the public records (`Answer`, `Citation`, manifest entries), kept apart from
+the Gradio wiring so they can be read and tested without a server. Everything that comes from a
+document or a user is escaped here; the page adds no other HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import escape, unescape
+from typing import Any
+
+from .schema import Answer, Citation
+from .text import STOPWORDS
+
+NOT_FOUND_LABEL = "Not found in your documents"
+VIEW_WINDOW = 6000  # characters of document shown on each side of a cited span
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
+_MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]#|~])")
+
+
+def chat_text(text: str) -> str:
+    """Text shown inside a chat message, which is Markdown: escaped for HTML and Markdown, and
+    on one line, so a passage's own line breaks and symbols stay plain text."""
+    return _MD_SPECIAL.sub(r"\\\1", escape(" ".join(text.split()), quote=False))
+
+
+def unchat_text(text: str) -> str:
+    """Back from `chat_text`: the words as the assistant wrote them (tags already removed)."""
+    return unescape(_MD_ESCAPED.sub(r"\1", text))
+
+
+def _where(c: Citation) -> str:
+    return escape(c.source) + (f", page {c.page}" if c.page else "")
+
+
+def citation_html(c: Citation) -> str:
+    """One source under an answer: where it is, and the passage with the quote highlighted."""
+    before = c.text[: c.quote_start - c.start]
+    after = c.text[c.quote_end - c.start :]
+    page = f", page {c.page}" if c.page else ""
+    passage = f"{chat_text(before)} <mark>{chat_text(c.quote)}</mark> {chat_text(after)}"
+    return (f'<div class="cite" data-cite="{c.index}"><div class="cite-head">'
+            f'<b>[{c.index}]</b> {chat_text(c.source)}{page} <span class="cite-chars">· characters '
+            f'{c.start}–{c.end}</span></div><blockquote>{passage}</blockquote></div>')
+
+
+def answer_html(answer: Answer) -> str:
+    """The chat message for an answer. A not-found answer has its own look, and no sources."""
+    if not answer.found:
+        return f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {chat_text(answer.text)}</div>'
+    sources = "".join(citation_html(c) for c in answer.citations)
+    return f'{chat_text(answer.text)}\n\n<div class="sources"><b>Sources</b>{sources}</div>'
+
+
+def sources_html(citations: list[dict[str, Any]]) -> str:
+    """The side panel listing the sources of the selected answer; each opens the viewer."""
+    if not citations:
+        return '<div class="panel-empty">Sources of the selected answer appear here.</div>'
+    items = []
+    for d in citations:
+        c = Citation(**d)
+        items.append(
+            f'<button class="source-item" data-cite="{c.index}" title="Open {escape(c.source)} '
+            f'at this passage"><b>[{c.index}]</b> {_where(c)}<br><span class="source-quote">'
+            f'{escape(" ".join(c.quote.split()))}</span></button>')
+    return "".join(items)
+
+
+def document_html(text: str, c: Citation) -> str:
+    """The cited document around the passage; the passage shaded, the quote marked.
+
+    Offsets are checked against the file as it is now: if it changed since it was indexed, the
+    viewer says so instead of highlighting the wrong words.
+    """
+    head = (f'<div class="doc-head"><b>[{c.index}] {escape(c.title or c.source)}</b><br>'
+            f'{_where(c)} · characters {c.start}–{c.end}</div>')
+    if text[c.start : c.end] != c.text:
+        return head + ('<div class="doc-warning">This document changed after it was indexed, '
+                       'so the citation no longer points at the same words. Re-index it from '
+                       'the Documents tab.</div>')
+    lo, hi = max(0, c.start - VIEW_WINDOW), min(len(text), c.end + VIEW_WINDOW)
+    lead = "…" if lo > 0 else ""
+    tail = "…" if hi < len(text) else ""
+    body = (f'{lead}{escape(text[lo:c.start])}<span class="passage">'
+            f'{escape(text[c.start:c.quote_start])}<mark id="cited-span">'
+            f'{escape(text[c.quote_start:c.quote_end])}</mark>'
+            f'{escape(text[c.quote_end:c.end])}</span>{escape(text[c.end:hi])}{tail}')
+    return f'{head}<div class="doc-text">{body}</div>'
+
+
+def documents_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[d["source"], d.get("title", ""), d.get("chunks", 0),
+             (d.get("indexed_at") or "").replace("T", " ").replace("+00:00", " UTC")]
+            for d in documents]
+
+
+def status_markdown(status: dict[str, Any]) -> str:
+    if not status:
+        return "**Index:** not built yet. Add documents below."
+    model = status.get("embedding_model") or "?"
+    built = (status.get("built_at") or "?").replace("T", " ").replace("+00:00", " UTC")
+    docs = len(status.get("documents", {}))
+    state = "" if status.get("state") == "complete" else f" · state: {status.get('state')}"
+    return (f"**Index:** {docs} document{'' if docs == 1 else 's'}, {status.get('chunks', 0)} "
+            f"chunks · model `{model.rsplit('/', 1)[-1]}` · last build {built}{state}")
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}(?: [A-Z][a-z]+)*)")
+
+
+def example_questions(texts: list[str], n: int = 3) -> list[str]:
+    """Questions about the names each document mentions most, one document at a time."""
+    questions: list[str] = []
+    for text in texts:
+        names = Counter(m for m in _NAME.findall(text) if m.lower() not in STOPWORDS)
+        for name, _ in names.most_common():
+            question = f"What do the documents say about {name}?"
+            if question not in questions:
+                questions.append(question)
+                break
+        if len(questions) == n:
+            break
+    return questions
