@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 # Versions tested together; torch is the CPU build (an unpinned torch pulls a CUDA build).
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint bench clean-index
+# Browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench clean-index browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +26,14 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/assistant serve
 
-## test: install what is missing, lint, run the whole test suite
-test: $(VENV)/.installed-test lint
+## test: install what is missing (Chromium included), lint, run the whole test suite
+test: $(VENV)/.installed-test browser lint
 	$(BIN)/python -m pytest
+
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant tests bench

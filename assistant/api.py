@@ -83,8 +83,9 @@ class Assistant:
         results = []
         for item in paths:
             path, name = item if isinstance(item, tuple) else (item, None)
-            results.append(add_file(Path(s.corpus_dir), Path(path), name=name, replace=replace,
-                                    max_bytes=int(s.max_file_mb * 1e6), known_sha256=known))
+            results.append(add_file(Path(s.corpus_dir), Path(path).expanduser(), name=name,
+                                    replace=replace, max_bytes=int(s.max_file_mb * 1e6),
+                                    known_sha256=known))
         return results
 
     def remove_document(self, source: str) -> Path:

@@ -114,15 +114,17 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}(?: [A-Z][a-z]+)*)")
 
 
 def example_questions(texts: list[str], n: int = 3) -> list[str]:
-    """Questions about the names each document mentions most, one document at a time."""
+    """"What is X?" for the names the documents mention most, taking turns between documents.
+    (That form is the one the extractive reader answers best; "what do the documents say
+    about X" reads as off-topic to it.)"""
+    ranked = [[name for name, _ in Counter(
+        m for m in _NAME.findall(text) if m.lower() not in STOPWORDS).most_common(n)]
+        for text in texts]
     questions: list[str] = []
-    for text in texts:
-        names = Counter(m for m in _NAME.findall(text) if m.lower() not in STOPWORDS)
-        for name, _ in names.most_common():
-            question = f"What do the documents say about {name}?"
-            if question not in questions:
-                questions.append(question)
-                break
-        if len(questions) == n:
-            break
+    for turn in range(n):
+        for names in ranked:
+            if turn < len(names) and len(questions) < n:
+                question = f"What is {names[turn]}?"
+                if question not in questions:
+                    questions.append(question)
     return questions

@@ -121,9 +121,9 @@ def build_app(bot: Assistant) -> gr.Blocks:
         try:
             report = bot.index(progress=show, say=lambda m: progress(None, desc=m))
             lines.append(f"Index updated: {report.summary()}.")
-            lines += [f"⚠️ {w}" for w in report.warnings] + report.notes
+            lines += [f"Warning: {w}" for w in report.warnings] + report.notes
         except AssistantError as exc:
-            lines.append(f"⚠️ Index not updated: {exc}")
+            lines.append(f"Index not updated: {exc}")
         return ("\n\n".join(html.escape(x) for x in lines), *panel())
 
     def add_documents(files: list[str] | None, replace: bool,
@@ -132,7 +132,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         if not files:
             return ("Choose one or more files first.", *panel())
         results = bot.add_documents(files, replace=bool(replace))
-        lines = [("✅ " if r.ok else "✖️ ") + r.message for r in results]
+        lines = [("Added: " if r.ok else "Not added: ") + r.message for r in results]
         if not any(r.ok for r in results):
             return ("\n\n".join(html.escape(x) for x in lines), *panel())
         return reindex_with(progress, lines)
@@ -145,7 +145,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         try:
             moved = bot.remove_document(source)
         except AssistantError as exc:
-            return (f"⚠️ {html.escape(str(exc))}", *panel())
+            return (html.escape(str(exc)), *panel())
         rel = moved.relative_to(Path(bot.settings.corpus_dir))
         return reindex_with(progress, [f"Removed {source} (kept as {rel})."])
 
@@ -204,7 +204,9 @@ def build_app(bot: Assistant) -> gr.Blocks:
                     reindex_btn = gr.Button("Re-index the folder")
             log = gr.Markdown(elem_id="index-log")
         outputs = [log, status_md, table, choice]
-        add_btn.click(add_documents, [upload, replace], outputs, api_name="add_documents")
+        app.load(panel, None, outputs[1:], api_visibility="private")  # fresh on every visit
+        add_btn.click(add_documents, [upload, replace], outputs, api_name="add_documents").then(
+            lambda: None, None, upload, api_visibility="private")  # ready for the next files
         remove_btn.click(remove_document, [choice], outputs, api_name="remove_document")
         reindex_btn.click(reindex, None, outputs, api_name="reindex")
         gr.api(ask, api_name="ask")
