@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, one table each (~50 min on 2 cores). Reads ../shared/eval;
 writes only to /tmp."""
 
-from bench import quality, scifact, speed
+from bench import quality, scifact, speed, web
 
 print("## Speed and memory")
 speed.main()
@@ -9,3 +9,5 @@ print("\n## Answer quality (SQuAD dev v1.1, abstention)")
 quality.main([])
 print("\n## Retrieval on SciFact")
 scifact.main()
+print("\n## The web page (make run, Chromium, 5 users)")
+web.main()
