@@ -38,7 +38,8 @@ from .render import (
 from .schema import Answer, Citation
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-CSS = (Path(__file__).with_name("web.css")).read_text(encoding="utf-8")
+CSS = Path(__file__).with_name("web.css").read_text(encoding="utf-8")
+JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-text copy
 # Clicks on a source (in the panel) open the viewer; the viewer scrolls to the marked span.
 SOURCES_JS = ("element.addEventListener('click', (e) => { const b = e.target.closest("
               "'[data-cite]'); if (b) trigger('click', {cite: Number(b.dataset.cite)}); });")
@@ -124,7 +125,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
             lines += [f"Warning: {w}" for w in report.warnings] + report.notes
         except AssistantError as exc:
             lines.append(f"Index not updated: {exc}")
-        return ("\n\n".join(html.escape(x) for x in lines), *panel())
+        return ("\n\n".join(chat_text(x) for x in lines), *panel())
 
     def add_documents(files: list[str] | None, replace: bool,
                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
@@ -134,7 +135,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         results = bot.add_documents(files, replace=bool(replace))
         lines = [("Added: " if r.ok else "Not added: ") + r.message for r in results]
         if not any(r.ok for r in results):
-            return ("\n\n".join(html.escape(x) for x in lines), *panel())
+            return ("\n\n".join(chat_text(x) for x in lines), *panel())
         return reindex_with(progress, lines)
 
     def remove_document(source: str | None, progress: gr.Progress = gr.Progress()
@@ -145,7 +146,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         try:
             moved = bot.remove_document(source)
         except AssistantError as exc:
-            return (html.escape(str(exc)), *panel())
+            return (chat_text(str(exc)), *panel())
         rel = moved.relative_to(Path(bot.settings.corpus_dir))
         return reindex_with(progress, [f"Removed {source} (kept as {rel})."])
 
@@ -282,7 +283,7 @@ def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,
                               font_mono=["ui-monospace", "monospace"])
     app = build_app(bot)
     app.launch(
-        server_name=host, server_port=port, share=False, theme=theme, css=CSS,
+        server_name=host, server_port=port, share=False, theme=theme, css=CSS, js=JS,
         footer_links=["api"], auth=credentials, auth_message="Document assistant",
         max_file_size=int(bot.settings.max_file_mb * 1e6), **launch)
     return app

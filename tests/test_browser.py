@@ -34,7 +34,8 @@ def browser():
 @pytest.fixture
 def page(browser, site):
     """A fresh tab on the page; fails the test if the page asked anything of another host."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  permissions=["clipboard-read", "clipboard-write"])
     tab = context.new_page()
     outside: list[str] = []
     tab.on("request", lambda r: outside.append(r.url)
@@ -62,7 +63,12 @@ def test_ask_see_the_cited_answer_and_open_the_citation(page):
     answer = page.locator("#chatbot .message.bot, #chatbot [data-testid='bot']").last
     expect(answer).to_contain_text("170-hectare", timeout=60_000)
     expect(answer.locator(".sources mark")).to_contain_text("170-hectare")
-    expect(page.get_by_role("button", name="Copy message").last).to_be_visible()
+    page.get_by_role("button", name="Copy message").last.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Nissan's Oppama plant, a 170-hectare facility") and "<" not in copied
+    assert copied.endswith("[1] nissan-foxconn-ev-alliance.txt: “Nissan's Oppama plant, a "
+                           "170-hectare facility in Kanagawa Prefecture, is a relic of Japan's "
+                           "manufacturing prowess.”")
 
     page.locator("#sources [data-cite='1']").click()
     span = page.locator("#viewer #cited-span")
