@@ -44,7 +44,8 @@ JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-tex
 SOURCES_JS = ("element.addEventListener('click', (e) => { const b = e.target.closest("
               "'[data-cite]'); if (b) trigger('click', {cite: Number(b.dataset.cite)}); });")
 VIEWER_JS = ("watch('value', () => { const m = element.querySelector('#cited-span'); "
-             "if (m) m.scrollIntoView({block: 'center', behavior: 'instant'}); });")
+             "const t = element.querySelector('.doc-text'); "
+             "if (m && t) t.scrollTop = m.offsetTop - t.clientHeight / 4; });")
 VIEWER_EMPTY = '<div class="panel-empty">Choose a source to read it in its document.</div>'
 _TAG = re.compile(r"<[^>]+>")
 
@@ -163,7 +164,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                 sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
                                   elem_id="sources", elem_classes="sources-panel")
                 viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
-                                 elem_id="viewer", max_height=520)
+                                 elem_id="viewer")
                 chat = gr.ChatInterface(
                     respond,
                     chatbot=gr.Chatbot(elem_id="chatbot", buttons=["copy"], height=560,
