@@ -36,8 +36,8 @@ class Settings:
     keyword_weight: float = 1.0
     # evidence sentences quoted in an answer, at most
     max_answer_sentences: int = 2
-    # below this evidence score the answer is "not found in your documents"
-    min_evidence: float = 0.35
+    # below this confidence (0..1) that the documents answer, the answer is "not found"
+    min_evidence: float = 0.5
     # longest question accepted, in characters
     max_question_chars: int = 2000
     # files larger than this are skipped with a warning

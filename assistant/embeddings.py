@@ -47,6 +47,11 @@ def _tokenizer(path: str):  # noqa: ANN202
     return tok
 
 
+@cache
+def _vocabulary(path: str) -> frozenset[str]:
+    return frozenset(w for w in _tokenizer(path).get_vocab() if w.isalpha())
+
+
 class Embedder(Embeddings):
     """LangChain `Embeddings` over a local sentence-transformers folder, normalized vectors.
 
@@ -96,6 +101,10 @@ class Embedder(Embeddings):
         model = self._model()
         return model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
                             show_progress_bar=False)[0].tolist()
+
+    def vocabulary(self) -> frozenset[str]:
+        """The model's whole words: common enough to have a word piece of their own."""
+        return _vocabulary(self.path)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces of each text, without the [CLS]/[SEP] pair the model adds."""

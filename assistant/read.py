@@ -4,14 +4,21 @@ the answer is in the documents and every citation points at the exact sentences 
 
 Sentence score = meaning (cosine to the query) + words (share of the question's weighted terms
 present) + a bonus when the sentence holds what the question asks for (a number for "how many",
-a date for "when") + a small prior for the passage's retrieval rank. The same score decides
-`found`: below `min_evidence`, the documents are taken not to answer the question.
+a date for "when") + a small prior for the passage's retrieval rank.
+
+`found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
+score, how rare the rarest question word missing from every passage is, and the top passage's
+cosine to the query. Its four numbers were fitted by `python -m bench.calibrate` on the SQuAD
+tuning half (answerable) against SciFact train claims (off-topic); a question whose rare words
+the documents lack needs stronger evidence than one whose words are all there.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,6 +51,8 @@ class _Candidate:
     before: str = ""  # the sentence before it in the passage, which "it" or "they" may name
     score: float = 0.0
     terms: frozenset[str] = frozenset()
+    meaning: float = 0.0  # the parts of the score, kept for the found decision
+    words: float = 0.0
 
 
 _NUMBER = re.compile(r"\d")
@@ -52,6 +61,38 @@ _YEAR_OR_DATE = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the found decision looks at, for one question and its passages."""
+
+    evidence: float  # score of the best sentence
+    missing: float  # rarity of the rarest specific question word no passage holds, 0..1
+    dense: float  # cosine of the top passage to the query (0 if dense search missed it)
+
+    # Fitted by `python -m bench.calibrate` (SQuAD tuning half vs SciFact train claims, C=10).
+    WEIGHTS = (16.3, -2.14, 3.66)
+    BIAS = -8.57
+
+    def confidence(self) -> float:
+        """Probability that the passages answer the question, 0..1."""
+        w = self.WEIGHTS
+        z = self.BIAS + w[0] * self.evidence + w[1] * self.missing + w[2] * self.dense
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
+                  common: Container[str] = ()) -> float:
+    """How rare the rarest specific question word that no passage holds is: 0 (none missing)
+    to 1 (a word the whole index has never seen), scaled by the index size so small and large
+    corpora read alike. Words in `common` (the embedding model's whole-word vocabulary) are
+    not specific: a paraphrase ("today", "share") is no sign of an off-topic question, while
+    a missing "pneumocystis" or "Oppama" is."""
+    seen = set().union(*(tokenize(p.page_content) for p in passages)) if passages else set()
+    absent = [doc_freq.idf(t) for t in set(tokenize(question))
+              if t not in seen and t not in common]
+    return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)
 
 
 def _is_heading(sentence: str) -> bool:
@@ -102,8 +143,9 @@ class ExtractiveReader:
     w_nearby = 0.5  # ... of those terms found only in the sentence before (relative to w_words)
     w_type = 0.1  # the sentence holds the kind of thing asked for (number, date, name)
     w_rank = 0.05  # prior for the passage's retrieval rank
+    follow_up_bar = 0.6  # share of min_evidence a follow-up question must reach
 
-    def __init__(self, embedder: Embedder, *, min_evidence: float = 0.35,
+    def __init__(self, embedder: Embedder, *, min_evidence: float = 0.5,
                  max_sentences: int = 2, cache_size: int = 20000) -> None:
         self.embedder = embedder
         self.min_evidence = min_evidence
@@ -114,25 +156,40 @@ class ExtractiveReader:
     def read(self, question: str, query: str, query_vector: list[float],
              passages: list[Document], doc_freq: DocFreq, previous: str = "") -> Answer:
         """`previous` is the answer a follow-up follows: quoting it again answers nothing new."""
-        candidates = self._candidates(passages)
-        if not candidates:
-            return not_found(question, query, self.name)
-        self._score(candidates, question, query, query_vector, doc_freq)
-        said = " ".join(previous.split())
-        for cand in candidates:
-            if said and " ".join(cand.text.split()) in said:
-                cand.score *= 0.5
-        ranked = sorted(candidates, key=lambda c: -c.score)
+        ranked, signals = self.rank(question, query, query_vector, passages, doc_freq, previous)
+        confidence = signals.confidence() if signals else 0.0
+        # A follow-up's evidence is diluted (its own words are few; the borrowed ones count a
+        # quarter) and the calibration saw standalone questions only: it gets a lower bar.
+        bar = self.min_evidence * (self.follow_up_bar if query != question else 1.0)
+        if not ranked or confidence < bar:
+            return not_found(question, query, self.name, evidence=confidence)
         best = ranked[0]
-        if best.score < self.min_evidence:
-            return not_found(question, query, self.name, evidence=best.score)
         chosen = [best]
         for cand in ranked[1:]:
             if len(chosen) >= self.max_sentences or cand.score < 0.85 * best.score:
                 break
             if cand.terms - set().union(*(c.terms for c in chosen)):
                 chosen.append(cand)  # it adds a question term the others lack
-        return self._compose(question, query, passages, chosen, best.score)
+        return self._compose(question, query, passages, chosen, confidence)
+
+    def rank(self, question: str, query: str, query_vector: list[float],
+             passages: list[Document], doc_freq: DocFreq, previous: str = ""
+             ) -> tuple[list[_Candidate], Signals | None]:
+        """The passages' sentences, best first, and the signals for the found decision."""
+        candidates = self._candidates(passages)
+        if not candidates:
+            return [], None
+        self._score(candidates, question, query, query_vector, doc_freq)
+        said = " ".join(previous.split())
+        for cand in candidates:
+            if said and " ".join(cand.text.split()) in said:
+                cand.score *= 0.5
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        signals = Signals(evidence=ranked[0].score,
+                          missing=missing_share(question, passages, doc_freq,
+                                                self.embedder.vocabulary()),
+                          dense=float(passages[0].metadata.get("dense") or 0.0))
+        return ranked, signals
 
     # --- scoring --------------------------------------------------------------------------
 
@@ -173,7 +230,8 @@ class ExtractiveReader:
                 words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
             bonus = _type_bonus(kind, cand.text, question) if kind else 0.0
             prior = 1.0 / (1 + cand.passage)
-            cand.score = (self.w_meaning * max(float(cos), 0.0) + self.w_words * words
+            cand.meaning, cand.words = max(float(cos), 0.0), words
+            cand.score = (self.w_meaning * cand.meaning + self.w_words * words
                           + self.w_type * bonus + self.w_rank * prior)
 
     def _embed(self, texts: list[str]) -> np.ndarray:

@@ -41,7 +41,7 @@ class Answer:
     question: str = ""  # the question as asked
     query: str = ""  # the standalone query actually searched (after resolving follow-ups)
     reader: str = "extractive"
-    evidence: float = 0.0  # the reader's confidence in its best sentence, 0..1
+    evidence: float = 0.0  # the reader's confidence that the documents answer, 0..1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
