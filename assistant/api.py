@@ -47,8 +47,8 @@ class Assistant:
             dense_weight=s.dense_weight, keyword_weight=s.keyword_weight,
         )
         self.reader: Reader = reader or ExtractiveReader(
-            self.embedder, min_evidence=s.min_evidence, max_sentences=s.max_answer_sentences
-        )
+            self.embedder, min_evidence=s.min_evidence, max_sentences=s.max_answer_sentences,
+            embed_top=s.embedded_sentences or None)
         self._lock = threading.Lock()
 
     # --- indexing -------------------------------------------------------------------------

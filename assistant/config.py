@@ -36,6 +36,9 @@ class Settings:
     keyword_weight: float = 1.0
     # evidence sentences quoted in an answer, at most
     max_answer_sentences: int = 2
+    # sentences per question whose meaning is embedded (those the question's words favour);
+    # the embedding is most of a question's time. 0: all sentences of the top passages
+    embedded_sentences: int = 6
     # below this confidence (0..1) that the documents answer, the answer is "not found"
     min_evidence: float = 0.5
     # longest question accepted, in characters

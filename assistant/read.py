@@ -146,8 +146,10 @@ class ExtractiveReader:
     follow_up_bar = 0.6  # share of min_evidence a follow-up question must reach
 
     def __init__(self, embedder: Embedder, *, min_evidence: float = 0.5,
-                 max_sentences: int = 2, cache_size: int = 20000) -> None:
+                 max_sentences: int = 2, embed_top: int | None = None,
+                 cache_size: int = 20000) -> None:
         self.embedder = embedder
+        self.embed_top = embed_top  # sentences embedded per question (None: all of them)
         self.min_evidence = min_evidence
         self.max_sentences = max_sentences
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -211,15 +213,8 @@ class ExtractiveReader:
         context = set(tokenize(query)) - asked  # words carried over from the conversation
         own = {t: doc_freq.idf(t) for t in asked}
         borrowed = {t: doc_freq.idf(t) for t in context}
-        vectors = self._embed([c.text for c in candidates])
-        cosine = vectors @ np.asarray(query_vector, dtype=np.float32)
-        if context:
-            # A follow-up: the borrowed words and the whole query find the topic, but the
-            # question's own words and meaning must decide, or the last answer comes back.
-            alone = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-            cosine = 0.5 * cosine + 0.5 * (vectors @ alone)
         kind = expected_type(question)
-        for cand, cos in zip(candidates, cosine, strict=True):
+        for cand in candidates:
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()
             # Words of the sentence before count half: "it now operates at 40% capacity"
@@ -230,9 +225,21 @@ class ExtractiveReader:
                 words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
             bonus = _type_bonus(kind, cand.text, question) if kind else 0.0
             prior = 1.0 / (1 + cand.passage)
-            cand.meaning, cand.words = max(float(cos), 0.0), words
-            cand.score = (self.w_meaning * cand.meaning + self.w_words * words
-                          + self.w_type * bonus + self.w_rank * prior)
+            cand.words = words
+            cand.score = self.w_words * words + self.w_type * bonus + self.w_rank * prior
+        # Meaning costs a forward pass per sentence, the bulk of a question's time: only the
+        # sentences the words already favour are embedded; the rest keep meaning 0.
+        keep = sorted(candidates, key=lambda c: -c.score)[: self.embed_top or None]
+        vectors = self._embed([c.text for c in keep])
+        cosine = vectors @ np.asarray(query_vector, dtype=np.float32)
+        if context:
+            # A follow-up: the borrowed words and the whole query find the topic, but the
+            # question's own words and meaning must decide, or the last answer comes back.
+            alone = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+            cosine = 0.5 * cosine + 0.5 * (vectors @ alone)
+        for cand, cos in zip(keep, cosine, strict=True):
+            cand.meaning = max(float(cos), 0.0)
+            cand.score += self.w_meaning * cand.meaning
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
