@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark, one table each (~50 min on 2 cores). Reads ../shared/eval;
+"""`make bench`: every benchmark, one table each (~65 min on 2 cores). Reads ../shared/eval;
 writes only to /tmp."""
 
 from bench import calibrate, quality, scifact, speed, web
