@@ -7,7 +7,8 @@ present) + a bonus when the sentence holds what the question asks for (a number 
 a date for "when") + a small prior for the passage's retrieval rank.
 
 `found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
-score, how rare the rarest question word missing from every passage is, and the top passage's
+score, how rare the rarest specific question word missing from every passage is, and the top
+passage's
 cosine to the query. Its four numbers were fitted by `python -m bench.calibrate` on the SQuAD
 tuning half (answerable) against SciFact train claims (off-topic); a question whose rare words
 the documents lack needs stronger evidence than one whose words are all there.
@@ -51,7 +52,7 @@ class _Candidate:
     before: str = ""  # the sentence before it in the passage, which "it" or "they" may name
     score: float = 0.0
     terms: frozenset[str] = frozenset()
-    meaning: float = 0.0  # the parts of the score, kept for the found decision
+    meaning: float = 0.0  # two parts of the score, kept for inspection and experiments
     words: float = 0.0
 
 
