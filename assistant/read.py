@@ -8,10 +8,12 @@ a date for "when") + a small prior for the passage's retrieval rank.
 
 `found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
 score, how rare the rarest specific question word missing from every passage is, and the top
-passage's
-cosine to the query. Its four numbers were fitted by `python -m bench.calibrate` on the SQuAD
-tuning half (answerable) against SciFact train claims (off-topic); a question whose rare words
-the documents lack needs stronger evidence than one whose words are all there.
+passage's cosine to the query. Its four numbers were fitted by `python -m bench.calibrate` on
+the SQuAD tuning half (answerable) against SciFact train claims (off-topic); a question whose
+rare words the documents lack needs stronger evidence than one whose words are all there.
+
+Only the sentences the question's words favour (`embed_top`) are embedded for the meaning
+term: the forward pass is most of a question's time.
 """
 
 from __future__ import annotations
