@@ -25,7 +25,7 @@ def normalize_history(history: Iterable[Any] | None) -> list[tuple[str, str]]:
     pending: str | None = None
     for item in history or ():
         if isinstance(item, dict):
-            role, content = item.get("role"), _content_text(item.get("content"))
+            role, content = item.get("role"), content_text(item.get("content"))
             if role == "user":
                 pending = content
             elif role == "assistant" and pending is not None:
@@ -37,7 +37,8 @@ def normalize_history(history: Iterable[Any] | None) -> list[tuple[str, str]]:
     return pairs
 
 
-def _content_text(content: Any) -> str:
+def content_text(content: Any) -> str:
+    """A message's text, whether its content is a string or a list of typed parts."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):  # gradio 6 gives [{"type": "text", "text": ...}]

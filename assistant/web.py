@@ -23,6 +23,7 @@ from typing import Any
 import gradio as gr
 
 from .api import Assistant
+from .chat import content_text
 from .errors import AssistantError, ConfigurationError
 from .load import SUPPORTED_SUFFIXES
 from .render import (
@@ -54,10 +55,7 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chat history as the assistant wrote it: answers without their rendered sources."""
     out = []
     for m in history:
-        content = m.get("content")
-        if isinstance(content, list):
-            content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
-        text = str(content or "").split('<div class="sources">')[0]
+        text = content_text(m.get("content")).split('<div class="sources">')[0]
         out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
     return out
 
