@@ -54,8 +54,6 @@ class _Candidate:
     before: str = ""  # the sentence before it in the passage, which "it" or "they" may name
     score: float = 0.0
     terms: frozenset[str] = frozenset()
-    meaning: float = 0.0  # two parts of the score, kept for inspection and experiments
-    words: float = 0.0
 
 
 _NUMBER = re.compile(r"\d")
@@ -228,7 +226,6 @@ class ExtractiveReader:
                 words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
             bonus = _type_bonus(kind, cand.text, question) if kind else 0.0
             prior = 1.0 / (1 + cand.passage)
-            cand.words = words
             cand.score = self.w_words * words + self.w_type * bonus + self.w_rank * prior
         # Meaning costs a forward pass per sentence, the bulk of a question's time: only the
         # sentences the words already favour are embedded; the rest keep meaning 0.
@@ -241,8 +238,7 @@ class ExtractiveReader:
             alone = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
             cosine = 0.5 * cosine + 0.5 * (vectors @ alone)
         for cand, cos in zip(keep, cosine, strict=True):
-            cand.meaning = max(float(cos), 0.0)
-            cand.score += self.w_meaning * cand.meaning
+            cand.score += self.w_meaning * max(float(cos), 0.0)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
