@@ -28,6 +28,7 @@ from typing import Protocol
 import numpy as np
 from langchain_core.documents import Document
 
+from .config import Settings
 from .embeddings import Embedder
 from .schema import Answer, Citation
 from .text import DocFreq, sentences, tokenize
@@ -146,8 +147,9 @@ class ExtractiveReader:
     w_rank = 0.05  # prior for the passage's retrieval rank
     follow_up_bar = 0.6  # share of min_evidence a follow-up question must reach
 
-    def __init__(self, embedder: Embedder, *, min_evidence: float = 0.5,
-                 max_sentences: int = 2, embed_top: int | None = None,
+    def __init__(self, embedder: Embedder, *, min_evidence: float = Settings.min_evidence,
+                 max_sentences: int = Settings.max_answer_sentences,
+                 embed_top: int | None = None,
                  cache_size: int = 20000) -> None:
         self.embedder = embedder
         self.embed_top = embed_top  # sentences embedded per question (None: all of them)

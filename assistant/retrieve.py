@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from .config import Settings
 from .store import Store
 
 
@@ -34,11 +35,12 @@ class HybridRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: Store
-    k: int = 5
-    fetch_k: int = 20
-    rrf_k: int = 60
-    dense_weight: float = 0.7
-    keyword_weight: float = 1.0
+    # Defaults are the Settings' own, so the two never drift apart.
+    k: int = Settings.top_k
+    fetch_k: int = Settings.fetch_k
+    rrf_k: int = Settings.rrf_k
+    dense_weight: float = Settings.dense_weight
+    keyword_weight: float = Settings.keyword_weight
 
     def _get_relevant_documents(self, query: str, *,
                                 run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
