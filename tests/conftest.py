@@ -4,6 +4,7 @@ fails any test in which Chroma would reach for its own downloadable embedding mo
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,16 @@ def write_pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):
     """The real page served on a free loopback port over its own copy of the article (tests
     in one module may add and remove documents). Yields (url, assistant)."""
-    import socket
-
     from assistant.web import serve
 
     base = tmp_path_factory.mktemp("site")
@@ -77,9 +82,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     shutil.copy(ARTICLE, base / "corpus" / ARTICLE.name)
     bot = assistant.Assistant(base / "corpus", base / "index", max_file_mb=0.2)
     bot.index()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     app = serve(bot, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{port}/", bot
     app.close()

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import free_port
 from gradio_client import Client, handle_file
 
 from assistant.errors import ConfigurationError
@@ -132,11 +133,7 @@ def test_serve_refuses_a_public_address_before_doing_any_work(tmp_path):
 
 
 def test_login_protects_the_page_and_the_api(site):
-    from socket import socket
-
-    with socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     app = serve(site[1], "127.0.0.1", port, auth="ann:s3cret", prevent_thread_lock=True,
                 quiet=True)
     url = f"http://127.0.0.1:{port}/"
