@@ -76,13 +76,34 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
         if known == digest and (corpus_dir / source).exists():
             return AddedFile(offered, "duplicate", f"{offered}: already in the index as {source}; "
                              "nothing added", source)
+    try:
+        dest, outcome = _place(corpus_dir, target, data, replace)
+    except DocumentError as exc:
+        return AddedFile(offered, "rejected", f"{offered}: {exc.reason}")
+    except OSError as exc:
+        return AddedFile(offered, "rejected", f"{offered}: could not be saved in the corpus "
+                         f"folder ({exc.strerror or exc}); check its space and permissions")
+    if outcome == "duplicate":
+        return AddedFile(offered, "duplicate", f"{offered}: the corpus already holds this "
+                         f"file as {target}", target)
+    source = dest.name
+    message = {
+        "added": f"{offered}: added as {source}",
+        "renamed": f"{offered}: a different {target} is already there, so it was added as "
+                   f"{source} (tick 'replace' to overwrite it)",
+        "replaced": f"{offered}: replaced {source}; the old version is in {TRASH}/",
+    }[outcome]
+    return AddedFile(offered, outcome, message, source)
+
+
+def _place(corpus_dir: Path, target: str, data: bytes, replace: bool) -> tuple[Path, Outcome]:
+    """Write `data` as `target`, or beside it, or over it (the old one to the trash)."""
     corpus_dir.mkdir(parents=True, exist_ok=True)
     dest = corpus_dir / target
     outcome: Outcome = "added"
     if dest.exists():
         if dest.read_bytes() == data:
-            return AddedFile(offered, "duplicate", f"{offered}: the corpus already holds this "
-                             f"file as {target}", target)
+            return dest, "duplicate"
         if replace:
             _trash(corpus_dir, dest)
             outcome = "replaced"
@@ -92,14 +113,7 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
     tmp = dest.with_name(f".{dest.name}.part")
     tmp.write_bytes(data)
     tmp.replace(dest)  # atomic: an indexer never sees half a file
-    source = dest.name
-    message = {
-        "added": f"{offered}: added as {source}",
-        "renamed": f"{offered}: a different {target} is already there, so it was added as "
-                   f"{source} (tick 'replace' to overwrite it)",
-        "replaced": f"{offered}: replaced {source}; the old version is in {TRASH}/",
-    }[outcome]
-    return AddedFile(offered, outcome, message, source)
+    return dest, outcome
 
 
 def remove_file(corpus_dir: Path, source: str) -> Path:

@@ -93,3 +93,12 @@ def test_removed_file_is_moved_aside_not_deleted(tmp_path):
         remove_file(corpus, "sub/bees.md")
     with pytest.raises(DocumentError, match="not a document"):
         remove_file(corpus, "../outside.txt")
+
+
+def test_a_corpus_that_cannot_take_the_file_is_reported_not_raised(tmp_path, upload):
+    corpus = tmp_path / "corpus"
+    corpus.write_text("a file where the folder should be")
+    result = add_file(corpus, upload("owls.txt", "Owls hunt at night."))
+    assert result.outcome == "rejected"
+    assert "could not be saved in the corpus folder" in result.message
+    assert corpus.read_text() == "a file where the folder should be"
