@@ -116,9 +116,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     bot = _assistant(args, host=args.host, port=args.port, auth=args.auth)
     s = bot.settings
-    from .web import check_exposure, serve  # gradio is imported only here
+    from .web import check_exposure, check_port, serve  # gradio is imported only here
 
     check_exposure(s.host, s.auth, args.no_auth)  # before minutes of indexing, not after
+    check_port(s.host, s.port)
     if not args.no_index:
         print(f"index: {_update_index(bot).summary()}", file=sys.stderr)
     serve(bot, host=s.host, port=s.port, auth=s.auth, no_auth=args.no_auth)

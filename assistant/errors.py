@@ -1,7 +1,7 @@
 """Every error the assistant raises on purpose, so callers can catch one base class.
 
     AssistantError
-    ├── ConfigurationError       a setting is invalid or unsafe (e.g. an open port, no auth)
+    ├── ConfigurationError       a setting is invalid or unsafe (port taken, public without auth)
     ├── QuestionError            the question cannot be asked (empty, too long)
     ├── CorpusError              the corpus folder is missing or holds no documents
     ├── DocumentError            one file cannot be read; indexing warns and goes on

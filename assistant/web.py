@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -272,6 +273,18 @@ def check_exposure(host: str, auth: str | None, no_auth: bool) -> tuple[str, str
             f"serving on {host} would let anyone who can reach it read your documents; give "
             "--auth user:password (or ASSISTANT_AUTH), or --no-auth if that is really meant")
     return None
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail now, before indexing, if the address is taken (another `assistant serve`?)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot serve on {host}:{port} ({exc.strerror or exc}); stop what is using it "
+                "(another `assistant serve`?) or choose another with --port / ASSISTANT_PORT"
+            ) from None
 
 
 def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,

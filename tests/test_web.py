@@ -132,6 +132,16 @@ def test_serve_refuses_a_public_address_before_doing_any_work(tmp_path):
     assert not (tmp_path / "i").exists()
 
 
+def test_serve_refuses_a_port_in_use_before_doing_any_work(site, tmp_path):
+    port = int(site[0].rsplit(":", 1)[1].strip("/"))
+    run = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port),
+                          "--corpus", str(tmp_path / "none"), "--index", str(tmp_path / "i")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in run.stderr
+    assert "--port" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "i").exists()
+
+
 def test_login_protects_the_page_and_the_api(site):
     port = free_port()
     app = serve(site[1], "127.0.0.1", port, auth="ann:s3cret", prevent_thread_lock=True,
