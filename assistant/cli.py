@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -37,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                         "default ./corpus)")
     common.add_argument("--index", dest="index_dir", type=Path, help="index folder "
                         "(ASSISTANT_INDEX_DIR, default ./index)")
+    common.add_argument("--reader", choices=("llm", "extractive"), help="who answers: a "
+                        "language model in its own words, citations checked (llm), or quotes "
+                        "(extractive); ASSISTANT_READER, default llm when one is installed")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", parents=[common], help="build or update the index")
@@ -55,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("fetch-model", help="fetch the local language model (1.1 GB, once)")
+    p.set_defaults(func=cmd_fetch_model)
+
     p = sub.add_parser("serve", parents=[common], help="serve the web chat")
     p.add_argument("--host", help="address to bind (ASSISTANT_HOST, default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 7860)")
@@ -71,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
     corpus = getattr(args, "path", None) or args.corpus
-    return Assistant(corpus, args.index_dir, **extra)
+    return Assistant(corpus, args.index_dir, reader=args.reader, **extra)
 
 
 def _update_index(bot: Assistant, rebuild: bool = False) -> IndexReport:
@@ -90,14 +98,43 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     bot = _assistant(args)
+    live = sys.stdout.isatty() and not args.json
     try:
-        answer = bot.ask(args.question)
+        answer = _answer(bot.stream(args.question), sys.stdout if live else None)
     except IndexNotBuiltError as exc:
         raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_answer(answer))
+    return 0
+
+
+def _answer(pieces: Iterator[str | Answer], terminal: TextIO | None) -> Answer:
+    """The final answer; on a terminal the draft is shown dimmed as it is written, then
+    erased, so what stays on screen is only the checked answer."""
+    draft = ""
+    for piece in pieces:
+        if isinstance(piece, Answer):
+            if terminal and draft:
+                width = shutil.get_terminal_size().columns
+                rows = sum(max(1, -(-len(line) // width)) for line in draft.split("\n"))
+                terminal.write(f"\033[0m\r\033[{rows - 1}A\033[J" if rows > 1 else
+                               "\033[0m\r\033[J")
+                terminal.flush()
+            return piece
+        if terminal:
+            terminal.write(("\033[2m" if not draft else "") + piece)
+            terminal.flush()
+        draft += piece
+    raise RuntimeError("the reader ended without an answer")
+
+
+def cmd_fetch_model(args: argparse.Namespace) -> int:
+    from .fetch import fetch_model
+    from .llm import MODEL_FILE, model_dir
+
+    fetch_model(model_dir() / MODEL_FILE, say=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 
 
@@ -134,6 +171,8 @@ def format_answer(answer: Answer) -> str:
         where = f"{c.source}" + (f", page {c.page}" if c.page else "")
         quote = " ".join(c.quote.split())
         lines.append(f"[{c.index}] {where}, characters {c.start}-{c.end}: “{quote}”")
+    if answer.reason:
+        lines += ["", f"note: {answer.reason}"]
     return "\n".join(lines)
 
 

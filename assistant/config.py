@@ -41,6 +41,22 @@ class Settings:
     embedded_sentences: int = 6
     # below this confidence (0..1) that the documents answer, the answer is "not found"
     min_evidence: float = 0.5
+    # who writes the answer: "llm" (a language model, in its own words, citations checked),
+    # "extractive" (quotes the documents), or "" for llm when one is installed or configured
+    reader: str = ""
+    # GGUF file of the local model; empty means the one `make model` fetches
+    llm_model: str = ""
+    # an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server) used instead of the local
+    # model, e.g. http://127.0.0.1:11434/v1, with its model name and key (if it wants one)
+    llm_url: str = ""
+    llm_name: str = ""
+    llm_api_key: str = ""
+    # the local model's context window (tokens) and threads (0: one per core)
+    llm_context: int = 2048
+    llm_threads: int = 0
+    # longest generated answer, in tokens, and seconds to wait for the model
+    llm_max_tokens: int = 160
+    llm_timeout: float = 120.0
     # longest question accepted, in characters
     max_question_chars: int = 2000
     # files larger than this are skipped with a warning

@@ -22,7 +22,7 @@ import math
 import re
 from collections import OrderedDict
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -47,7 +47,7 @@ class Reader(Protocol):
 
 
 @dataclass
-class _Candidate:
+class Candidate:
     passage: int  # index into passages
     start: int  # absolute offsets into the document text
     end: int
@@ -162,12 +162,23 @@ class ExtractiveReader:
              passages: list[Document], doc_freq: DocFreq, previous: str = "") -> Answer:
         """`previous` is the answer a follow-up follows: quoting it again answers nothing new."""
         ranked, signals = self.rank(question, query, query_vector, passages, doc_freq, previous)
+        return self.answer(question, query, passages, ranked, signals)
+
+    def confidence(self, question: str, query: str, signals: Signals | None
+                   ) -> tuple[float, bool]:
+        """The confidence that the passages answer, and whether it clears the bar."""
         confidence = signals.confidence() if signals else 0.0
         # A follow-up's evidence is diluted (its own words are few; the borrowed ones count a
         # quarter) and the calibration saw standalone questions only: it gets a lower bar.
         bar = self.min_evidence * (self.follow_up_bar if query != question else 1.0)
-        if not ranked or confidence < bar:
-            return not_found(question, query, self.name, evidence=confidence)
+        return confidence, signals is not None and confidence >= bar
+
+    def answer(self, question: str, query: str, passages: list[Document],
+               ranked: list[Candidate], signals: Signals | None, reason: str = "") -> Answer:
+        """The best sentences quoted and cited, or not found when the evidence is too weak."""
+        confidence, enough = self.confidence(question, query, signals)
+        if not ranked or not enough:
+            return not_found(question, query, self.name, evidence=confidence, reason=reason)
         best = ranked[0]
         chosen = [best]
         for cand in ranked[1:]:
@@ -175,11 +186,12 @@ class ExtractiveReader:
                 break
             if cand.terms - set().union(*(c.terms for c in chosen)):
                 chosen.append(cand)  # it adds a question term the others lack
-        return self._compose(question, query, passages, chosen, confidence)
+        answer = self._compose(question, query, passages, chosen, confidence)
+        return replace(answer, reason=reason) if reason else answer
 
     def rank(self, question: str, query: str, query_vector: list[float],
              passages: list[Document], doc_freq: DocFreq, previous: str = ""
-             ) -> tuple[list[_Candidate], Signals | None]:
+             ) -> tuple[list[Candidate], Signals | None]:
         """The passages' sentences, best first, and the signals for the found decision."""
         candidates = self._candidates(passages)
         if not candidates:
@@ -198,7 +210,7 @@ class ExtractiveReader:
 
     # --- scoring --------------------------------------------------------------------------
 
-    def _candidates(self, passages: list[Document]) -> list[_Candidate]:
+    def _candidates(self, passages: list[Document]) -> list[Candidate]:
         out = []
         for i, doc in enumerate(passages):
             base = int(doc.metadata["start"])
@@ -206,11 +218,11 @@ class ExtractiveReader:
             for s, e in sentences(doc.page_content):
                 text = doc.page_content[s:e]
                 if not _is_heading(text):  # headings and fragments are not answers
-                    out.append(_Candidate(i, base + s, base + e, text, before))
+                    out.append(Candidate(i, base + s, base + e, text, before))
                 before = text
         return out
 
-    def _score(self, candidates: list[_Candidate], question: str, query: str,
+    def _score(self, candidates: list[Candidate], question: str, query: str,
                query_vector: list[float], doc_freq: DocFreq) -> None:
         asked = set(tokenize(question))
         context = set(tokenize(query)) - asked  # words carried over from the conversation
@@ -254,7 +266,7 @@ class ExtractiveReader:
     # --- the answer -----------------------------------------------------------------------
 
     def _compose(self, question: str, query: str, passages: list[Document],
-                 chosen: list[_Candidate], evidence: float) -> Answer:
+                 chosen: list[Candidate], evidence: float) -> Answer:
         numbers: dict[int, int] = {}  # passage -> citation number, in order of first quote
         for cand in chosen:
             numbers.setdefault(cand.passage, len(numbers) + 1)
@@ -276,6 +288,7 @@ class ExtractiveReader:
                       query=query, reader=self.name, evidence=round(evidence, 4))
 
 
-def not_found(question: str, query: str, reader: str, evidence: float = 0.0) -> Answer:
+def not_found(question: str, query: str, reader: str, evidence: float = 0.0,
+              reason: str = "") -> Answer:
     return Answer(text=NOT_FOUND, citations=[], found=False, question=question, query=query,
-                  reader=reader, evidence=round(evidence, 4))
+                  reader=reader, evidence=round(evidence, 4), reason=reason)

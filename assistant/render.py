@@ -50,11 +50,26 @@ def citation_html(c: Citation) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The chat message for an answer. A not-found answer has its own look, and no sources."""
+    """The chat message for an answer. A not-found answer has its own look, and no sources;
+    the last line says who wrote the words and why, if the reader changed its mind."""
     if not answer.found:
-        return f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {chat_text(answer.text)}</div>'
+        return (f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {chat_text(answer.text)}'
+                f'</div>{reader_note(answer)}')
     sources = "".join(citation_html(c) for c in answer.citations)
-    return f'{chat_text(answer.text)}\n\n<div class="sources"><b>Sources</b>{sources}</div>'
+    return (f'{chat_text(answer.text)}\n\n<div class="sources"><b>Sources</b>{sources}</div>'
+            f'{reader_note(answer)}')
+
+
+def draft_html(text: str) -> str:
+    """A language model's answer while it is written, before its citations are checked."""
+    return f'<div class="draft">{chat_text(text)}</div><div class="reader-note">checking…</div>'
+
+
+def reader_note(answer: Answer) -> str:
+    who = ("Written by the language model; every citation checked against its passage"
+           if answer.reader == "llm" else "Quoted from your documents")
+    why = f" · {chat_text(answer.reason)}" if answer.reason else ""
+    return f'<div class="reader-note" data-reader="{escape(answer.reader)}">{who}{why}</div>'
 
 
 def sources_html(citations: list[dict[str, Any]]) -> str:

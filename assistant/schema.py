@@ -40,8 +40,11 @@ class Answer:
     found: bool  # False: the documents do not answer this; then citations == []
     question: str = ""  # the question as asked
     query: str = ""  # the standalone query actually searched (after resolving follow-ups)
-    reader: str = "extractive"
+    reader: str = "extractive"  # who wrote the text: "llm" (generated) or "extractive" (quoted)
     evidence: float = 0.0  # the reader's confidence that the documents answer, 0..1
+    # why the answer is not simply the reader's: generated sentences dropped as unsupported, a
+    # fallback to quoting, the model's own "not in the documents"; empty when nothing happened
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -26,12 +26,14 @@ import gradio as gr
 from .api import Assistant
 from .chat import content_text
 from .errors import AssistantError, ConfigurationError
+from .llm import describe
 from .load import SUPPORTED_SUFFIXES
 from .render import (
     answer_html,
     chat_text,
     document_html,
     documents_rows,
+    draft_html,
     example_questions,
     sources_html,
     status_markdown,
@@ -56,7 +58,7 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chat history as the assistant wrote it: answers without their rendered sources."""
     out = []
     for m in history:
-        text = content_text(m.get("content")).split('<div class="sources">')[0]
+        text = re.split(r'<div class="(?:sources|reader-note)"', content_text(m.get("content")))[0]
         out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
     return out
 
@@ -64,19 +66,20 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def build_app(bot: Assistant) -> gr.Blocks:
     sessions = _Citations()
 
-    def respond(message: str, history: list[dict[str, Any]], request: gr.Request
-                ) -> Iterator[tuple[Any, ...]]:
+    def respond(message: str, history: list[dict[str, Any]], reader: str | None,
+                request: gr.Request) -> Iterator[tuple[Any, ...]]:
         key = len(history) + 1  # where this answer sits among the chat's messages
         text = ""
+        show = draft_html if (reader or bot.reader_name()) == "llm" else chat_text
         try:
-            for piece in bot.stream(message, plain_history(history)):
+            for piece in bot.stream(message, plain_history(history), reader=reader or None):
                 if isinstance(piece, Answer):
                     cites = [asdict(c) for c in piece.citations]
                     sessions.put(request, key, cites)
                     yield answer_html(piece), cites, sources_html(cites), VIEWER_EMPTY
                 else:
                     text += piece
-                    yield chat_text(text), gr.skip(), gr.skip(), gr.skip()
+                    yield show(text), gr.skip(), gr.skip(), gr.skip()
         except AssistantError as exc:
             yield (f'<div class="error">{html.escape(str(exc))}</div>', [],
                    sources_html([]), VIEWER_EMPTY)
@@ -103,10 +106,12 @@ def build_app(bot: Assistant) -> gr.Blocks:
         except (AssistantError, ValueError) as exc:
             return f'<div class="doc-warning">{html.escape(str(exc))}</div>'
 
-    def ask(question: str, history: list | None = None) -> dict[str, Any]:
-        """Answer a question from the documents; returns the Answer as JSON."""
+    def ask(question: str, history: list | None = None, reader: str | None = None
+            ) -> dict[str, Any]:
+        """Answer a question from the documents; returns the Answer as JSON. `reader`: "llm"
+        or "extractive" (default: the server's)."""
         try:
-            return bot.ask(question, history or ()).to_dict()
+            return bot.ask(question, history or (), reader=reader or None).to_dict()
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -160,6 +165,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
         current = gr.State([])  # citations of the answer whose sources are shown
         with gr.Tab("Chat"), gr.Row(equal_height=False):
             with gr.Column(scale=3):
+                reader_choice = gr.Radio(
+                    [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
+                    value=bot.reader_name(), label=f"Answers ({describe(bot.settings)})",
+                    visible="llm" in bot.readers, elem_id="reader", container=False)
                 sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
                                   elem_id="sources", elem_classes="sources-panel")
                 viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
@@ -171,7 +180,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
                                                    "them and cite where the words are."),
                     title="Ask your documents",
                     description=_describe(status),
-                    examples=example_questions(texts) or None,
+                    examples=[[q] for q in example_questions(texts)] or None,
+                    additional_inputs=[reader_choice],
                     additional_outputs=[current, sources, viewer],
                     api_name="chat",
                     flagging_mode="never",

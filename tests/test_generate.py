@@ -1,0 +1,168 @@
+"""The LLM reader on the real llama.cpp runtime with the small SmolLM2 model: streaming, the
+citation check, the fallbacks, and the OpenAI-compatible back end against a real server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE, ROOT, free_port, smollm2
+
+import assistant
+from assistant import Answer, ConfigurationError
+from assistant.chat import condense
+from assistant.cite import markers, numbers
+
+JOBS = "How many jobs would closing the plant cost?"
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("llm")
+    (base / "corpus").mkdir()
+    shutil.copy(ARTICLE, base / "corpus" / ARTICLE.name)
+    assistant.Assistant(base / "corpus", base / "index").index()
+    return base
+
+
+@pytest.fixture(scope="module")
+def bot(corpus_dir: Path) -> assistant.Assistant:
+    return assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="llm",
+                               llm_model=str(smollm2()))
+
+
+def assert_every_citation_holds_its_sentence(answer: Answer) -> None:
+    """Each sentence's [n] points at a citation, and every number it states is in that passage."""
+    by_index = {c.index: c for c in answer.citations}
+    assert answer.found and answer.citations
+    claims = re.findall(r"([^\[\]]*?)((?:\s*\[\d+\])+)", answer.text)
+    assert claims and re.sub(r"[\s.!?]", "", answer.text.split("]")[-1]) == "", answer.text
+    for text, marks in claims:
+        cited = markers(marks)[1]
+        assert all(n in by_index for n in cited), answer.text
+        held = set().union(*(numbers(by_index[n].text) for n in cited))
+        assert numbers(text) <= held, (text, held)
+    for c in answer.citations:
+        assert c.start <= c.quote_start < c.quote_end <= c.end
+
+
+def test_the_model_text_streams_then_a_checked_answer_arrives(bot):
+    pieces = list(bot.stream(JOBS))
+    drafts, final = pieces[:-1], pieces[-1]
+    assert len(drafts) >= 2 and all(isinstance(p, str) for p in drafts)
+    assert isinstance(final, Answer) and final.question == JOBS
+    assert_every_citation_holds_its_sentence(final)
+    if final.reader == "extractive":  # the small model's answer was refused: it says why
+        assert "no passage supports the generated answer" in final.reason
+    assert "3,900" in final.text or final.reader == "llm"
+
+
+def test_an_off_topic_question_is_not_found_before_any_generation(bot):
+    pieces = list(bot.stream("What is the boiling point of liquid nitrogen?"))
+    assert len(pieces) == 1 and not pieces[0].found and pieces[0].reader == "llm"
+
+
+def prepared(bot: assistant.Assistant, question: str):
+    """What the reader has when the model has answered: snippets, passages, ranking."""
+    vector = bot.embedder.embed_query(question)
+    passages = bot.retriever.search(question, vector)
+    ranked, signals = bot.extractive.rank(question, question, vector, passages,
+                                          bot.store.keyword_index().doc_freq())
+    return bot.readers["llm"].snippets(passages, ranked), passages, ranked, signals
+
+
+def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
+    snippets, passages, ranked, signals = prepared(bot, JOBS)
+    generated = ("Closing the plant would cost 3,900 jobs [2]. It would also cost Nissan "
+                 "12,000 robots [1].")
+    answer = bot.readers["llm"].check(JOBS, JOBS, generated, snippets, passages, ranked,
+                                      signals)
+    assert answer.reader == "llm" and answer.found
+    assert answer.text == "Closing the plant would cost 3,900 jobs [1]."
+    assert answer.reason.startswith("dropped 1 generated sentence") and "12,000" in answer.reason
+    assert_every_citation_holds_its_sentence(answer)
+    assert "3,900 jobs" in answer.citations[0].quote
+
+
+def test_nothing_supported_falls_back_to_quoting_and_says_why(bot):
+    snippets, passages, ranked, signals = prepared(bot, JOBS)
+    answer = bot.readers["llm"].check(JOBS, JOBS, "The plant employs 250 people [1].",
+                                      snippets, passages, ranked, signals)
+    assert answer.reader == "extractive" and "250 people" in answer.reason
+    assert_every_citation_holds_its_sentence(answer)
+
+
+def test_the_models_not_in_the_documents_is_not_found(bot):
+    snippets, passages, ranked, signals = prepared(bot, JOBS)
+    answer = bot.readers["llm"].check(JOBS, JOBS, "Not in the documents.", snippets, passages,
+                                      ranked, signals)
+    assert not answer.found and answer.citations == [] and "do not answer" in answer.reason
+
+
+def test_a_follow_up_is_rewritten_by_the_model(bot):
+    first = bot.ask("Which plant could Nissan close?")
+    follow = "How many jobs depend on it?"
+    answer = bot.ask(follow, [(first.question, first.text)])
+    assert answer.question == follow
+    assert answer.query not in (follow, condense(follow, [(first.question, first.text)]))
+
+
+def test_a_dead_endpoint_falls_back_to_quoting(corpus_dir):
+    dead = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="llm",
+                               llm_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5)
+    answer = dead.ask(JOBS)
+    assert answer.reader == "extractive" and "language model failed" in answer.reason
+    assert "3,900" in answer.text
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """A real llama.cpp server process (OpenAI protocol) with its own key."""
+    port, key = free_port(), "test-key-123"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "llm_server.py"),
+                             str(smollm2()), str(port), key],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("ready"), f"the model server did not start: {line!r}"
+        yield f"http://127.0.0.1:{port}/v1", key
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_an_openai_compatible_endpoint_streams_the_answer(corpus_dir, endpoint):
+    url, key = endpoint
+    bot = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="llm",
+                              llm_url=url, llm_name="smollm2", llm_api_key=key)
+    pieces = list(bot.stream(JOBS))
+    assert sum(isinstance(p, str) for p in pieces) >= 2
+    final = pieces[-1]
+    assert_every_citation_holds_its_sentence(final)
+    assert final.reader == "llm" or "generated answer" in final.reason
+
+
+def test_a_wrong_key_is_reported_and_the_answer_still_comes(corpus_dir, endpoint):
+    url, _ = endpoint
+    bot = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="llm",
+                              llm_url=url, llm_api_key="wrong")
+    answer = bot.ask(JOBS)
+    assert answer.reader == "extractive" and re.search(r"401|[Aa]uthentication", answer.reason)
+
+
+def test_asking_for_the_llm_without_one_says_what_to_do(corpus_dir, tmp_path):
+    with pytest.raises(ConfigurationError, match="make model"):
+        assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="llm")
+    with pytest.raises(ConfigurationError, match="make model"):
+        assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index",
+                            reader="llm", llm_model=str(tmp_path / "missing.gguf"))
+    plain = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index")
+    assert plain.reader_name() == "extractive" and "llm" not in plain.readers
+    with pytest.raises(ConfigurationError, match="make model"):
+        plain.ask(JOBS, reader="llm")
+    with pytest.raises(ConfigurationError, match="unknown reader"):
+        assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="gpt")
