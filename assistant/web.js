@@ -16,7 +16,7 @@
         .replace(head, "").trim();
       return `${head} ${unmd(where)}: “${unmd(c.querySelector("mark")?.textContent || "")}”`;
     });
-    doc.querySelectorAll(".sources").forEach((s) => s.remove());
+    doc.querySelectorAll(".sources, .reader-note").forEach((s) => s.remove());
     const body = unmd(doc.body.textContent.trim());
     return write(cites.length ? `${body}\n\n${cites.join("\n")}` : body);
   };

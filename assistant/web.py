@@ -254,7 +254,7 @@ def _describe(status: dict[str, Any]) -> str:
     n = len(status.get("documents", {}))
     if not n:
         return "No documents indexed yet: add some in the Documents tab."
-    return (f"Answers quote your {n} indexed document{'' if n == 1 else 's'} and cite them; "
+    return (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite them; "
             "choose an answer to see its sources.")
 
 

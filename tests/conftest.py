@@ -93,12 +93,22 @@ def free_port() -> int:
 def site(tmp_path_factory: pytest.TempPathFactory):
     """The real page served on a free loopback port over its own copy of the article (tests
     in one module may add and remove documents). Yields (url, assistant)."""
+    yield from _serve(tmp_path_factory, max_file_mb=0.2)
+
+
+@pytest.fixture(scope="module")
+def llm_site(tmp_path_factory: pytest.TempPathFactory):
+    """The page answering with the LLM reader (SmolLM2 on the real runtime) by default."""
+    yield from _serve(tmp_path_factory, reader="llm", llm_model=str(smollm2()))
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, **settings):
     from assistant.web import serve
 
     base = tmp_path_factory.mktemp("site")
     (base / "corpus").mkdir()
     shutil.copy(ARTICLE, base / "corpus" / ARTICLE.name)
-    bot = assistant.Assistant(base / "corpus", base / "index", max_file_mb=0.2)
+    bot = assistant.Assistant(base / "corpus", base / "index", **settings)
     bot.index()
     port = free_port()
     app = serve(bot, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)

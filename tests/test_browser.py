@@ -127,3 +127,35 @@ def test_upload_a_document_then_ask_about_it(page, tmp_path):
     page.locator("#sources [data-cite='1']").click()
     expect(page.locator("#viewer #cited-span")).to_contain_text("57 grey herons")
 
+
+
+@pytest.fixture
+def llm_page(browser, llm_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(llm_site[0], wait_until="load")
+    expect(tab.locator("#chatbot")).to_be_visible(timeout=30_000)
+    yield tab
+    context.close()
+
+
+def test_the_reader_switch_picks_who_writes_the_answer(llm_page):
+    page = llm_page
+    generated = page.get_by_role("radio", name="Generated, citations checked")
+    expect(generated).to_be_checked()
+    page.evaluate("""() => { window.sawDraft = false;
+        new MutationObserver(() => { if (document.querySelector('#chatbot .draft'))
+            window.sawDraft = true; }).observe(document.querySelector('#chatbot'),
+            {subtree: true, childList: true, characterData: true}); }""")
+    ask(page, "How many jobs would closing the plant cost?")
+    note = page.locator("#chatbot .reader-note").last
+    expect(note).not_to_contain_text("checking", timeout=60_000)
+    assert page.evaluate("window.sawDraft")  # the model's words streamed in first
+    answer = page.locator("#chatbot .message.bot, #chatbot [data-testid='bot']").last
+    expect(answer.locator(".sources mark")).to_contain_text("3,900")
+    shot(page, "llm-answer")
+
+    page.get_by_role("radio", name="Quoted", exact=True).check()
+    ask(page, "How large is the Oppama plant?")
+    expect(page.locator("#chatbot .reader-note").nth(1)).to_have_text(
+        "Quoted from your documents", timeout=60_000)

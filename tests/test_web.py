@@ -158,3 +158,28 @@ def test_login_protects_the_page_and_the_api(site):
         assert "170-hectare" in answer["text"]
     finally:
         app.close()
+
+
+JOBS = "How many jobs would closing the plant cost?"
+
+
+def test_the_llm_page_streams_a_draft_then_the_checked_answer(llm_site):
+    llm = Client(llm_site[0], verbose=False, download_files=False)
+    updates = list(llm.submit(message=JOBS, reader="llm", api_name="/chat"))
+    drafts = [u[0] for u in updates if 'class="draft"' in u[0]]
+    final = updates[-1][0]
+    assert len(drafts) >= 2 and "checking" in drafts[0]
+    assert 'class="draft"' not in final and 'class="reader-note"' in final
+    assert "3,900" in final and "<mark>" in final  # the small model's words, or the quote
+
+
+def test_the_ask_endpoint_says_which_reader_answered(llm_site):
+    llm = Client(llm_site[0], verbose=False, download_files=False)
+    generated = llm.predict(JOBS, [], "llm", api_name="/ask")
+    quoted = llm.predict(JOBS, [], "extractive", api_name="/ask")
+    assert generated["reader"] in ("llm", "extractive") and quoted["reader"] == "extractive"
+    assert quoted["reason"] == "" and "3,900" in quoted["text"]
+    if generated["reader"] == "extractive":  # the model's answer was refused, and it says so
+        assert "generated answer" in generated["reason"]
+    with pytest.raises(Exception, match="unknown reader"):
+        llm.predict(JOBS, [], "gpt", api_name="/ask")

@@ -1,0 +1,190 @@
+"""The LLM reader against the extractive reader, same questions, same index, same run.
+
+    SQuAD       held-out half (articles 25-48), questions sampled with random.seed(0)
+    SEC 10-Q    the single-document questions of ../shared/eval/sec10q, its 20 PDFs indexed
+                through the product's own loader
+    off-topic   the SciFact test claims asked of the SQuAD index
+
+Per reader:
+  accuracy            found, and the answer holds a gold answer (SQuAD: a gold span, as in
+                      bench.quality; SEC: at least half of the gold answer's figures)
+  citation precision  of the citations of correct answers, the share whose passage holds the
+                      answer (SQuAD: overlaps the gold paragraph or holds a gold span; SEC:
+                      comes from a gold filing)
+  off-topic found     share of the claims answered as found (lower is better)
+  first words / full  seconds to the first streamed text and to the final Answer, p50 / p95
+
+    python -m bench.llm [--squad 200] [--sec 130] [--claims 300] [--tune]
+
+Needs the local model (`make model`) or ASSISTANT_LLM_URL. Slow: about 7 s per generated answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.evaluate import contains_answer
+from bench.data import EVAL, Question, file_name, sample, squad_articles, write_squad_corpus
+from bench.quality import gold_spans, scifact_claims
+
+SEC = EVAL / "sec10q"
+_FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
+
+
+def timed(bot, question: str, reader: str):
+    """(answer, seconds to first text, seconds to the answer)."""
+    started = time.perf_counter()
+    first = answer = None
+    for piece in bot.stream(question, reader=reader):
+        if first is None and isinstance(piece, str):
+            first = time.perf_counter() - started
+        answer = piece
+    full = time.perf_counter() - started
+    return answer, first if first is not None else full, full
+
+
+def figures(text: str) -> set[str]:
+    """Numbers that carry an answer (not years, not 1-digit counts), as digits."""
+    out = set()
+    for m in _FIGURE.finditer(text):
+        n = m.group().strip("$%").replace(",", "").rstrip(".")
+        if n and not re.fullmatch(r"(19|20)\d\d|\d", n):
+            out.add(n)
+    return out
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text)[:400]
+
+
+def squad_row(bot, reader: str, questions: list[Question], spans: dict) -> dict:
+    rows = []
+    for q in questions:
+        answer, first, full = timed(bot, q.question, reader)
+        correct = answer.found and contains_answer(_plain(answer.text), q.answers)
+        precise = []
+        if correct:
+            gold = spans.get(q.question + q.source)
+            for c in answer.citations:
+                overlaps = gold is not None and c.source == q.source and (
+                    c.start < gold[1] and gold[0] < c.end)
+                precise.append(overlaps or contains_answer(c.text, q.answers))
+        rows.append((answer, correct, precise, first, full))
+    return _summary(rows)
+
+
+def sec_questions(n: int) -> list[dict]:
+    items = [json.loads(line) for line in (SEC / "qna.jsonl").read_text().splitlines()]
+    return [q for q in items if len(q["source_docs"]) == 1][:n]
+
+
+def sec_row(bot, reader: str, questions: list[dict]) -> dict:
+    rows = []
+    for q in questions:
+        answer, first, full = timed(bot, q["question"], reader)
+        gold = figures(q["answer"].split("SOURCE")[0])
+        said = figures(answer.text)
+        correct = answer.found and bool(gold) and len(gold & said) >= max(1, len(gold) // 2)
+        precise = ([Path(c.source).stem in q["source_docs"] for c in answer.citations]
+                   if correct else [])
+        rows.append((answer, correct, precise, first, full))
+    return _summary(rows)
+
+
+def _summary(rows: list) -> dict:
+    cites = [p for *_, precise, _, _ in rows for p in precise]
+    firsts = sorted(r[3] for r in rows if r[3] is not None)
+    fulls = sorted(r[4] for r in rows)
+    return {
+        "n": len(rows),
+        "accuracy": sum(r[1] for r in rows) / len(rows),
+        "found": sum(r[0].found for r in rows) / len(rows),
+        "precision": sum(cites) / len(cites) if cites else float("nan"),
+        "by_llm": sum(r[0].reader == "llm" and r[0].found for r in rows) / len(rows),
+        "first": (_pct(firsts, 50), _pct(firsts, 95)),
+        "full": (_pct(fulls, 50), _pct(fulls, 95)),
+    }
+
+
+def _pct(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 \
+        else values[0]
+
+
+def off_topic_row(bot, reader: str, claims: list[str]) -> float:
+    return sum(bot.ask(c, reader=reader).found for c in claims) / len(claims)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.llm")
+    parser.add_argument("--squad", type=int, default=200, help="held-out SQuAD questions")
+    parser.add_argument("--sec", type=int, default=130, help="single-document SEC questions")
+    parser.add_argument("--claims", type=int, default=300, help="SciFact off-topic claims")
+    parser.add_argument("--tune", action="store_true", help="SQuAD tuning half instead")
+    parser.add_argument("--work", type=Path, help="keep corpora and indexes here (reused)")
+    args = parser.parse_args(argv)
+
+    from assistant import Assistant
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-llm-"))
+    readers = ("extractive", "llm")
+    results: dict[str, dict] = {}
+    try:
+        articles = squad_articles()
+        questions = write_squad_corpus(work / "squad", articles)
+        bot = Assistant(work / "squad", work / "squad-index", reader="llm")
+        bot.index()
+        tune = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
+        pool = [q for q in questions if (q.source in tune) == args.tune]
+        picked = sample(pool, args.squad)
+        spans = gold_spans(bot, picked)
+        bot.ask("warm up the models", reader="llm")
+        for r in readers:
+            if args.squad:
+                results[f"SQuAD {'tuning' if args.tune else 'held-out'}|{r}"] = squad_row(
+                    bot, r, picked, spans)
+            if args.claims:
+                results.setdefault("off-topic", {})[r] = off_topic_row(
+                    bot, r, scifact_claims()[: args.claims])
+        if args.sec:
+            corpus = work / "sec"
+            corpus.mkdir(exist_ok=True)
+            for pdf in sorted((SEC / "pdfs").glob("*.pdf")):
+                if not (corpus / pdf.name).exists():
+                    shutil.copy(pdf, corpus / pdf.name)
+            sec_bot = Assistant(corpus, work / "sec-index", reader="llm")
+            sec_bot.index()
+            for r in readers:
+                results[f"SEC 10-Q|{r}"] = sec_row(sec_bot, r, sec_questions(args.sec))
+        _print(results)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _print(results: dict) -> None:
+    print(f"\n{'set':<22} {'reader':<11} {'n':>4} {'accuracy':>9} {'found':>6} "
+          f"{'cite prec':>9} {'by LLM':>7} {'first p50/p95 s':>16} {'full p50/p95 s':>15}")
+    for key, r in results.items():
+        if key == "off-topic":
+            continue
+        name, reader = key.split("|")
+        print(f"{name:<22} {reader:<11} {r['n']:>4} {r['accuracy']:>9.3f} {r['found']:>6.3f} "
+              f"{r['precision']:>9.3f} {r['by_llm']:>7.3f} "
+              f"{r['first'][0]:>7.2f} / {r['first'][1]:<6.2f} {r['full'][0]:>6.2f} / "
+              f"{r['full'][1]:<6.2f}")
+    for reader, rate in results.get("off-topic", {}).items():
+        print(f"{'off-topic claims':<22} {reader:<11} answered as found: {rate:.3f}")
+
+
+if __name__ == "__main__":
+    main()
