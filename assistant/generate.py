@@ -27,14 +27,17 @@ from .schema import Answer, Citation
 from .text import DocFreq, sentences
 
 SYSTEM = (
-    "You answer questions using only the numbered passages. Reply with one or two short "
-    "sentences in your own words, and end each sentence with the number of the passage it "
-    "comes from, like [1]. If the passages do not contain the answer, reply exactly: "
-    "Not in the documents.")
+    "You answer questions using only the numbered passages. Reply with one short sentence "
+    "that keeps the passage's own words for the answer, and end it with the number of the "
+    "passage it comes from, like [1]. If the passages do not contain the answer, reply "
+    "exactly: Not in the documents.")
 REWRITE = (
     "Rewrite the user's last question so that it can be understood without the conversation: "
     "replace words like it, they, this or there with what they refer to. Reply with the "
     "rewritten question only.")
+# "… from passage [2]": the model pointing at its source in words; the [n] says it already.
+_POINTER = re.compile(r"[,;]?\s*\(?(?:as )?(?:from|in|according to|see|per|stated in) "
+                      r"(?:the )?(?:numbered )?passages?\)?(?=\s*(?:\[|[.!?]?$))", re.I)
 _DECLINE = re.compile(
     r"\bnot (?:\w+ )?(?:in|from) the (?:documents|passages|text)\b|"
     r"\b(?:passages|documents|text) do(?:es)? not (?:contain|say|mention|provide|answer|state)|"
@@ -53,14 +56,17 @@ class Snippet:
 
 class LLMReader:
     name = "llm"
+    system = SYSTEM  # the instructions, a class attribute so a benchmark can try others
 
     def __init__(self, model: Callable[[], Any], extractive: ExtractiveReader, *,
-                 max_chars: int = 1000, trust_decline: bool = True) -> None:
+                 max_chars: int = 800, decline_bar: float = 0.9) -> None:
         self._model_factory = model
         self._model: Any = None
         self.extractive = extractive
         self.max_chars = max_chars  # of passage text in the prompt
-        self.trust_decline = trust_decline  # the model's "not in the documents" is final
+        # The model's "not in the documents" stands unless the evidence is at least this
+        # confident; then the best sentences are quoted instead (small models decline often).
+        self.decline_bar = decline_bar
 
     @property
     def model(self) -> Any:
@@ -87,7 +93,7 @@ class LLMReader:
         snippets = self.snippets(passages, ranked)
         text = ""
         try:
-            for chunk in self.model.stream(prompt(question, snippets)):
+            for chunk in self.model.stream(prompt(question, snippets, self.system)):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if piece:
                     text += piece
@@ -102,13 +108,17 @@ class LLMReader:
               passages: list[Document], ranked: list[Candidate], signals: Any) -> Answer:
         """Keep the generated sentences a snippet supports, cite that snippet's passage."""
         confidence, _ = self.extractive.confidence(question, query, signals)
-        if _DECLINE.search(text) and self.trust_decline:
-            return not_found(question, query, self.name, evidence=confidence,
-                             reason="the language model says the passages do not answer this")
+        if _DECLINE.search(text):
+            if confidence < self.decline_bar:
+                return not_found(question, query, self.name, evidence=confidence, reason=(
+                    "the language model says the passages do not answer this"))
+            return self.extractive.answer(question, query, passages, ranked, signals, (
+                "the language model found no answer in the passages, but they match the "
+                "question closely; quoting the best sentences instead"))
         kept: list[tuple[str, Support]] = []
         dropped: list[str] = []
         for s, e in sentences(text):
-            clean, cited = markers(text[s:e])
+            clean, cited = markers(_POINTER.sub("", text[s:e]))
             found = support(clean, [sn.text for sn in snippets], question,
                             hint=[n - 1 for n in cited])
             if found:
@@ -170,9 +180,10 @@ class LLMReader:
         return line if 3 <= len(line) <= 4 * len(question) + 200 else question
 
 
-def prompt(question: str, snippets: list[Snippet]) -> list[tuple[str, str]]:
+def prompt(question: str, snippets: list[Snippet], system: str = SYSTEM
+           ) -> list[tuple[str, str]]:
     numbered = "\n".join(f"[{i}] {' '.join(sn.text.split())}" for i, sn in enumerate(snippets, 1))
-    return [("system", SYSTEM), ("user", f"Passages:\n{numbered}\n\nQuestion: {question}")]
+    return [("system", system), ("user", f"Passages:\n{numbered}\n\nQuestion: {question}")]
 
 
 def _compose(question: str, query: str, kept: list[tuple[str, Support]],

@@ -54,3 +54,46 @@ def test_help_does_not_load_the_model():
          "print('sentence_transformers' in sys.modules, 'gradio' in sys.modules)"],
         capture_output=True, text=True, env=ENV, timeout=120)
     assert out.stdout.strip().endswith("False False")
+
+
+def test_ask_with_the_llm_reader_streams_on_a_terminal_and_prints_the_checked_answer(
+        corpus, tmp_path):
+    from conftest import smollm2
+
+    index_dir = tmp_path / "index"
+    assert run("index", str(corpus), "--index", str(index_dir)).returncode == 0
+    args = [sys.executable, "-m", "assistant.cli", "ask", "How many jobs would closing the "
+            "plant cost?", "--reader", "llm", "--corpus", str(corpus), "--index", str(index_dir)]
+    env = {**ENV, "ASSISTANT_LLM_MODEL": str(smollm2())}
+    leader, follower = os.openpty()  # stdout is a terminal: the draft is shown, then erased
+    done = subprocess.run(args, stdout=follower, stderr=subprocess.PIPE, env=env, timeout=300)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    out = shown.decode()
+    assert done.returncode == 0, done.stderr
+    draft, _, final = out.partition("\x1b[J")
+    assert "\x1b[2m" in draft and len(draft) > len("\x1b[2m")  # the model's words, dimmed
+    assert "3,900" in final and "[1] " in final and "\x1b[2m" not in final
+
+    piped = subprocess.run(args + ["--json"], capture_output=True, text=True, env=env,
+                           timeout=300)
+    answer = json.loads(piped.stdout)  # not a terminal: only the answer, nothing streamed
+    assert answer["found"] and answer["reader"] in ("llm", "extractive") and "reason" in answer
+
+
+def test_asking_for_the_llm_reader_without_a_model_is_one_clear_line(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    assert run("index", str(corpus), "--index", str(index_dir)).returncode == 0
+    asked = run("ask", "anything", "--reader", "llm", "--corpus", str(corpus), "--index",
+                str(index_dir))
+    assert asked.returncode == 2 and "Traceback" not in asked.stderr
+    assert asked.stderr.startswith("error: no language model at") and "make model" in asked.stderr

@@ -16,6 +16,7 @@ import assistant
 from assistant import Answer, ConfigurationError
 from assistant.chat import condense
 from assistant.cite import markers, numbers
+from assistant.generate import LLMReader
 
 JOBS = "How many jobs would closing the plant cost?"
 
@@ -77,8 +78,8 @@ def prepared(bot: assistant.Assistant, question: str):
 
 def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
     snippets, passages, ranked, signals = prepared(bot, JOBS)
-    generated = ("Closing the plant would cost 3,900 jobs [2]. It would also cost Nissan "
-                 "12,000 robots [1].")
+    generated = ("Closing the plant would cost 3,900 jobs, from passage [2]. It would also "
+                 "cost Nissan 12,000 robots [1].")
     answer = bot.readers["llm"].check(JOBS, JOBS, generated, snippets, passages, ranked,
                                       signals)
     assert answer.reader == "llm" and answer.found
@@ -96,11 +97,19 @@ def test_nothing_supported_falls_back_to_quoting_and_says_why(bot):
     assert_every_citation_holds_its_sentence(answer)
 
 
-def test_the_models_not_in_the_documents_is_not_found(bot):
+def test_the_models_not_in_the_documents_stands_unless_the_evidence_is_strong(bot):
     snippets, passages, ranked, signals = prepared(bot, JOBS)
-    answer = bot.readers["llm"].check(JOBS, JOBS, "Not in the documents.", snippets, passages,
-                                      ranked, signals)
-    assert not answer.found and answer.citations == [] and "do not answer" in answer.reason
+    reader = bot.readers["llm"]
+    strong = reader.check(JOBS, JOBS, "Not in the documents.", snippets, passages, ranked,
+                          signals)
+    assert strong.evidence >= reader.decline_bar
+    assert strong.reader == "extractive" and "3,900" in strong.text
+    assert "found no answer" in strong.reason
+    strict = LLMReader(lambda: reader.model, bot.extractive, decline_bar=1.0)
+    declined = strict.check(JOBS, JOBS, "The passages do not say.", snippets, passages,
+                            ranked, signals)
+    assert not declined.found and declined.citations == []
+    assert "do not answer" in declined.reason
 
 
 def test_a_follow_up_is_rewritten_by_the_model(bot):
