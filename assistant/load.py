@@ -273,22 +273,29 @@ def _html_text(html: str) -> tuple[str, str]:
 # --- PDF ------------------------------------------------------------------------------------
 
 
+PDF_MAX_ARRAY = 5_000_000
+
+
 def _pdf_text(source: str, data: bytes) -> tuple[str, list[int]]:
     """Text layer of every page joined by blank lines, with the offset where each page starts."""
     import io
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # corrupt files log noise, then raise
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(source, "is an encrypted PDF; save an unencrypted copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # pypdf caps arrays at 100,000 elements against hostile files; real 10-Q filings hold
+        # bigger ones. The file size limit (max_file_mb) still bounds the work.
+        with apply_configuration(array_maximum_element_count=PDF_MAX_ARRAY):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentError(source, "is an encrypted PDF; save an unencrypted copy")
+            pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError,
+            RecursionError) as exc:
         raise DocumentError(
             source,
             f"is not a readable PDF ({exc.__class__.__name__}: {exc}); re-export or remove it",

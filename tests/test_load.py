@@ -66,6 +66,38 @@ def test_bad_files_get_a_specific_reason(tmp_path, name, content, reason):
     assert err.value.path == name
 
 
+def _pdf_with_a_big_array(path: Path, elements: int) -> Path:
+    """A one-page PDF with text whose page dictionary holds an array of `elements` numbers, as
+    some real filings do (two of the SEC 10-Q PDFs have arrays over pypdf's default cap)."""
+    content = b"BT /F1 12 Tf 72 720 Td (Quarterly revenue grew.) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> /PieceInfo [" + b"0 " * elements + b"] >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def test_pdf_with_arrays_over_pypdfs_default_cap_is_read(tmp_path):
+    pdf = _pdf_with_a_big_array(tmp_path / "filing.pdf", 150_000)
+    doc = load_document(pdf, tmp_path)
+    assert "Quarterly revenue grew." in doc.text
+
+
 def test_pdf_without_text_layer_asks_for_ocr(tmp_path):
     path = write_pdf(tmp_path / "scan.pdf", [""])
     with pytest.raises(DocumentError, match="OCR"):
