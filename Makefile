@@ -46,9 +46,10 @@ browser:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant tests bench
 
-## bench: measure speed and quality on ../shared/eval (not part of make test)
+## bench: measure speed and quality on ../shared/eval (not part of make test); LLM=1 adds
+## the LLM reader (needs `make model`)
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(LLM),--llm)
 
 clean-index:
 	find index -mindepth 1 ! -name README.md -exec rm -rf {} +

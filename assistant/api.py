@@ -169,7 +169,9 @@ class Assistant:
         the previous question is appended (see `chat.condense`)."""
         if pairs and isinstance(reader, LLMReader) and (
                 is_follow_up(question) or len(question.split()) <= 4):
-            return reader.rewrite(question, pairs)
+            rewritten = reader.rewrite(question, pairs)
+            if rewritten:
+                return rewritten
         return condense(question, pairs)
 
     def reader_name(self) -> str:

@@ -9,7 +9,9 @@
 The extractive reader's calibrated confidence decides `found` before the model runs, so an
 off-topic question costs no generation and a small model cannot talk its way past the gate.
 The prompt holds only the best sentences and their neighbours: prefill is most of the time on a
-CPU (about 75 tokens/s here), so every sentence left out is a fraction of a second saved.
+CPU (about 75 tokens/s here). 1,000 characters of them, not 800: on 55 SQuAD tuning questions
+the smaller budget answered 0.71 instead of 0.80, 2 s faster; a one-sentence prompt that asked
+for the passage's own words answered 0.70 against 0.84 for this one over 23 and 100 questions.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from .schema import Answer, Citation
 from .text import DocFreq, sentences
 
 SYSTEM = (
-    "You answer questions using only the numbered passages. Reply with one short sentence "
-    "that keeps the passage's own words for the answer, and end it with the number of the "
-    "passage it comes from, like [1]. If the passages do not contain the answer, reply "
-    "exactly: Not in the documents.")
+    "You answer questions using only the numbered passages. Reply with one or two short "
+    "sentences in your own words, and end each sentence with the number of the passage it "
+    "comes from, like [1]. If the passages do not contain the answer, reply exactly: "
+    "Not in the documents.")
 REWRITE = (
     "Rewrite the user's last question so that it can be understood without the conversation: "
     "replace words like it, they, this or there with what they refer to. Reply with the "
@@ -59,7 +61,7 @@ class LLMReader:
     system = SYSTEM  # the instructions, a class attribute so a benchmark can try others
 
     def __init__(self, model: Callable[[], Any], extractive: ExtractiveReader, *,
-                 max_chars: int = 800, decline_bar: float = 0.9) -> None:
+                 max_chars: int = 1000, decline_bar: float = 0.9) -> None:
         self._model_factory = model
         self._model: Any = None
         self.extractive = extractive
@@ -166,8 +168,9 @@ class LLMReader:
                 out.append(Snippet(p, base + s, base + e, doc.page_content[s:e]))
         return out
 
-    def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
-        """A follow-up as a standalone question, by the model; the question itself on failure."""
+    def rewrite(self, question: str, history: list[tuple[str, str]]) -> str | None:
+        """A follow-up as a standalone question, by the model; None when the model fails or
+        replies with something other than one question (small models sometimes answer it)."""
         turns = []
         for q, a in history[-2:]:
             turns += [("user", q), ("assistant", _clip(markers(a)[0], 300))]
@@ -175,9 +178,10 @@ class LLMReader:
         try:
             reply = self.model.bind(max_tokens=48).invoke(messages).content
         except Exception:
-            return question
+            return None
         line = str(reply).strip().strip('"“”').splitlines()[0].strip() if reply else ""
-        return line if 3 <= len(line) <= 4 * len(question) + 200 else question
+        ok = line.endswith("?") and 3 <= len(line) <= 2 * len(question) + 150
+        return line if ok else None
 
 
 def prompt(question: str, snippets: list[Snippet], system: str = SYSTEM

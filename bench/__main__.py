@@ -1,5 +1,8 @@
 """`make bench`: every benchmark, one table each (~65 min on 2 cores). Reads ../shared/eval;
-writes only to /tmp."""
+writes only to /tmp. `make bench LLM=1` (or `python -m bench --llm`) adds the LLM reader
+against the extractive one (about an hour more; needs `make model`)."""
+
+import sys
 
 from bench import calibrate, quality, scifact, speed, web
 
@@ -13,3 +16,8 @@ print("\n## Retrieval on SciFact")
 scifact.main()
 print("\n## The web page (make run, Chromium, 5 users)")
 web.main()
+if "--llm" in sys.argv[1:]:
+    from bench import llm
+
+    print("\n## Generated answers: the LLM reader against the extractive reader")
+    llm.main([])

@@ -14,7 +14,7 @@ Per reader:
   off-topic found     share of the claims answered as found (lower is better)
   first words / full  seconds to the first streamed text and to the final Answer, p50 / p95
 
-    python -m bench.llm [--squad 200] [--sec 130] [--claims 300] [--tune]
+    python -m bench.llm [--squad 200] [--sec 130] [--claims 300] [--tune] [--dump F.jsonl]
 
 Needs the local model (`make model`) or ASSISTANT_LLM_URL. Slow: about 7 s per generated answer.
 """
@@ -35,6 +35,7 @@ from bench.data import EVAL, Question, file_name, sample, squad_articles, write_
 from bench.quality import gold_spans, scifact_claims
 
 SEC = EVAL / "sec10q"
+DUMP: list[dict] = []  # every answer, written by --dump for reading the misses
 _FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -77,6 +78,8 @@ def squad_row(bot, reader: str, questions: list[Question], spans: dict) -> dict:
                     c.start < gold[1] and gold[0] < c.end)
                 precise.append(overlaps or contains_answer(c.text, q.answers))
         rows.append((answer, correct, precise, first, full))
+        DUMP.append({"set": "squad", "question": q.question, "gold": q.answers,
+                     "correct": bool(correct), **answer.to_dict()})
     return _summary(rows)
 
 
@@ -95,6 +98,8 @@ def sec_row(bot, reader: str, questions: list[dict]) -> dict:
         precise = ([Path(c.source).stem in q["source_docs"] for c in answer.citations]
                    if correct else [])
         rows.append((answer, correct, precise, first, full))
+        DUMP.append({"set": "sec", "question": q["question"], "gold": sorted(gold),
+                     "correct": bool(correct), **answer.to_dict()})
     return _summary(rows)
 
 
@@ -131,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--claims", type=int, default=300, help="SciFact off-topic claims")
     parser.add_argument("--tune", action="store_true", help="SQuAD tuning half instead")
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here (reused)")
+    parser.add_argument("--dump", type=Path, help="write every answer here (JSON Lines)")
     args = parser.parse_args(argv)
 
     from assistant import Assistant
@@ -166,6 +172,9 @@ def main(argv: list[str] | None = None) -> None:
             for r in readers:
                 results[f"SEC 10-Q|{r}"] = sec_row(sec_bot, r, sec_questions(args.sec))
         _print(results)
+        if args.dump:
+            args.dump.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n"
+                                         for d in DUMP))
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -76,6 +76,17 @@ def prepared(bot: assistant.Assistant, question: str):
     return bot.readers["llm"].snippets(passages, ranked), passages, ranked, signals
 
 
+def test_the_prompt_holds_the_best_sentences_and_their_neighbours_within_the_budget(bot):
+    snippets, passages, ranked, _ = prepared(bot, JOBS)
+    reader = bot.readers["llm"]
+    text = bot.document_text(passages[0].metadata["source"])
+    assert sum(len(sn.text) for sn in snippets) <= reader.max_chars
+    assert all(text[sn.start:sn.end] == sn.text for sn in snippets)  # exact document spans
+    best = ranked[0]
+    assert any(sn.start <= best.start and best.end <= sn.end for sn in snippets)
+    assert "3,900 jobs" in snippets[0].text  # the passage of the best sentence comes first
+
+
 def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
     snippets, passages, ranked, signals = prepared(bot, JOBS)
     generated = ("Closing the plant would cost 3,900 jobs, from passage [2]. It would also "
@@ -112,12 +123,14 @@ def test_the_models_not_in_the_documents_stands_unless_the_evidence_is_strong(bo
     assert "do not answer" in declined.reason
 
 
-def test_a_follow_up_is_rewritten_by_the_model(bot):
+def test_a_follow_up_is_searched_as_the_models_rewrite_or_else_with_the_last_question(bot):
     first = bot.ask("Which plant could Nissan close?")
-    follow = "How many jobs depend on it?"
-    answer = bot.ask(follow, [(first.question, first.text)])
+    follow, pairs = "How many jobs depend on it?", [(first.question, first.text)]
+    rewritten = bot.readers["llm"].rewrite(follow, pairs)  # None unless one clean question
+    assert rewritten is None or (rewritten.endswith("?") and "\n" not in rewritten)
+    answer = bot.ask(follow, pairs)
     assert answer.question == follow
-    assert answer.query not in (follow, condense(follow, [(first.question, first.text)]))
+    assert answer.query == (rewritten or condense(follow, pairs))
 
 
 def test_a_dead_endpoint_falls_back_to_quoting(corpus_dir):
