@@ -39,7 +39,8 @@ REWRITE = (
     "rewritten question only.")
 # "… from passage [2]": the model pointing at its source in words; the [n] says it already.
 _POINTER = re.compile(r"[,;]?\s*\(?(?:as )?(?:from|in|according to|see|per|stated in) "
-                      r"(?:the )?(?:numbered )?passages?\)?(?=\s*(?:\[|[.!?]?$))", re.I)
+                      r"(?:(?:the )?(?:numbered )?passages?\)?(?=\s*(?:\[|[.!?]?$))"
+                      r"|(?=\[\d+\]\s*[.!?]?\s*$))", re.I)
 _DECLINE = re.compile(
     r"\bnot (?:\w+ )?(?:in|from) the (?:documents|passages|text)\b|"
     r"\b(?:passages|documents|text) do(?:es)? not (?:contain|say|mention|provide|answer|state)|"
