@@ -138,13 +138,13 @@ class Assistant:
         self.store.check_ready()
         pairs = normalize_history(history)
         with self._lock:  # one question at a time through the models and the caches
-            query = self._standalone(question, pairs, chosen)
+            query, rewritten = self._standalone(question, pairs, chosen)
             vector = self.embedder.embed_query(query)
             passages = self.retriever.search(query, vector)
             doc_freq = self.store.keyword_index().doc_freq()
             previous = pairs[-1][1] if query != question else ""
-            # A rewritten follow-up stands alone: the reader weighs all of its words.
-            asked = query if isinstance(chosen, LLMReader) else question
+            # A follow-up the model rewrote stands alone: the reader weighs all of its words.
+            asked = query if rewritten else question
             if hasattr(chosen, "stream"):
                 pieces = chosen.stream(asked, query, vector, passages, doc_freq, previous)
             else:
@@ -164,15 +164,16 @@ class Assistant:
                 "ASSISTANT_LLM_URL to an OpenAI-compatible endpoint")
         return self.readers[name]
 
-    def _standalone(self, question: str, pairs: list[tuple[str, str]], reader: Reader) -> str:
-        """The question to search with. A language model rewrites a follow-up; without one
-        the previous question is appended (see `chat.condense`)."""
+    def _standalone(self, question: str, pairs: list[tuple[str, str]], reader: Reader
+                    ) -> tuple[str, bool]:
+        """The question to search with, and whether a language model rewrote it. Without a
+        rewrite, a follow-up gets the previous question appended (see `chat.condense`)."""
         if pairs and isinstance(reader, LLMReader) and (
                 is_follow_up(question) or len(question.split()) <= 4):
             rewritten = reader.rewrite(question, pairs)
             if rewritten:
-                return rewritten
-        return condense(question, pairs)
+                return rewritten, True
+        return condense(question, pairs), False
 
     def reader_name(self) -> str:
         """Who answers by default, for the page and the logs."""
