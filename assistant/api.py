@@ -56,13 +56,14 @@ class Assistant:
         self.extractive = ExtractiveReader(
             self.embedder, min_evidence=s.min_evidence, max_sentences=s.max_answer_sentences,
             embed_top=s.embedded_sentences or None)
-        self.readers: dict[str, Reader] = {"extractive": self.extractive}
-        if llm_available(s) or s.reader == "llm":
-            self.readers["llm"] = LLMReader(lambda: chat_model(s), self.extractive)
         if s.reader not in ("", *READERS):
             raise ConfigurationError(f"unknown reader {s.reader!r}: use llm or extractive")
-        if s.reader == "llm" and not llm_available(s):
+        available = llm_available(s)
+        if s.reader == "llm" and not available:
             chat_model(s)  # raises the error that says what to install or set
+        self.readers: dict[str, Reader] = {"extractive": self.extractive}
+        if available:
+            self.readers["llm"] = LLMReader(lambda: chat_model(s), self.extractive)
         default = s.reader or ("llm" if "llm" in self.readers else "extractive")
         self.reader: Reader = reader or self.readers[default]
         self._lock = threading.Lock()

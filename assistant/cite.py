@@ -84,9 +84,14 @@ def _singular(word: str) -> str:
     return word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # EVs -> EV
 
 
+def _spelled(text: str, *, skip: frozenset[str] = frozenset()) -> set[str]:
+    """Number words as digits: "three" -> "3"."""
+    return {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower())
+            if w in _NUMBER_WORDS and w not in skip}
+
+
 def facts(sentence: str) -> _Facts:
-    spelled = {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", sentence.lower())
-               if w in _NUMBER_WORDS and w != "one"}  # "one of the ..." is rarely a count
+    spelled = _spelled(sentence, skip=frozenset({"one"}))  # "one of the …" is rarely a count
     first = re.match(r"\W*[\w'’-]+", sentence)
     skip = first.end() if first else 0
     names = {normalize_token(_singular(m.group())) for m in _CAPITAL.finditer(sentence, skip)
@@ -97,8 +102,7 @@ def facts(sentence: str) -> _Facts:
 
 
 def _passage_facts(text: str) -> _Facts:
-    spelled = {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower())
-               if w in _NUMBER_WORDS}
+    spelled = _spelled(text)
     tokens = tokenize(text, keep_stopwords=True)
     words = frozenset(_stem(t) for t in tokens if t not in STOPWORDS)
     # "EV" or "EVs" names "electric vehicles": initials of two to five words in a row.
@@ -117,35 +121,32 @@ def support(sentence: str, passages: Sequence[str], question: str = "",
         return None
     asked = {_stem(t) for t in tokenize(question)}
     held = [_passage_facts(p) for p in passages]
-    best: tuple[float, tuple[int, ...]] | None = None
-    groups = [(i,) for i in range(len(held))] + list(combinations(range(len(held)), 2))
-    for group in groups:
-        score = _score(claim, [held[i] for i in group], asked)
-        if score is None:
-            continue
-        # Prefer one passage over two, then coverage, then the passages the model named.
-        key = (score - 0.25 * (len(group) - 1) + 0.01 * sum(i in hint for i in group), group)
-        if best is None or key[0] > best[0]:
-            best = key
-        if len(group) == 1 and score >= 1.0 and group[0] in hint:
-            break
-    if best is None:
+    alone = [_score(claim, [h], asked) for h in held]
+    scored = [((i,), score) for i, score in enumerate(alone) if score is not None]
+    # Two passages together only for what neither holds alone.
+    for i, j in combinations(range(len(held)), 2):
+        if alone[i] is None and alone[j] is None:
+            score = _score(claim, [held[i], held[j]], asked)
+            if score is not None:
+                scored.append(((i, j), score))
+    if not scored:
         return None
-    group = best[1]
+    # Prefer one passage over two, then coverage, then the passages the model named.
+    group, score = max(scored, key=lambda gs: gs[1] - 0.25 * (len(gs[0]) - 1)
+                       + 0.01 * sum(i in hint for i in gs[0]))
     return Support(passages=group, spans=tuple(_closest(passages[i], claim) for i in group),
-                   coverage=round(_score(claim, [held[i] for i in group], asked) or 0.0, 3))
+                   coverage=round(score, 3))
 
 
 def _score(claim: _Facts, held: list[_Facts], asked: set[str]) -> float | None:
+    """Share of the claim's words the passages hold, or None when they do not support it."""
     if not all(any(n in h.numbers for h in held) for n in claim.numbers):
         return None
     if not all(any(n in h.names for h in held) for n in claim.names):
         return None
-    if len(held) > 1 and any(_score(claim, [h], asked) is not None for h in held):
-        return None  # one passage suffices; the pair adds nothing
-    words = set().union(*(h.words for h in held))
     if not claim.words:
         return 1.0
+    words = set().union(*(h.words for h in held))
     share = len(claim.words & words) / len(claim.words)
     new = claim.words - asked
     new_share = len(new & words) / len(new) if new else 1.0

@@ -24,8 +24,8 @@ from typing import Any
 from langchain_core.documents import Document
 
 from .cite import Support, markers, support
-from .read import Candidate, ExtractiveReader, not_found
-from .schema import Answer, Citation
+from .read import Candidate, ExtractiveReader, not_found, passage_citation
+from .schema import Answer
 from .text import DocFreq, sentences
 
 SYSTEM = (
@@ -207,15 +207,8 @@ def _compose(question: str, query: str, kept: list[tuple[str, Support]],
                 marks.append(f"[{n}]")
         body, end = re.fullmatch(r"(.*?)([.!?…]*)", sentence, re.S).groups()
         parts.append(f"{body.rstrip()} {' '.join(marks)}{end}")
-    citations = []
-    for p, n in numbers.items():
-        doc = passages[p]
-        citations.append(Citation(
-            index=n, source=doc.metadata["source"], title=doc.metadata.get("title", ""),
-            text=doc.page_content, start=int(doc.metadata["start"]),
-            end=int(doc.metadata["end"]), score=round(float(doc.metadata.get("score", 0)), 6),
-            quote_start=min(s for s, _ in quoted[p]), quote_end=max(e for _, e in quoted[p]),
-            page=doc.metadata.get("page")))
+    citations = [passage_citation(passages[p], n, min(s for s, _ in quoted[p]),
+                                  max(e for _, e in quoted[p])) for p, n in numbers.items()]
     return Answer(text=" ".join(parts), citations=citations, found=True, question=question,
                   query=query, reader=LLMReader.name, evidence=round(confidence, 4),
                   reason=reason)

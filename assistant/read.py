@@ -275,17 +275,21 @@ class ExtractiveReader:
         parts = [f"{' '.join(c.text.split())} [{numbers[c.passage]}]" for c in chosen]
         citations = []
         for p, n in sorted(numbers.items(), key=lambda item: item[1]):
-            doc = passages[p]
             quoted = [c for c in chosen if c.passage == p]
-            citations.append(Citation(
-                index=n, source=doc.metadata["source"], title=doc.metadata.get("title", ""),
-                text=doc.page_content, start=int(doc.metadata["start"]),
-                end=int(doc.metadata["end"]), score=round(float(doc.metadata.get("score", 0)), 6),
-                quote_start=min(c.start for c in quoted), quote_end=max(c.end for c in quoted),
-                page=doc.metadata.get("page"),
-            ))
+            citations.append(passage_citation(passages[p], n, min(c.start for c in quoted),
+                                              max(c.end for c in quoted)))
         return Answer(text=" ".join(parts), citations=citations, found=True, question=question,
                       query=query, reader=self.name, evidence=round(evidence, 4))
+
+
+def passage_citation(doc: Document, index: int, quote_start: int, quote_end: int) -> Citation:
+    """Citation `[index]` of a retrieved passage, quoting document text [quote_start:quote_end)."""
+    meta = doc.metadata
+    return Citation(
+        index=index, source=meta["source"], title=meta.get("title", ""), text=doc.page_content,
+        start=int(meta["start"]), end=int(meta["end"]),
+        score=round(float(meta.get("score", 0)), 6), quote_start=quote_start,
+        quote_end=quote_end, page=meta.get("page"))
 
 
 def not_found(question: str, query: str, reader: str, evidence: float = 0.0,

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.evaluate import contains_answer
+from assistant.evaluate import contains_answer, normalize
 from bench.data import EVAL, Question, file_name, sample, squad_articles, write_squad_corpus
 from bench.quality import gold_spans, scifact_claims
 
@@ -61,15 +61,12 @@ def figures(text: str) -> set[str]:
     return out
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"\s*\[\d+\]", "", text)[:400]
-
-
 def squad_row(bot, reader: str, questions: list[Question], spans: dict) -> dict:
     rows = []
     for q in questions:
         answer, first, full = timed(bot, q.question, reader)
-        correct = answer.found and contains_answer(_plain(answer.text), q.answers)
+        correct = answer.found and contains_answer(normalize(answer.text)[:400],
+                                                        q.answers)
         precise = []
         if correct:
             gold = spans.get(q.question + q.source)
