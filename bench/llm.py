@@ -15,6 +15,11 @@ Per reader:
   first words / full  seconds to the first streamed text and to the final Answer, p50 / p95
 
     python -m bench.llm [--squad 200] [--sec 130] [--claims 300] [--tune] [--dump F.jsonl]
+                        [--replay F.jsonl]
+
+--replay keeps every generation in a file keyed by its prompt and reuses it on the next run
+(generation is deterministic, temperature 0): a change to the citation check is then measured
+in seconds, on exactly the text the model wrote. Timings of replayed answers mean nothing.
 
 Needs the local model (`make model`) or ASSISTANT_LLM_URL. Slow: about 7 s per generated answer.
 """
@@ -27,8 +32,10 @@ import re
 import shutil
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from assistant.evaluate import contains_answer, normalize
 from bench.data import EVAL, Question, file_name, sample, squad_articles, write_squad_corpus
@@ -37,6 +44,59 @@ from bench.quality import gold_spans, scifact_claims
 SEC = EVAL / "sec10q"
 DUMP: list[dict] = []  # every answer, written by --dump for reading the misses
 _FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
+
+
+class PeakRSS:
+    """The highest resident memory of this process while the block runs, sampled every 50 ms
+    (a peak-so-far counter would still hold the index build's)."""
+
+    def __enter__(self) -> PeakRSS:
+        self.mb = _rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.mb = max(self.mb, _rss_mb())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.mb = max(self.mb, _rss_mb())
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Replay:
+    """The reader's chat model, with every streamed reply kept in (and read back from) a file."""
+
+    def __init__(self, model, path: Path) -> None:
+        self.model, self.path = model, path
+        self.seen = {}
+        if path.exists():
+            for line in path.read_text().splitlines():
+                item = json.loads(line)
+                self.seen[item["prompt"]] = item["reply"]
+
+    def stream(self, messages):
+        key = json.dumps(messages, ensure_ascii=False)
+        if key not in self.seen:
+            reply = "".join(c.content for c in self.model.stream(messages)
+                            if isinstance(c.content, str))
+            self.seen[key] = reply
+            with self.path.open("a") as f:
+                f.write(json.dumps({"prompt": key, "reply": reply}, ensure_ascii=False) + "\n")
+        yield SimpleNamespace(content=self.seen[key])
+
+    def __getattr__(self, name):  # bind/invoke (follow-up rewrites) go to the real model
+        return getattr(self.model, name)
 
 
 def timed(bot, question: str, reader: str):
@@ -134,6 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tune", action="store_true", help="SQuAD tuning half instead")
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here (reused)")
     parser.add_argument("--dump", type=Path, help="write every answer here (JSON Lines)")
+    parser.add_argument("--replay", type=Path, help="keep and reuse generations in this file")
     args = parser.parse_args(argv)
 
     from assistant import Assistant
@@ -145,19 +206,24 @@ def main(argv: list[str] | None = None) -> None:
         articles = squad_articles()
         questions = write_squad_corpus(work / "squad", articles)
         bot = Assistant(work / "squad", work / "squad-index", reader="llm")
+        _replay(bot, args.replay)
         bot.index()
         tune = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
         pool = [q for q in questions if (q.source in tune) == args.tune]
         picked = sample(pool, args.squad)
         spans = gold_spans(bot, picked)
-        bot.ask("warm up the models", reader="llm")
-        for r in readers:
-            if args.squad:
-                results[f"SQuAD {'tuning' if args.tune else 'held-out'}|{r}"] = squad_row(
-                    bot, r, picked, spans)
-            if args.claims:
-                results.setdefault("off-topic", {})[r] = off_topic_row(
-                    bot, r, scifact_claims()[: args.claims])
+        bot.ask("warm up the embedder", reader="extractive")
+        for r in readers:  # the extractive reader first: its memory is the LLM's baseline
+            with PeakRSS() as peak:
+                if r == "llm":
+                    bot.ask("warm up the models", reader="llm")  # loads the model
+                if args.squad:
+                    results[f"SQuAD {'tuning' if args.tune else 'held-out'}|{r}"] = squad_row(
+                        bot, r, picked, spans)
+                if args.claims:
+                    results.setdefault("off-topic", {})[r] = off_topic_row(
+                        bot, r, scifact_claims()[: args.claims])
+            results.setdefault("memory", {})[r] = peak.mb
         if args.sec:
             corpus = work / "sec"
             corpus.mkdir(exist_ok=True)
@@ -165,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
                 if not (corpus / pdf.name).exists():
                     shutil.copy(pdf, corpus / pdf.name)
             sec_bot = Assistant(corpus, work / "sec-index", reader="llm")
+            _replay(sec_bot, args.replay)
             sec_bot.index()
             for r in readers:
                 results[f"SEC 10-Q|{r}"] = sec_row(sec_bot, r, sec_questions(args.sec))
@@ -177,11 +244,18 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _replay(bot, path: Path | None) -> None:
+    if path is not None:
+        reader = bot.readers["llm"]
+        load = reader._model_factory
+        reader._model_factory = lambda: Replay(load(), path)
+
+
 def _print(results: dict) -> None:
     print(f"\n{'set':<22} {'reader':<11} {'n':>4} {'accuracy':>9} {'found':>6} "
           f"{'cite prec':>9} {'by LLM':>7} {'first p50/p95 s':>16} {'full p50/p95 s':>15}")
     for key, r in results.items():
-        if key == "off-topic":
+        if key in ("off-topic", "memory"):
             continue
         name, reader = key.split("|")
         print(f"{name:<22} {reader:<11} {r['n']:>4} {r['accuracy']:>9.3f} {r['found']:>6.3f} "
@@ -190,6 +264,8 @@ def _print(results: dict) -> None:
               f"{r['full'][1]:<6.2f}")
     for reader, rate in results.get("off-topic", {}).items():
         print(f"{'off-topic claims':<22} {reader:<11} answered as found: {rate:.3f}")
+    for reader, mb in results.get("memory", {}).items():
+        print(f"{'peak RSS, SQuAD rows':<22} {reader:<11} {mb:,.0f} MB")
 
 
 if __name__ == "__main__":
