@@ -90,15 +90,24 @@ def _spelled(text: str, *, skip: frozenset[str] = frozenset()) -> set[str]:
             if w in _NUMBER_WORDS and w not in skip}
 
 
-def facts(sentence: str) -> _Facts:
+def facts(sentence: str, context: str = "") -> _Facts:
+    """What a sentence states. Its first word is a name only when `context` (the passages)
+    writes it capitalised inside a sentence: "Newton was 39", not "Closing the plant …"."""
     spelled = _spelled(sentence, skip=frozenset({"one"}))  # "one of the …" is rarely a count
-    first = re.match(r"\W*[\w'’-]+", sentence)
+    first = re.match(r"\W*([\w'’-]+)", sentence)
     skip = first.end() if first else 0
     names = {normalize_token(_singular(m.group())) for m in _CAPITAL.finditer(sentence, skip)
              if m.group().lower() not in STOPWORDS}
+    if first and _named_within(first.group(1), context):
+        names.add(normalize_token(_singular(first.group(1))))
     words = {_stem(t) for t in tokenize(sentence) if not t[0].isdigit() and t not in FRAMING}
     return _Facts(frozenset(numbers(sentence) | spelled), frozenset(_stem(n) for n in names),
                   frozenset(words))
+
+
+def _named_within(word: str, context: str) -> bool:
+    return (word[:1].isupper() and word.lower() not in STOPWORDS
+            and re.search(rf"[^.!?\s]\s+{re.escape(word)}\b", context) is not None)
 
 
 def _passage_facts(text: str) -> _Facts:
@@ -116,7 +125,7 @@ def support(sentence: str, passages: Sequence[str], question: str = "",
             hint: Sequence[int] = ()) -> Support | None:
     """The passages that hold what `sentence` states, or None when none do (or when it states
     nothing checkable, like "Sure!"). `hint`: the 0-based passages the model cited."""
-    claim = facts(markers(sentence)[0])
+    claim = facts(markers(sentence)[0], context="\n".join(passages))
     if not claim.words and not claim.numbers and not claim.names:
         return None
     asked = {_stem(t) for t in tokenize(question)}

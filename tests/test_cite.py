@@ -68,3 +68,15 @@ def test_markers_and_numbers_are_read_as_written():
 def test_names_are_the_capitalised_words_after_the_first():
     f = facts("The talks with Foxconn began in Yokohama.")
     assert {"foxco", "yokoh"} <= f.names and "the" not in f.names
+
+
+
+def test_a_name_that_opens_the_sentence_must_be_in_the_passage_cited():
+    # "Newton" opens the claim; the passages write it as a name, so it is checked like one:
+    # the passage that only says 39 cannot carry the claim alone.
+    game = ["Cam Newton threw for 265 yards in the final.",
+            "The Broncos quarterback was 39 years old."]
+    found = support("Newton was 39 years old.", game, "How old was Newton?")
+    assert found is not None and 0 in found.passages
+    # A sentence-opening word the passages never write as a name stays an ordinary word.
+    assert facts("Closing the plant would cost 3,900 jobs.", PASSAGES[0]).names == frozenset()
