@@ -58,6 +58,9 @@ def describe(settings: Settings) -> str:
     return MODEL_NAME
 
 
+PROMPT_CACHE_MIB = 256  # RAM for llama.cpp's cache of earlier prompts (~14 MB per 500 tokens)
+
+
 class LocalModel:
     """A GGUF model loaded by llama.cpp in this process, served on 127.0.0.1 with a random key.
 
@@ -84,6 +87,9 @@ class LocalModel:
         self.api_key = secrets.token_hex(16)  # other local users cannot borrow the model
         params.api_keys = [self.api_key]
         params.verbosity = -1
+        # llama.cpp keeps past prompts' KV state in RAM, 8 GiB by default: over a few hundred
+        # questions that grew this process to 4.3 GB. A follow-up reuses its slot's own cache.
+        params.cache_ram_mib = PROMPT_CACHE_MIB
         try:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the runtime raises plain RuntimeErrors
