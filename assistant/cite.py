@@ -5,7 +5,8 @@ no passage holds. So the model's own `[n]` is only a tie-breaker; a sentence is 
 passage when
 
 - every number it states is in the passage (3,900 and 3900 are one number; so are 40% and 40),
-- every name it states (a capitalised word that is not the first of the sentence) is there,
+- every name it states is there (a capitalised word; the sentence's first word only when the
+  passages write it capitalised mid-sentence),
 - most of its content words are there, and most of those it adds to the question's words.
 
 A sentence may combine two passages: then each number and name must be in one of them, and the
