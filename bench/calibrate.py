@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         articles = squad_articles()
         questions = write_squad_corpus(work / "squad", articles)
-        bot = Assistant(work / "squad", args.index or work / "index")
+        bot = Assistant(work / "squad", args.index or work / "index", reader="extractive")
         bot.index()
         tune = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
         sets = {

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         articles = squad_articles()
         questions = write_squad_corpus(work / "squad", articles)
-        bot = Assistant(work / "squad", work / "index")
+        bot = Assistant(work / "squad", work / "index", reader="extractive")
         started = time.perf_counter()
         report = bot.index()
         print(f"indexed {report.documents} SQuAD articles, {report.chunks} chunks in "

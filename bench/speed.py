@@ -30,7 +30,7 @@ def worker_build(corpus: str, index: str) -> dict:
     from assistant import Assistant
 
     started = time.perf_counter()
-    bot = Assistant(corpus, index)
+    bot = Assistant(corpus, index, reader="extractive")
     bot.embedder.embed_query("load the model")  # so model load is reported apart
     loaded = time.perf_counter()
     report = bot.index()
@@ -51,7 +51,7 @@ def worker_ask(corpus: str, index: str, questions_file: str) -> dict:
     from assistant.evaluate import percentiles_ms
 
     questions = json.loads(Path(questions_file).read_text())
-    bot = Assistant(corpus, index)
+    bot = Assistant(corpus, index, reader="extractive")
     for q in questions[:5]:  # warm-up: model, caches, keyword index
         bot.ask(q)
     times = []
