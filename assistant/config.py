@@ -22,17 +22,19 @@ class Settings:
     embedding_model: str = ""
     # texts per forward pass of the embedder
     embed_batch_size: int = 64
-    # chunk budget in word pieces; the embedder reads 256, the rest leaves room for the title
-    chunk_tokens: int = 200
+    # chunk budget in word pieces (the embedder reads 256). Small chunks rank the sentence that
+    # answers, not the paragraph around it: SQuAD held-out, gold answer in the first 2,000
+    # characters 0.934 at 64 against 0.907 at 200 (bench.quality)
+    chunk_tokens: int = 64
     # sentences repeated from the end of one chunk at the start of the next
-    chunk_overlap_sentences: int = 1
+    chunk_overlap_sentences: int = 0
     # candidates taken from each of the dense and keyword rankings before fusion
     fetch_k: int = 20
-    # passages handed to the reader after fusion
-    top_k: int = 5
+    # passages handed to the reader after fusion (small chunks: more of them)
+    top_k: int = 8
     # reciprocal rank fusion constant and the weight of each ranking
     rrf_k: int = 60
-    dense_weight: float = 0.7
+    dense_weight: float = 1.0
     keyword_weight: float = 1.0
     # evidence sentences quoted in an answer, at most
     max_answer_sentences: int = 2
@@ -40,7 +42,7 @@ class Settings:
     # the embedding is most of a question's time. 0: all sentences of the top passages
     embedded_sentences: int = 6
     # below this confidence (0..1) that the documents answer, the answer is "not found"
-    min_evidence: float = 0.5
+    min_evidence: float = 0.6
     # who writes the answer: "llm" (a language model, in its own words, citations checked),
     # "extractive" (quotes the documents), or "" for llm when one is installed or configured
     reader: str = ""

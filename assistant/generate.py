@@ -55,6 +55,7 @@ class Snippet:
     start: int  # absolute offsets into the document text
     end: int
     text: str
+    label: int = 0  # its [n] in the prompt, 0-based: snippets of consecutive chunks share one
 
 
 class LLMReader:
@@ -123,7 +124,7 @@ class LLMReader:
         for s, e in sentences(text):
             clean, cited = markers(_POINTER.sub("", text[s:e]))
             found = support(clean, [sn.text for sn in snippets], question,
-                            hint=[n - 1 for n in cited])
+                            hint=[i for i, sn in enumerate(snippets) if sn.label + 1 in cited])
             if found:
                 kept.append((clean, found))
             elif clean:
@@ -139,34 +140,44 @@ class LLMReader:
         return _compose(question, query, kept, snippets, passages, confidence, reason)
 
     def snippets(self, passages: list[Document], ranked: list[Candidate]) -> list[Snippet]:
-        """The best sentences, then their neighbours (before, then after), within the budget;
+        """The best sentences, then their neighbours (before, then after), within the budget.
+        A neighbour may sit in the next or previous chunk when that chunk was retrieved too:
+        small chunks cut "it now runs at 40%" from the sentence that names "it". Snippets are
+        listed best first, except that consecutive chunks are listed in document order, and
         adjacent sentences of one passage merge into one snippet."""
         spans = {i: sentences(doc.page_content) for i, doc in enumerate(passages)}
-        position = {}  # (passage, absolute start) -> sentence index in that passage
-        for i, doc in enumerate(passages):
-            base = int(doc.metadata["start"])
-            for j, (s, _) in enumerate(spans[i]):
-                position[(i, base + s)] = j
-        chosen: dict[int, set[int]] = {}
+        sequence = _reading_order(passages, spans)  # (passage, sentence) in document order
+        where = {key: n for n, key in enumerate(sequence)}
+        chosen: set[tuple[int, int]] = set()
         used = 0
-        top = [c for c in ranked[:4] if (c.passage, c.start) in position]
+        top = []
+        for c in ranked[:4]:
+            base = int(passages[c.passage].metadata["start"])
+            j = next((j for j, (s, _) in enumerate(spans[c.passage]) if base + s == c.start),
+                     None)
+            if j is not None:
+                top.append((c.passage, j))
         for offset in (0, -1, 1):
-            for cand in top:
-                j = position[(cand.passage, cand.start)] + offset
-                if not 0 <= j < len(spans[cand.passage]) or j in chosen.get(cand.passage, ()):
+            for key in top:
+                n = where[key] + offset
+                if not 0 <= n < len(sequence) or sequence[n] in chosen:
                     continue
-                s, e = spans[cand.passage][j]
+                if offset and not _adjacent(passages, sequence[n][0], key[0]):
+                    continue
+                p, j = sequence[n]
+                s, e = spans[p][j]
                 if used + e - s > self.max_chars and used:
                     continue
-                chosen.setdefault(cand.passage, set()).add(j)
+                chosen.add((p, j))
                 used += e - s
-        order = {c.passage: r for r, c in reversed(list(enumerate(ranked)))}
-        out = []
-        for p in sorted(chosen, key=lambda p: order.get(p, len(ranked))):
+        out: list[Snippet] = []
+        for p, run in _runs([key for key in sequence if key in chosen]):
             doc, base = passages[p], int(passages[p].metadata["start"])
-            for run in _runs(sorted(chosen[p])):
-                s, e = spans[p][run[0]][0], spans[p][run[-1]][1]
-                out.append(Snippet(p, base + s, base + e, doc.page_content[s:e]))
+            s, e = spans[p][run[0]][0], spans[p][run[-1]][1]
+            label = out[-1].label + 1 if out else 0
+            if out and run[0] == 0 and _continues(passages, out[-1], p):
+                label = out[-1].label  # the text goes on in the next chunk: one [n] for both
+            out.append(Snippet(p, base + s, base + e, doc.page_content[s:e], label))
         return out
 
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> str | None:
@@ -187,7 +198,10 @@ class LLMReader:
 
 def prompt(question: str, snippets: list[Snippet], system: str = SYSTEM
            ) -> list[tuple[str, str]]:
-    numbered = "\n".join(f"[{i}] {' '.join(sn.text.split())}" for i, sn in enumerate(snippets, 1))
+    texts: dict[int, list[str]] = {}
+    for sn in snippets:
+        texts.setdefault(sn.label, []).append(" ".join(sn.text.split()))
+    numbered = "\n".join(f"[{n + 1}] {' '.join(parts)}" for n, parts in texts.items())
     return [("system", system), ("user", f"Passages:\n{numbered}\n\nQuestion: {question}")]
 
 
@@ -214,13 +228,47 @@ def _compose(question: str, query: str, kept: list[tuple[str, Support]],
                   reason=reason)
 
 
-def _runs(indices: list[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for j in indices:
-        if runs and j == runs[-1][-1] + 1:
-            runs[-1].append(j)
+def _reading_order(passages: list[Document], spans: dict[int, list[tuple[int, int]]]
+                   ) -> list[tuple[int, int]]:
+    """Every sentence of the passages as (passage, sentence). Runs of consecutive chunks of one
+    document stay together in document order, so context comes before what it explains; the
+    runs are ordered by their best passage, so the best sentence still comes early."""
+    by_position = sorted(range(len(passages)), key=lambda i: (
+        str(passages[i].metadata.get("source")), int(passages[i].metadata["start"])))
+    groups: list[list[int]] = []
+    for i in by_position:
+        if groups and _adjacent(passages, groups[-1][-1], i):
+            groups[-1].append(i)
         else:
-            runs.append([j])
+            groups.append([i])
+    groups.sort(key=min)
+    return [(i, j) for group in groups for i in group for j in range(len(spans[i]))]
+
+
+def _adjacent(passages: list[Document], a: int, b: int) -> bool:
+    """The same passage, or consecutive chunks of one document."""
+    if a == b:
+        return True
+    ma, mb = passages[a].metadata, passages[b].metadata
+    return (ma.get("source") == mb.get("source") and "chunk" in ma and "chunk" in mb
+            and abs(int(ma["chunk"]) - int(mb["chunk"])) == 1)
+
+
+def _continues(passages: list[Document], before: Snippet, p: int) -> bool:
+    """Whether passage p's first sentence follows `before` directly in its document."""
+    return (before.passage != p and _adjacent(passages, before.passage, p)
+            and before.end == int(passages[before.passage].metadata["end"])
+            and int(passages[p].metadata["start"]) > before.start)
+
+
+def _runs(keys: list[tuple[int, int]]) -> list[tuple[int, list[int]]]:
+    """Consecutive sentences of one passage, grouped: [(passage, [sentence, ...]), ...]."""
+    runs: list[tuple[int, list[int]]] = []
+    for p, j in keys:
+        if runs and runs[-1][0] == p and j == runs[-1][1][-1] + 1:
+            runs[-1][1].append(j)
+        else:
+            runs.append((p, [j]))
     return runs
 
 

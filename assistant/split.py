@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
+from .config import Settings
 from .load import SourceDocument
 from .text import Span, paragraphs, sentences
 
@@ -20,12 +21,14 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 
 @dataclass(frozen=True)
 class SplitSettings:
-    chunk_tokens: int = 200  # word pieces per chunk, at most (the title is added for embedding)
-    overlap_sentences: int = 1  # sentences the next chunk repeats, within a paragraph run
+    # word pieces per chunk, at most (the title is added for embedding)
+    chunk_tokens: int = Settings.chunk_tokens
+    # sentences the next chunk repeats, within a paragraph run
+    overlap_sentences: int = Settings.chunk_overlap_sentences
 
     def describe(self) -> dict[str, int | str]:
         """What the manifest records: a change here means every chunk must be rebuilt."""
-        return {"splitter": "sentences-v1", "chunk_tokens": self.chunk_tokens,
+        return {"splitter": "sentences-v2", "chunk_tokens": self.chunk_tokens,
                 "overlap_sentences": self.overlap_sentences}
 
 
@@ -44,11 +47,17 @@ def split_document(doc: SourceDocument, count_tokens: TokenCounter,
     chunks: list[Document] = []
     for region in doc.body():
         pieces = _pieces(doc.text, region, count_tokens, settings.chunk_tokens)
+        index = {piece.start: i for i, piece in enumerate(pieces)}
         for start, end in _pack(pieces, settings):
             metadata: dict[str, str | int] = {
                 "source": doc.source, "title": doc.title, "start": start, "end": end,
                 "chunk": len(chunks),
             }
+            # The sentence before a chunk that opens mid-paragraph, for the reader: in "it
+            # now runs at 40% capacity", "it" is the plant that sentence names.
+            first = index[start]
+            if first > 0 and not pieces[first].new_paragraph:
+                metadata["before"] = doc.text[pieces[first - 1].start:pieces[first - 1].end]
             page = doc.page_at(start)
             if page is not None:
                 metadata["page"] = page

@@ -79,7 +79,7 @@ def test_missing_index_says_how_to_build_it(corpus, tmp_path):
 
 def test_retriever_is_a_langchain_retriever(article_bot):
     docs = article_bot.retriever.invoke("Oppama plant capacity")
-    assert 0 < len(docs) <= 5
+    assert 0 < len(docs) <= article_bot.settings.top_k
     assert "Oppama" in docs[0].page_content
     scores = [d.metadata["score"] for d in docs]
     assert scores == sorted(scores, reverse=True)

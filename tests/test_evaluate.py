@@ -39,7 +39,9 @@ def test_scores_on_the_article(article_bot, tmp_path):
     assert scores.answer_hit == 0.75  # the wrong gold answer of the last row misses
     assert scores.found_rate == 1.0 and scores.not_found_rate == 1.0
     assert scores.source_hit == 1.0
-    assert 0.7 <= scores.citation_precision <= 1.0
+    # the last row's citation misses (its gold answer is wrong); the follow-up quotes the
+    # sentence that names "it" beside the answer, from the chunk before, which misses too
+    assert 0.5 <= scores.citation_precision < 1.0
     assert "answer hit rate      0.750" in scores.table()
 
 

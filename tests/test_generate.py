@@ -16,7 +16,7 @@ import assistant
 from assistant import Answer, ConfigurationError
 from assistant.chat import condense
 from assistant.cite import markers, numbers
-from assistant.generate import LLMReader
+from assistant.generate import LLMReader, prompt
 
 JOBS = "How many jobs would closing the plant cost?"
 
@@ -84,7 +84,14 @@ def test_the_prompt_holds_the_best_sentences_and_their_neighbours_within_the_bud
     assert all(text[sn.start:sn.end] == sn.text for sn in snippets)  # exact document spans
     best = ranked[0]
     assert any(sn.start <= best.start and best.end <= sn.end for sn in snippets)
-    assert "3,900 jobs" in snippets[0].text  # the passage of the best sentence comes first
+    first = [sn for sn in snippets if sn.label == 0]  # what the prompt shows as [1]
+    assert "3,900 jobs" in " ".join(sn.text for sn in first)  # the best sentence comes first
+    # "it now operates at 40%" opens its chunk; the sentence naming "it" ends the chunk before,
+    # and the model sees the two as one passage, in document order
+    assert first[0].text.endswith("manufacturing prowess.") and len(first) == 2
+    assert first[0].end < first[1].start and first[0].passage != first[1].passage
+    numbered = prompt(JOBS, snippets)[1][1]
+    assert numbered.count("[1] ") == 1 and "prowess. Once the birthplace" in numbered
 
 
 def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
