@@ -13,7 +13,8 @@ def test_chunks_are_exact_slices_within_the_window_and_free_of_leftovers():
     assert len(chunks) > 3
     for c in chunks:
         assert doc.text[c.metadata["start"]:c.metadata["end"]] == c.page_content
-        assert EMBEDDER.count_tokens([c.page_content])[0] <= 200 < MAX_SEQ_TOKENS
+        assert EMBEDDER.count_tokens([c.page_content])[0] <= SplitSettings().chunk_tokens
+        assert SplitSettings().chunk_tokens < MAX_SEQ_TOKENS
         assert "No comments" not in c.page_content and "author avatar" not in c.page_content
     covered = "".join(c.page_content for c in chunks)
     assert "Closing the plant would cost 3,900 jobs" in covered
@@ -34,3 +35,17 @@ def test_pdf_chunks_carry_their_page(tmp_path):
     chunks = split_document(load_document(path, tmp_path), EMBEDDER.count_tokens)
     assert [(c.page_content[:6], c.metadata["page"]) for c in chunks] == [("Apples", 1),
                                                                           ("Pears ", 2)]
+
+
+def test_a_chunk_opening_mid_paragraph_carries_the_sentence_before(tmp_path):
+    path = tmp_path / "plant.txt"
+    path.write_text("The Oppama plant covers 170 hectares near the bay. It now runs at 40% "
+                    "capacity. Closing it would cost 3,900 jobs.\n\nA new paragraph starts "
+                    "here. It goes on.\n")
+    doc = load_document(path, tmp_path)
+    chunks = split_document(doc, EMBEDDER.count_tokens, SplitSettings(chunk_tokens=16))
+    by_start = {c.page_content.split()[0] + " " + c.page_content.split()[1]: c for c in chunks}
+    assert by_start["It now"].metadata["before"] == (
+        "The Oppama plant covers 170 hectares near the bay.")
+    assert "before" not in by_start["The Oppama"].metadata  # the document's first sentence
+    assert "before" not in by_start["A new"].metadata  # a paragraph is its own context
