@@ -74,7 +74,8 @@ def _cold_ask(corpus: Path, index: Path, question: str, runs: int = 3) -> float:
     for _ in range(runs):
         started = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "assistant"), "ask", question,
-                        "--corpus", str(corpus), "--index", str(index)], check=True,
+                        "--corpus", str(corpus), "--index", str(index),
+                        "--reader", "extractive"], check=True,
                        capture_output=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
