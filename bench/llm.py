@@ -87,13 +87,18 @@ class Replay:
 
     def stream(self, messages):
         key = json.dumps(messages, ensure_ascii=False)
-        if key not in self.seen:
-            reply = "".join(c.content for c in self.model.stream(messages)
-                            if isinstance(c.content, str))
-            self.seen[key] = reply
-            with self.path.open("a") as f:
-                f.write(json.dumps({"prompt": key, "reply": reply}, ensure_ascii=False) + "\n")
-        yield SimpleNamespace(content=self.seen[key])
+        if key in self.seen:
+            yield SimpleNamespace(content=self.seen[key])
+            return
+        parts = []  # a new generation streams as it comes, so its timings still count
+        for chunk in self.model.stream(messages):
+            if isinstance(chunk.content, str):
+                parts.append(chunk.content)
+                yield chunk
+        self.seen[key] = "".join(parts)
+        with self.path.open("a") as f:
+            f.write(json.dumps({"prompt": key, "reply": self.seen[key]}, ensure_ascii=False)
+                    + "\n")
 
     def __getattr__(self, name):  # bind/invoke (follow-up rewrites) go to the real model
         return getattr(self.model, name)
