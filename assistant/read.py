@@ -3,8 +3,9 @@ model: it scores every sentence of the top passages and quotes the best ones, so
 the answer is in the documents and every citation points at the exact sentences quoted.
 
 Sentence score = meaning (cosine to the query) + words (share of the question's weighted terms
-present) + a bonus when the sentence holds what the question asks for (a number for "how many",
-a date for "when") + a small prior for the passage's retrieval rank.
+present, in the sentence or the one before it, which for the first sentence of a chunk comes
+from the chunk's metadata) + a bonus when the sentence holds what the question asks for (a
+number for "how many", a date for "when").
 
 `found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
 score, how rare the rarest specific question word missing from every passage is, and the top
