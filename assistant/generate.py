@@ -146,23 +146,18 @@ class LLMReader:
         listed best first, except that consecutive chunks are listed in document order, and
         adjacent sentences of one passage merge into one snippet."""
         spans = {i: sentences(doc.page_content) for i, doc in enumerate(passages)}
-        sequence = _reading_order(passages, spans)  # (passage, sentence) in document order
-        where = {key: n for n, key in enumerate(sequence)}
+        sequence = _reading_order(passages, spans)  # (passage, sentence) in reading order
+        where = {(p, int(passages[p].metadata["start"]) + spans[p][j][0]): n
+                 for n, (p, j) in enumerate(sequence)}  # (passage, absolute start) -> place
+        top = [where[(c.passage, c.start)] for c in ranked[:4] if (c.passage, c.start) in where]
         chosen: set[tuple[int, int]] = set()
         used = 0
-        top = []
-        for c in ranked[:4]:
-            base = int(passages[c.passage].metadata["start"])
-            j = next((j for j, (s, _) in enumerate(spans[c.passage]) if base + s == c.start),
-                     None)
-            if j is not None:
-                top.append((c.passage, j))
         for offset in (0, -1, 1):
-            for key in top:
-                n = where[key] + offset
+            for at in top:
+                n = at + offset
                 if not 0 <= n < len(sequence) or sequence[n] in chosen:
                     continue
-                if offset and not _adjacent(passages, sequence[n][0], key[0]):
+                if offset and not _adjacent(passages, sequence[n][0], sequence[at][0]):
                     continue
                 p, j = sequence[n]
                 s, e = spans[p][j]
@@ -255,10 +250,10 @@ def _adjacent(passages: list[Document], a: int, b: int) -> bool:
 
 
 def _continues(passages: list[Document], before: Snippet, p: int) -> bool:
-    """Whether passage p's first sentence follows `before` directly in its document."""
+    """Whether passage p's first sentence follows `before` directly in its document (the
+    reading order puts consecutive chunks one after the other, earlier first)."""
     return (before.passage != p and _adjacent(passages, before.passage, p)
-            and before.end == int(passages[before.passage].metadata["end"])
-            and int(passages[p].metadata["start"]) > before.start)
+            and before.end == int(passages[before.passage].metadata["end"]))
 
 
 def _runs(keys: list[tuple[int, int]]) -> list[tuple[int, list[int]]]:

@@ -21,7 +21,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 
 @dataclass(frozen=True)
 class SplitSettings:
-    # word pieces per chunk, at most (the title is added for embedding)
+    # word pieces per chunk, at most (the embedder reads 256)
     chunk_tokens: int = Settings.chunk_tokens
     # sentences the next chunk repeats, within a paragraph run
     overlap_sentences: int = Settings.chunk_overlap_sentences
