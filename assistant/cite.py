@@ -9,7 +9,8 @@ passage when
   passages write it capitalised mid-sentence),
 - most of its content words are there, and most of those it adds to the question's words.
 
-A sentence may combine two passages: then each number and name must be in one of them, and the
+A sentence may combine two passages the caller marks as pieces of one text (consecutive chunks,
+which the prompt shows as one passage): then each number and name must be in one of them, and the
 content words in their union. Words are compared after the keyword tokenizer's normalisation
 and, for longer words, by a crude stem ("closing", "closed" and "closure" meet).
 """
@@ -123,9 +124,12 @@ def _passage_facts(text: str) -> _Facts:
 
 
 def support(sentence: str, passages: Sequence[str], question: str = "",
-            hint: Sequence[int] = ()) -> Support | None:
+            hint: Sequence[int] = (), together: Sequence[int] | None = None) -> Support | None:
     """The passages that hold what `sentence` states, or None when none do (or when it states
-    nothing checkable, like "Sure!"). `hint`: the 0-based passages the model cited."""
+    nothing checkable, like "Sure!"). `hint`: the 0-based passages the model cited.
+    `together`: a key per passage; two passages may support one sentence only when their keys
+    are equal (pieces of one text). Joining distant passages lets a sentence pin one
+    passage's date on another's event ("founded the Big Ten, which it joined in 1900")."""
     claim = facts(markers(sentence)[0], context="\n".join(passages))
     if not claim.words and not claim.numbers and not claim.names:
         return None
@@ -135,6 +139,8 @@ def support(sentence: str, passages: Sequence[str], question: str = "",
     scored = [((i,), score) for i, score in enumerate(alone) if score is not None]
     # Two passages together only for what neither holds alone.
     for i, j in combinations(range(len(held)), 2):
+        if together is not None and together[i] != together[j]:
+            continue
         if alone[i] is None and alone[j] is None:
             score = _score(claim, [held[i], held[j]], asked)
             if score is not None:

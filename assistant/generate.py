@@ -38,7 +38,7 @@ REWRITE = (
     "replace words like it, they, this or there with what they refer to. Reply with the "
     "rewritten question only.")
 # "… from passage [2]": the model pointing at its source in words; the [n] says it already.
-_POINTER = re.compile(r"[,;]?\s*\(?(?:as )?(?:from|in|according to|see|per|stated in) "
+_POINTER = re.compile(r"[,;]?\s*\(?\b(?:as )?(?:from|in|according to|see|per|stated in) "
                       r"(?:(?:the )?(?:numbered )?passages?\)?(?=\s*(?:\[|[.!?]?$))"
                       r"|(?=\[\d+\]\s*[.!?]?\s*$))", re.I)
 _DECLINE = re.compile(
@@ -124,7 +124,8 @@ class LLMReader:
         for s, e in sentences(text):
             clean, cited = markers(_POINTER.sub("", text[s:e]))
             found = support(clean, [sn.text for sn in snippets], question,
-                            hint=[i for i, sn in enumerate(snippets) if sn.label + 1 in cited])
+                            hint=[i for i, sn in enumerate(snippets) if sn.label + 1 in cited],
+                            together=[sn.label for sn in snippets])
             if found:
                 kept.append((clean, found))
             elif clean:

@@ -31,6 +31,15 @@ def test_supported_sentences_cite_the_passage_that_holds_them(sentence, passages
     assert cited(sentence) == passages
 
 
+def test_two_passages_combine_only_when_they_are_pieces_of_one_text():
+    both = "Foxconn is a Taiwanese electronics maker, and the plant runs at 40% capacity."
+    assert support(both, PASSAGES, QUESTION, together=[0, 1, 1]).passages == (1, 2)
+    assert support(both, PASSAGES, QUESTION, together=[0, 1, 2]) is None
+    # one passage alone is still enough, whatever the keys
+    assert support("The plant opened in 1961.", PASSAGES, QUESTION,
+                   together=[0, 1, 2]).passages == (0,)
+
+
 def test_the_model_naming_the_wrong_passage_does_not_matter():
     assert cited("Closing the plant would cost 3,900 jobs [2].") == (0,)
 

@@ -107,6 +107,16 @@ def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
     assert "3,900 jobs" in answer.citations[0].quote
 
 
+def test_a_word_ending_like_a_pointer_keeps_its_letters(bot):
+    """"… supply chain [1]" is not "… supply cha" plus a pointer "in [1]"."""
+    question = "What does Nissan bring to the alliance?"
+    snippets, passages, ranked, signals = prepared(bot, question)
+    generated = "Nissan brings decades of automotive expertise and established supply chain [1]."
+    answer = bot.readers["llm"].check(question, question, generated, snippets, passages,
+                                      ranked, signals)
+    assert answer.reader == "llm" and answer.text.startswith(generated[:-4]), answer.text
+
+
 def test_nothing_supported_falls_back_to_quoting_and_says_why(bot):
     snippets, passages, ranked, signals = prepared(bot, JOBS)
     answer = bot.readers["llm"].check(JOBS, JOBS, "The plant employs 250 people [1].",
