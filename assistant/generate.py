@@ -24,7 +24,7 @@ from typing import Any
 from langchain_core.documents import Document
 
 from .cite import Support, markers, support
-from .read import Candidate, ExtractiveReader, not_found, passage_citation
+from .read import Candidate, ExtractiveReader, adjacent, not_found, passage_citation
 from .schema import Answer
 from .text import DocFreq, sentences
 
@@ -104,7 +104,7 @@ class LLMReader:
                     yield piece
         except Exception as exc:  # a dead endpoint, a timeout: quote instead of failing
             reason = f"the language model failed ({_short(exc)}); quoting the passages instead"
-            yield self.extractive.answer(question, query, passages, ranked, signals, reason)
+            yield self._quote(question, query, passages, ranked, signals, reason)
             return
         yield self.check(question, query, text, snippets, passages, ranked, signals)
 
@@ -116,7 +116,7 @@ class LLMReader:
             if confidence < self.decline_bar:
                 return not_found(question, query, self.name, evidence=confidence, reason=(
                     "the language model says the passages do not answer this"))
-            return self.extractive.answer(question, query, passages, ranked, signals, (
+            return self._quote(question, query, passages, ranked, signals, (
                 "the language model found no answer in the passages, but they match the "
                 "question closely; quoting the best sentences instead"))
         kept: list[tuple[str, Support]] = []
@@ -133,12 +133,21 @@ class LLMReader:
         if not kept:
             reason = (f"no passage supports the generated answer “{_clip(text)}”; quoting the "
                       "passages instead")
-            return self.extractive.answer(question, query, passages, ranked, signals, reason)
+            return self._quote(question, query, passages, ranked, signals, reason)
         reason = ""
         if dropped:
             reason = (f"dropped {len(dropped)} generated sentence{'s' * (len(dropped) > 1)} "
                       f"that no passage supports: " + " / ".join(f"“{_clip(d)}”" for d in dropped))
         return _compose(question, query, kept, snippets, passages, confidence, reason)
+
+    def _quote(self, question: str, query: str, passages: list[Document],
+               ranked: list[Candidate], signals: Any, reason: str) -> Answer:
+        """The extractive answer in the model's place, its sentences from one stretch of text:
+        most citations of this reader that missed the answer's paragraph were a second quoted
+        sentence from elsewhere. SQuAD citation precision 0.944 -> 0.988 on the held-out half
+        (accuracy 0.730 -> 0.735), 0.916 -> 0.988 on the tuning half (accuracy 0.79 kept)."""
+        return self.extractive.answer(question, query, passages, ranked, signals, reason,
+                                      nearby_only=True)
 
     def snippets(self, passages: list[Document], ranked: list[Candidate]) -> list[Snippet]:
         """The best sentences, then their neighbours (before, then after), within the budget.
@@ -158,7 +167,7 @@ class LLMReader:
                 n = at + offset
                 if not 0 <= n < len(sequence) or sequence[n] in chosen:
                     continue
-                if offset and not _adjacent(passages, sequence[n][0], sequence[at][0]):
+                if offset and not adjacent(passages, sequence[n][0], sequence[at][0]):
                     continue
                 p, j = sequence[n]
                 s, e = spans[p][j]
@@ -233,7 +242,7 @@ def _reading_order(passages: list[Document], spans: dict[int, list[tuple[int, in
         str(passages[i].metadata.get("source")), int(passages[i].metadata["start"])))
     groups: list[list[int]] = []
     for i in by_position:
-        if groups and _adjacent(passages, groups[-1][-1], i):
+        if groups and adjacent(passages, groups[-1][-1], i):
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -241,19 +250,10 @@ def _reading_order(passages: list[Document], spans: dict[int, list[tuple[int, in
     return [(i, j) for group in groups for i in group for j in range(len(spans[i]))]
 
 
-def _adjacent(passages: list[Document], a: int, b: int) -> bool:
-    """The same passage, or consecutive chunks of one document."""
-    if a == b:
-        return True
-    ma, mb = passages[a].metadata, passages[b].metadata
-    return (ma.get("source") == mb.get("source") and "chunk" in ma and "chunk" in mb
-            and abs(int(ma["chunk"]) - int(mb["chunk"])) == 1)
-
-
 def _continues(passages: list[Document], before: Snippet, p: int) -> bool:
     """Whether passage p's first sentence follows `before` directly in its document (the
     reading order puts consecutive chunks one after the other, earlier first)."""
-    return (before.passage != p and _adjacent(passages, before.passage, p)
+    return (before.passage != p and adjacent(passages, before.passage, p)
             and before.end == int(passages[before.passage].metadata["end"]))
 
 

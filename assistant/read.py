@@ -178,8 +178,11 @@ class ExtractiveReader:
         return confidence, signals is not None and confidence >= bar
 
     def answer(self, question: str, query: str, passages: list[Document],
-               ranked: list[Candidate], signals: Signals | None, reason: str = "") -> Answer:
-        """The best sentences quoted and cited, or not found when the evidence is too weak."""
+               ranked: list[Candidate], signals: Signals | None, reason: str = "", *,
+               nearby_only: bool = False) -> Answer:
+        """The best sentences quoted and cited, or not found when the evidence is too weak.
+        `nearby_only` takes a second sentence only from the best one's stretch of text: its
+        passage, or a chunk at most two away (small chunks cut a paragraph in three or four)."""
         confidence, enough = self.confidence(question, query, signals)
         if not ranked or not enough:
             return not_found(question, query, self.name, evidence=confidence, reason=reason)
@@ -188,6 +191,8 @@ class ExtractiveReader:
         for cand in ranked[1:]:
             if len(chosen) >= self.max_sentences or cand.score < self.second * best.score:
                 break
+            if nearby_only and not adjacent(passages, cand.passage, best.passage, reach=2):
+                continue
             if cand.terms - set().union(*(c.terms for c in chosen)):
                 chosen.append(cand)  # it adds a question term the others lack
         answer = self._compose(question, query, passages, chosen, confidence)
@@ -293,6 +298,15 @@ def passage_citation(doc: Document, index: int, quote_start: int, quote_end: int
         start=int(meta["start"]), end=int(meta["end"]),
         score=round(float(meta.get("score", 0)), 6), quote_start=quote_start,
         quote_end=quote_end, page=meta.get("page"))
+
+
+def adjacent(passages: list[Document], a: int, b: int, reach: int = 1) -> bool:
+    """The same passage, or chunks of one document at most `reach` apart (1: consecutive)."""
+    if a == b:
+        return True
+    ma, mb = passages[a].metadata, passages[b].metadata
+    return (ma.get("source") == mb.get("source") and "chunk" in ma and "chunk" in mb
+            and 0 < abs(int(ma["chunk"]) - int(mb["chunk"])) <= reach)
 
 
 def not_found(question: str, query: str, reader: str, evidence: float = 0.0,

@@ -125,6 +125,29 @@ def test_nothing_supported_falls_back_to_quoting_and_says_why(bot):
     assert_every_citation_holds_its_sentence(answer)
 
 
+def test_quoting_instead_keeps_to_one_stretch_of_text(bot):
+    """The extractive reader may quote a second sentence from anywhere; in the LLM reader's
+    place it takes one only from near the best (those from elsewhere were where its citations
+    missed the answer), so "it now runs at 40%" still follows the sentence naming the plant."""
+    reader = bot.readers["llm"]
+    for question, nearby in [("At what share of capacity does the Oppama plant run today?", True),
+                             ("Which plant could Nissan close and why?", False)]:
+        snippets, passages, ranked, signals = prepared(bot, question)
+        chunk = {int(d.metadata["start"]): int(d.metadata["chunk"]) for d in passages}
+        quoted = bot.extractive.answer(question, question, passages, ranked, signals)
+        assert len(quoted.citations) == 2, quoted.text  # two sentences, two passages
+        first, second = (chunk[c.start] for c in quoted.citations)
+        assert (abs(first - second) <= 2) == nearby, (first, second)
+        fallback = reader.check(question, question, "The plant employs 250 people [1].",
+                                snippets, passages, ranked, signals)
+        assert fallback.reader == "extractive" and "250 people" in fallback.reason
+        if nearby:
+            assert fallback.text == quoted.text and "40% capacity" in fallback.text
+        else:
+            assert fallback.text == quoted.text.split(" [1]")[0] + " [1]", fallback.text
+            assert [c.start for c in fallback.citations] == [quoted.citations[0].start]
+
+
 def test_the_models_not_in_the_documents_stands_unless_the_evidence_is_strong(bot):
     snippets, passages, ranked, signals = prepared(bot, JOBS)
     reader = bot.readers["llm"]
