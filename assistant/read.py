@@ -118,6 +118,14 @@ def expected_type(question: str) -> str | None:
     return None
 
 
+def _best_first(cand: Candidate) -> float:
+    """Sort key: the score to 9 places. The terms' weights are summed in set order, which
+    Python varies per process, so equal scores can differ in their last bit; rounded, ties
+    keep retrieval order and the same question gets the same answer in every process (twenty
+    filings share whole sentences of boilerplate)."""
+    return -round(cand.score, 9)
+
+
 def _coverage(weights: dict[str, float], tokens: frozenset[str]) -> float:
     """Share of the weighted terms that the sentence holds."""
     total = sum(weights.values())
@@ -210,7 +218,7 @@ class ExtractiveReader:
         for cand in candidates:
             if said and " ".join(cand.text.split()) in said:
                 cand.score *= 0.5
-        ranked = sorted(candidates, key=lambda c: -c.score)
+        ranked = sorted(candidates, key=_best_first)
         signals = Signals(evidence=ranked[0].score,
                           missing=missing_share(question, passages, doc_freq,
                                                 self.embedder.vocabulary()),
@@ -251,7 +259,7 @@ class ExtractiveReader:
             cand.score = self.w_words * words + self.w_type * bonus
         # Meaning costs a forward pass per sentence, the bulk of a question's time: only the
         # sentences the words already favour are embedded; the rest keep meaning 0.
-        keep = sorted(candidates, key=lambda c: -c.score)[: self.embed_top or None]
+        keep = sorted(candidates, key=_best_first)[: self.embed_top or None]
         vectors = self._embed([c.text for c in keep])
         cosine = vectors @ np.asarray(query_vector, dtype=np.float32)
         if context:

@@ -1,10 +1,10 @@
-"""The found decision's parts, on hand-made passages (no model needed)."""
+"""The found decision's parts and the ranking's order, on hand-made passages (no model needed)."""
 
 import math
 
 from langchain_core.documents import Document
 
-from assistant.read import Signals, missing_share
+from assistant.read import Candidate, Signals, _best_first, missing_share
 from assistant.text import DocFreq
 
 PASSAGES = [Document("Nissan's Oppama plant runs at 40% capacity."),
@@ -37,3 +37,14 @@ def test_confidence_rises_with_evidence_and_falls_with_missing_words():
     assert 0 < low.confidence() < 0.5 < high.confidence() < 1
     assert Signals(0.7, 1.0, 0.4).confidence() < high.confidence()
     assert Signals(0.7, 0.0, 0.8).confidence() > high.confidence()
+
+
+def test_equal_scores_summed_in_another_order_keep_retrieval_order():
+    """Term weights are summed in set order, which changes from process to process: one
+    sentence in two filings must not swap places on the last bit of a float."""
+    weights = [0.3, 0.2, 0.1]
+    earlier = Candidate(0, 0, 10, "Same words.", score=sum(weights))  # 0.6
+    later = Candidate(1, 0, 10, "Same words.", score=sum(reversed(weights)))  # 0.6000000000000001
+    assert later.score > earlier.score
+    assert sorted([earlier, later], key=lambda c: -c.score)[0] is later
+    assert sorted([earlier, later], key=_best_first) == [earlier, later]
