@@ -133,6 +133,9 @@ class LLMReader:
         if not kept:
             reason = (f"no passage supports the generated answer “{_clip(text)}”; quoting the "
                       "passages instead")
+            if not re.search(r"\w", markers(text)[0]):  # "[1]": a pointer, but no answer
+                reason = (f"the language model gave no answer, only “{_clip(text)}”; quoting "
+                          "the passages instead")
             return self._quote(question, query, passages, ranked, signals, reason)
         reason = ""
         if dropped:

@@ -125,6 +125,13 @@ def test_nothing_supported_falls_back_to_quoting_and_says_why(bot):
     assert_every_citation_holds_its_sentence(answer)
 
 
+def test_a_reply_of_only_a_passage_number_is_quoted_and_said_so(bot):
+    snippets, passages, ranked, signals = prepared(bot, JOBS)
+    answer = bot.readers["llm"].check(JOBS, JOBS, "[1]", snippets, passages, ranked, signals)
+    assert answer.reader == "extractive" and "3,900" in answer.text
+    assert answer.reason.startswith("the language model gave no answer, only “[1]”")
+
+
 def test_quoting_instead_keeps_to_one_stretch_of_text(bot):
     """The extractive reader may quote a second sentence from anywhere; in the LLM reader's
     place it takes one only from near the best (those from elsewhere were where its citations
