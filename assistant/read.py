@@ -121,7 +121,7 @@ def expected_type(question: str) -> str | None:
 def _best_first(cand: Candidate) -> float:
     """Sort key: the score to 9 places. The terms' weights are summed in set order, which
     Python varies per process, so equal scores can differ in their last bit; rounded, ties
-    keep retrieval order and the same question gets the same answer in every process (twenty
+    keep retrieval order and the same passages are ranked alike in every process (twenty
     filings share whole sentences of boilerplate)."""
     return -round(cand.score, 9)
 
