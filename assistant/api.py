@@ -135,9 +135,9 @@ class Assistant:
         sentences a passage supports, so a page should show the `Answer` once it arrives.
         """
         question = self._check(question)
+        pairs = normalize_history(history, self.settings.max_question_chars)
         chosen = self._reader(reader)
         self.store.check_ready()
-        pairs = normalize_history(history)
         with self._lock:  # one question at a time through the models and the caches
             query, rewritten = self._standalone(question, pairs, chosen)
             vector = self.embedder.embed_query(query)
@@ -181,9 +181,17 @@ class Assistant:
         return "llm" if isinstance(self.reader, LLMReader) else "extractive"
 
     def _check(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
+        if question is not None and not isinstance(question, str):
+            raise QuestionError(f"the question must be text, got {type(question).__name__}")
+        if not question or not question.strip():
             raise QuestionError("the question is empty; type a question about your documents")
         question = question.strip()
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, smuggled in by argv decoding
+            raise QuestionError(
+                "the question holds bytes that are not UTF-8 text; check the terminal's "
+                "encoding (locale) and type it again") from None
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise QuestionError(

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .errors import QuestionError
+
 History = Sequence[tuple[str, str]]
 
 _LEADING = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|or)\b", re.I)
@@ -19,11 +21,27 @@ _POINTING = re.compile(
     r"the same|the former|the latter)\b", re.I)
 
 
-def normalize_history(history: Iterable[Any] | None) -> list[tuple[str, str]]:
-    """Accept (question, answer) pairs or OpenAI-style {"role", "content"} messages."""
+# Turns of history kept: a follow-up leans on the last one or two, never on the twentieth.
+MAX_TURNS = 10
+
+
+def normalize_history(history: Iterable[Any] | None, max_chars: int | None = None
+                      ) -> list[tuple[str, str]]:
+    """Accept (question, answer) pairs or OpenAI-style {"role", "content"} messages.
+
+    History is context, not a question, so it is bounded rather than refused: the last
+    `MAX_TURNS` turns, each question cut to `max_chars` and each answer to four times that. A
+    page sends back every earlier message, including a question that was refused as too long;
+    refusing its history would end the conversation, and carrying 10 MB of it into every
+    search made each question cost a minute of CPU.
+    """
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, dict)) or not isinstance(history, Iterable):
+        raise QuestionError(_HISTORY_SHAPE + f", got {type(history).__name__}")
     pairs: list[tuple[str, str]] = []
     pending: str | None = None
-    for item in history or ():
+    for n, item in enumerate(history, start=1):
         if isinstance(item, dict):
             role, content = item.get("role"), content_text(item.get("content"))
             if role == "user":
@@ -31,10 +49,32 @@ def normalize_history(history: Iterable[Any] | None) -> list[tuple[str, str]]:
             elif role == "assistant" and pending is not None:
                 pairs.append((pending, content))
                 pending = None
-        else:
+            elif role not in ("user", "assistant", "system"):
+                raise QuestionError(f"history message {n} has role {role!r}; use user or "
+                                    "assistant")
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
             question, answer = item
-            pairs.append((str(question), str(answer or "")))
+            pairs.append((_text(question), _text(answer)))
+        else:
+            raise QuestionError(f"history item {n} is {_describe(item)}; " + _HISTORY_SHAPE)
+    pairs = pairs[-MAX_TURNS:]
+    if max_chars is not None:
+        pairs = [(q[:max_chars], a[: 4 * max_chars]) for q, a in pairs]
     return pairs
+
+
+_HISTORY_SHAPE = ("history must be a list of [question, answer] pairs or of "
+                  '{"role": "user" | "assistant", "content": text} messages')
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else content_text(value)
+
+
+def _describe(item: Any) -> str:
+    if isinstance(item, (list, tuple)):
+        return f"a list of {len(item)}"
+    return f"a {type(item).__name__}"
 
 
 def content_text(content: Any) -> str:

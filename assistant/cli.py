@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shutil
 import sys
 import time
@@ -20,15 +22,40 @@ from .schema import Answer, IndexReport
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return args.func(args)
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output left (`assistant ask … | head -1`): not an error of ours.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a process ended by SIGPIPE
+
+
+# C0 and C1 control characters but newline and tab: a document can hold escape sequences
+# that would recolour, retitle or clear the user's terminal when an answer quotes them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(text: str) -> str:
+    """Text from a document made safe to print on a terminal (controls shown as U+FFFD)."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
+def one_line(text: str) -> str:
+    return " ".join(safe_text(text).split())
+
+
+def to_json(value: object) -> str:
+    """JSON escapes C0 controls itself; C1 ones (ESC's 8-bit forms) are escaped here too."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,9 +112,9 @@ def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
 def _update_index(bot: Assistant, rebuild: bool = False) -> IndexReport:
     """Index with a progress bar; notes and per-file warnings go to stderr."""
     report = bot.index(rebuild=rebuild, progress=_progress_bar(sys.stderr),
-                       say=lambda m: print(m, file=sys.stderr))
+                       say=lambda m: print(one_line(m), file=sys.stderr))
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
     return report
 
 
@@ -104,7 +131,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except IndexNotBuiltError as exc:
         raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        print(to_json(answer.to_dict()))
     else:
         print(format_answer(answer))
     return 0
@@ -124,7 +151,7 @@ def _answer(pieces: Iterator[str | Answer], terminal: TextIO | None) -> Answer:
                 terminal.flush()
             return piece
         if terminal:
-            terminal.write(("\033[2m" if not draft else "") + piece)
+            terminal.write(("\033[2m" if not draft else "") + safe_text(piece))
             terminal.flush()
         draft += piece
     raise RuntimeError("the reader ended without an answer")
@@ -144,7 +171,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     gold = read_gold(args.file)
     scores = evaluate(_assistant(args), gold)
     if args.json:
-        print(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
+        print(to_json(scores.to_dict()))
     else:
         print(scores.table())
     return 0
@@ -164,15 +191,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer: Answer) -> str:
-    lines = [answer.text]
+    """The answer as the terminal shows it; document text in it cannot drive the terminal."""
+    lines = [safe_text(answer.text)]
     if answer.citations:
         lines.append("")
     for c in answer.citations:
         where = f"{c.source}" + (f", page {c.page}" if c.page else "")
-        quote = " ".join(c.quote.split())
-        lines.append(f"[{c.index}] {where}, characters {c.start}-{c.end}: “{quote}”")
+        quote = one_line(c.quote)
+        lines.append(f"[{c.index}] {safe_text(where)}, characters {c.start}-{c.end}: “{quote}”")
     if answer.reason:
-        lines += ["", f"note: {answer.reason}"]
+        lines += ["", f"note: {one_line(answer.reason)}"]
     return "\n".join(lines)
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigurationError
+
 ENV_PREFIX = "ASSISTANT_"
 
 
@@ -90,6 +92,32 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
+    def __post_init__(self) -> None:
+        """Refuse values that would fail later and far from their cause (a zero batch size
+        loops forever, a zero chunk budget splits nothing)."""
+        for name, low in _AT_LEAST.items():
+            value = getattr(self, name)
+            if value < low:
+                raise ConfigurationError(
+                    f"setting {name} ({ENV_PREFIX}{name.upper()}) must be at least {low}, "
+                    f"got {value!r}")
+        if not 0 <= self.min_evidence <= 1:
+            raise ConfigurationError(
+                f"setting min_evidence ({ENV_PREFIX}MIN_EVIDENCE) must be between 0 and 1, "
+                f"got {self.min_evidence!r}")
+        if not 0 < self.port < 65536:
+            raise ConfigurationError(
+                f"setting port ({ENV_PREFIX}PORT) must be between 1 and 65535, got {self.port}")
+
+
+# The smallest value each numeric setting can work with.
+_AT_LEAST: dict[str, float] = {
+    "embed_batch_size": 1, "chunk_tokens": 16, "chunk_overlap_sentences": 0, "fetch_k": 1,
+    "top_k": 1, "rrf_k": 0, "dense_weight": 0, "keyword_weight": 0, "max_answer_sentences": 1,
+    "embedded_sentences": 0, "llm_context": 256, "llm_threads": 0, "llm_max_tokens": 1,
+    "llm_timeout": 0.1, "max_question_chars": 1, "max_file_mb": 0.001, "lock_timeout": 0,
+}
+
 
 def _field(cls: type, name: str) -> dataclasses.Field:
     return next(f for f in fields(cls) if f.name == name)
@@ -108,6 +136,11 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
         if kind == "bool":
             return str(value).lower() in {"1", "true", "yes", "on"}
         return str(value)
-    except ValueError:
+    except (ValueError, TypeError):
         env = ENV_PREFIX + f.name.upper()
-        raise ValueError(f"setting {f.name} ({env}) must be {kind}, got {value!r}") from None
+        raise ConfigurationError(
+            f"setting {f.name} ({env}) must be {_KINDS.get(kind, kind)}, got {value!r}"
+        ) from None
+
+
+_KINDS = {"int": "a whole number", "float": "a number", "Path": "a path"}

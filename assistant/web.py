@@ -11,6 +11,8 @@ the same limits.
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import html
 import re
 import socket
@@ -271,6 +273,35 @@ def _first_chunks(bot: Assistant) -> list[Any]:
     return sorted(first.values(), key=lambda d: when.get(d.metadata["source"], ""), reverse=True)
 
 
+class LoginGuard:
+    """Gradio's login check: constant-time comparison, and a pause after each wrong password.
+
+    Failed attempts take turns through one lock and each holds it for `delay` seconds, so a
+    guesser gets at most one try per `delay` however many connections it opens (without it,
+    20 tries took 0.2 s). A right password never waits. It is a coroutine so the pause holds
+    no server thread: the page keeps answering other users meanwhile.
+    """
+
+    def __init__(self, user: str, password: str, delay: float = 1.0) -> None:
+        self._user = user.encode("utf-8")
+        self._password = password.encode("utf-8")
+        self.delay = delay
+        self.failures = 0
+        self._turn = asyncio.Lock()  # binds to the server's event loop on first use
+
+    async def check(self, user: str, password: str) -> bool:
+        """Gradio awaits this only if it is a coroutine function (a callable object with an
+        async `__call__` is not one, and its un-awaited coroutine would count as a yes)."""
+        ok_user = hmac.compare_digest(user.encode("utf-8", "replace"), self._user)
+        ok_password = hmac.compare_digest(password.encode("utf-8", "replace"), self._password)
+        if ok_user and ok_password:
+            return True
+        self.failures += 1
+        async with self._turn:
+            await asyncio.sleep(self.delay)
+        return False
+
+
 def check_exposure(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] | None:
     """Credentials to launch with. Anything but loopback needs them, or an explicit no-auth."""
     if auth:
@@ -288,6 +319,9 @@ def check_exposure(host: str, auth: str | None, no_auth: bool) -> tuple[str, str
 def check_port(host: str, port: int) -> None:
     """Fail now, before indexing, if the address is taken (another `assistant serve`?)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        # As uvicorn binds: connections of a server stopped a moment ago linger in TIME_WAIT
+        # for a minute or more, and must not keep the next `assistant serve` from starting.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as exc:
@@ -298,14 +332,18 @@ def check_port(host: str, port: int) -> None:
 
 
 def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,
-          auth: str | None = None, no_auth: bool = False, **launch: Any) -> gr.Blocks:
-    """Launch the page; returns the app (running in the background with prevent_thread_lock)."""
+          auth: str | None = None, no_auth: bool = False, login_delay: float = 1.0,
+          **launch: Any) -> gr.Blocks:
+    """Launch the page; returns the app (running in the background with prevent_thread_lock).
+    `login_delay`: seconds each wrong password costs (see `LoginGuard`)."""
     credentials = check_exposure(host, auth, no_auth)
+    guard = LoginGuard(*credentials, delay=login_delay) if credentials else None
     theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     app = build_app(bot)
     app.launch(
         server_name=host, server_port=port, share=False, theme=theme, css=CSS, js=JS,
-        footer_links=["api"], auth=credentials, auth_message="Document assistant",
+        footer_links=["api"], auth=guard.check if guard else None,
+        auth_message="Document assistant",
         max_file_size=int(bot.settings.max_file_mb * 1e6), **launch)
     return app

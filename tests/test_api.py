@@ -58,6 +58,16 @@ def test_follow_up_uses_the_history(article_bot):
     assert alone.query == "and how many jobs depend on it?"
 
 
+def test_a_huge_earlier_question_is_cut_to_the_question_limit(article_bot):
+    # The page sends back every message, even a question refused as too long.
+    earlier = "Tell me about the Oppama plant. " + "blah " * 2_000_000  # 10 MB
+    answer = article_bot.ask("and how many jobs depend on it?",
+                             history=[(earlier, "The question is too long.")])
+    assert "Oppama" in answer.query  # the earlier question still counts, its first 2,000 chars
+    limit = article_bot.settings.max_question_chars
+    assert len(answer.query) <= len("and how many jobs depend on it?") + 1 + limit
+
+
 def test_stream_yields_text_then_the_answer(article_bot):
     pieces = list(article_bot.stream("How large is the Oppama plant?"))
     assert isinstance(pieces[-1], Answer) and len(pieces) > 2
@@ -66,6 +76,7 @@ def test_stream_yields_text_then_the_answer(article_bot):
 
 @pytest.mark.parametrize(("question", "message"), [
     ("", "empty"), ("   \n", "empty"), ("x" * 2001, "2,001 characters"),
+    (None, "empty"), (42, "must be text"), ("plant \udcff\udcfe size", "not UTF-8"),
 ])
 def test_bad_questions_get_a_clear_error(article_bot, question, message):
     with pytest.raises(QuestionError, match=message):

@@ -1,4 +1,7 @@
-from assistant.chat import condense, is_follow_up, normalize_history
+import pytest
+
+from assistant.chat import MAX_TURNS, condense, is_follow_up, normalize_history
+from assistant.errors import QuestionError
 
 
 def test_follow_ups_are_recognized():
@@ -24,3 +27,23 @@ def test_history_accepts_pairs_and_gradio_messages():
     assert normalize_history(messages) == [("q1", "a1")]
     assert normalize_history([("q", "a")]) == [("q", "a")]
     assert normalize_history(None) == []
+
+
+@pytest.mark.parametrize("history, says", [
+    ("q1", "got str"),
+    ({"role": "user"}, "got dict"),
+    ([("q", "a", "extra")], "history item 1 is a list of 3"),
+    ([("q", "a"), 42], "history item 2 is a int"),
+    ([{"role": "robot", "content": "hi"}], "role 'robot'"),
+])
+def test_malformed_history_is_a_question_error_that_says_what_is_wrong(history, says):
+    with pytest.raises(QuestionError, match="history") as caught:
+        normalize_history(history)
+    assert says in str(caught.value)
+
+
+def test_history_is_bounded_in_turns_and_characters():
+    history = [(f"q{i}", f"a{i}") for i in range(30)] + [("x" * 10_000_000, "y" * 100)]
+    pairs = normalize_history(history, max_chars=2000)
+    assert len(pairs) == MAX_TURNS and pairs[0] == ("q21", "a21")
+    assert pairs[-1] == ("x" * 2000, "y" * 100)

@@ -97,3 +97,48 @@ def test_asking_for_the_llm_reader_without_a_model_is_one_clear_line(corpus, tmp
                 str(index_dir))
     assert asked.returncode == 2 and "Traceback" not in asked.stderr
     assert asked.stderr.startswith("error: no language model at") and "make model" in asked.stderr
+
+
+def test_escape_sequences_in_a_document_never_reach_the_terminal(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "vault.txt").write_text(
+        "Vault notes\n\nThe museum vault opens with the code \x1b]0;pwned\x07 4471.\x1b[2J "
+        "Guards change shifts at dawn and at dusk. The vault holds \x9b31m three paintings.\n")
+    index_dir = tmp_path / "index"
+    assert run("index", str(folder), "--index", str(index_dir)).returncode == 0
+    asked = run("ask", "What code opens the museum vault?", "--corpus", str(folder), "--index",
+                str(index_dir))
+    assert asked.returncode == 0 and "4471" in asked.stdout
+    assert not any(ch in asked.stdout for ch in "\x1b\x07\x9b")
+    as_json = run("ask", "What code opens the museum vault?", "--json", "--corpus", str(folder),
+                  "--index", str(index_dir))
+    assert not any(ch in as_json.stdout for ch in "\x1b\x07\x9b")
+    assert "\x1b]0;pwned" in json.loads(as_json.stdout)["citations"][0]["text"]  # kept, escaped
+
+    # `… | head -1`: the reader of stdout is gone before the answer is written.
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", "What code opens the "
+                             "museum vault?", "--corpus", str(folder), "--index", str(index_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 141 and err.decode() == ""
+
+
+def test_a_question_that_is_not_utf8_is_one_clear_line(tmp_path):
+    asked = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", b"plant \xff\xfe size",
+                            "--index", str(tmp_path / "none")], capture_output=True, env=ENV,
+                           timeout=120)
+    err = asked.stderr.decode()
+    assert asked.returncode == 2 and err.startswith("error: the question holds bytes")
+    assert err.count("\n") == 1
+
+
+def test_unusable_settings_are_one_clear_line(tmp_path):
+    for name, raw in (("TOP_K", "abc"), ("CHUNK_TOKENS", "0"), ("EMBED_BATCH_SIZE", "0")):
+        env = {**ENV, f"ASSISTANT_{name}": raw}
+        asked = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "anything",
+                                "--index", str(tmp_path / "none")], capture_output=True,
+                               text=True, env=env, timeout=120)
+        assert asked.returncode == 2 and asked.stderr.startswith("error: setting ")
+        assert f"ASSISTANT_{name}" in asked.stderr and asked.stderr.count("\n") == 1

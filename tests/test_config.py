@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.errors import ConfigurationError
 
 
 def test_defaults_then_environment_then_overrides(monkeypatch):
@@ -23,3 +24,19 @@ def test_bad_environment_value_names_the_variable(monkeypatch):
 def test_unknown_setting_is_refused():
     with pytest.raises(TypeError, match="colour"):
         Settings.load(colour="blue")
+
+
+@pytest.mark.parametrize("name, raw, says", [
+    ("TOP_K", "abc", "must be a whole number, got 'abc'"),
+    ("CHUNK_TOKENS", "0", "must be at least 16, got 0"),
+    ("EMBED_BATCH_SIZE", "0", "must be at least 1, got 0"),
+    ("MIN_EVIDENCE", "1.5", "between 0 and 1"),
+    ("PORT", "70000", "between 1 and 65535"),
+    ("MAX_FILE_MB", "-1", "must be at least"),
+])
+def test_unusable_values_are_a_configuration_error_naming_the_variable(monkeypatch, name, raw,
+                                                                        says):
+    monkeypatch.setenv(f"ASSISTANT_{name}", raw)
+    with pytest.raises(ConfigurationError, match=f"ASSISTANT_{name}") as caught:
+        Settings.load()
+    assert says in str(caught.value)

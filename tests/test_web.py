@@ -2,15 +2,22 @@
 the browser uses, plus `/ask` for programs. Uploads go through Gradio's upload route, so the
 server-side limits are what is tested."""
 
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from conftest import free_port
 from gradio_client import Client, handle_file
 
 from assistant.errors import ConfigurationError
-from assistant.web import check_exposure, plain_history, serve
+from assistant.web import check_exposure, check_port, plain_history, serve
 
 ARTICLE = "nissan-foxconn-ev-alliance.txt"
 
@@ -156,6 +163,55 @@ def test_login_protects_the_page_and_the_api(site):
         answer = Client(url, auth=("ann", "s3cret"), verbose=False).predict(
             "How large is the Oppama plant?", [], api_name="/ask")
         assert "170-hectare" in answer["text"]
+    finally:
+        app.close()
+
+
+def test_malformed_history_on_the_ask_endpoint_is_an_error_that_says_why(client):
+    with pytest.raises(Exception, match="history item 1 is a int"):
+        client.predict("How large is the Oppama plant?", [1, 2], api_name="/ask")
+
+
+def test_a_port_left_in_time_wait_by_a_stopped_server_can_be_served_again():
+    # A server that closed a connection first leaves it in TIME_WAIT (a minute or more);
+    # `assistant serve` binds with SO_REUSEADDR as uvicorn does, so a restart is not refused.
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    visitor = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = listener.accept()
+    accepted.close()  # the server's side closes first: its end waits in TIME_WAIT
+    visitor.recv(1)
+    visitor.close()
+    listener.close()
+    time_wait = [line for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                 if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "06"]
+    assert time_wait  # the case under test is real
+    check_port("127.0.0.1", port)  # raised "Address already in use" before
+
+
+def test_each_wrong_password_costs_the_login_delay(site):
+    port = free_port()
+    app = serve(site[1], "127.0.0.1", port, auth="ann:s3cret", login_delay=0.5,
+                prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}/login"
+
+    def login(password):
+        body = urllib.parse.urlencode({"username": "ann", "password": password}).encode()
+        try:
+            return urllib.request.urlopen(url, data=body, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:  # guessing in parallel does not go faster
+            codes = list(pool.map(login, ["guess1", "guess2", "guess3", "guess4"]))
+        took = time.monotonic() - started
+        assert codes == [400] * 4 and took >= 4 * 0.5
+        assert login("s3cret") == 200
     finally:
         app.close()
 
