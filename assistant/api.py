@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -76,7 +77,8 @@ class Assistant:
         s = self.settings
         return build_index(
             self.store, Path(s.corpus_dir), max_file_bytes=int(s.max_file_mb * 1e6),
-            lock_timeout=s.lock_timeout, rebuild=rebuild, progress=progress, say=say,
+            outside_links=s.outside_links, lock_timeout=s.lock_timeout, rebuild=rebuild,
+            progress=progress, say=say,
         )
 
     def status(self) -> dict[str, Any]:
@@ -111,11 +113,12 @@ class Assistant:
 
     def document_text(self, source: str) -> str:
         """The extracted text a citation's offsets index into."""
-        corpus = Path(self.settings.corpus_dir).resolve()
-        path = (corpus / source).resolve()
-        if corpus not in path.parents:
+        corpus = Path(self.settings.corpus_dir)
+        rel = Path(os.path.normpath(source))
+        if rel.is_absolute() or rel.parts[:1] in (("..",), (".",)):
             raise ValueError(f"{source!r} is outside the corpus folder")
-        return load_document(path, corpus).text
+        return load_document(corpus / rel, corpus, outside_links=self.settings.outside_links,
+                             max_bytes=int(self.settings.max_file_mb * 1e6)).text
 
     # --- asking ---------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def chunk_key(doc: Document) -> str:
 
 
 def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = None,
-                lock_timeout: float = 30.0, rebuild: bool = False,
+                outside_links: bool = False, lock_timeout: float = 30.0, rebuild: bool = False,
                 progress: Progress | None = None, say: Say | None = None) -> IndexReport:
     started = time.monotonic()
     report = IndexReport()
@@ -67,7 +67,8 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
         failed: set[str] = set()
         for path in paths:
             try:
-                loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes))
+                loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes,
+                                            outside_links=outside_links))
             except DocumentError as exc:
                 failed.add(exc.path)
                 kept = exc.path in previous.get("documents", {})

@@ -65,6 +65,9 @@ class Settings:
     max_question_chars: int = 2000
     # files larger than this are skipped with a warning
     max_file_mb: float = 50.0
+    # read files that symbolic links in the corpus folder point to outside it (off: such a
+    # link is skipped with a warning, so a link to /etc or /dev cannot leak or hang indexing)
+    outside_links: bool = False
     # seconds a second indexer waits for the write lock before giving up
     lock_timeout: float = 30.0
     # `assistant serve` address

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import DocumentError
-from .load import SUPPORTED_SUFFIXES, load_document
+from .load import SUPPORTED_SUFFIXES, load_document, read_file
 
 TRASH = ".removed"
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
@@ -67,7 +67,7 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         return AddedFile(offered, "rejected", f"{offered}: only {kinds} files can be added")
     try:
-        data = _read(path, offered, max_bytes)
+        data = read_file(path, offered, max_bytes)
         _check_readable(data, target, max_bytes)
     except DocumentError as exc:
         return AddedFile(offered, "rejected", f"{offered}: {exc.reason}")
@@ -102,7 +102,7 @@ def _place(corpus_dir: Path, target: str, data: bytes, replace: bool) -> tuple[P
     dest = corpus_dir / target
     outcome: Outcome = "added"
     if dest.exists():
-        if dest.read_bytes() == data:
+        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
             return dest, "duplicate"
         if replace:
             _trash(corpus_dir, dest)
@@ -124,17 +124,6 @@ def remove_file(corpus_dir: Path, source: str) -> Path:
     if not path.is_file():
         raise DocumentError(source, "is not in the corpus folder (already removed?)")
     return _trash(corpus_dir, path)
-
-
-def _read(path: Path, offered: str, max_bytes: int | None) -> bytes:
-    try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise DocumentError(offered, f"is {size / 1e6:.1f} MB, over the "
-                                f"{max_bytes / 1e6:.0f} MB limit (ASSISTANT_MAX_FILE_MB)")
-        return path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(offered, f"cannot be read ({exc.strerror or exc})") from None
 
 
 def _check_readable(data: bytes, target: str, max_bytes: int | None) -> None:

@@ -133,3 +133,54 @@ def test_find_documents_skips_hidden_and_unsupported(tmp_path):
 def test_missing_corpus_folder_says_what_to_do(tmp_path):
     with pytest.raises(CorpusError, match="does not exist"):
         find_documents(tmp_path / "nope")
+
+
+def test_special_files_are_refused_before_any_read(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    os.mkfifo(corpus / "pipe.txt")  # reading it would wait forever for a writer
+    (corpus / "zero.txt").symlink_to("/dev/zero")  # endless, and stat says 0 bytes
+    with pytest.raises(DocumentError, match="named pipe"):
+        load_document(corpus / "pipe.txt", corpus)
+    with pytest.raises(DocumentError, match="character device"):
+        load_document(corpus / "zero.txt", corpus, outside_links=True)
+    sparse = corpus / "huge.txt"
+    with sparse.open("wb") as f:
+        f.truncate(8 * 2**30)  # 8 GiB on paper, nothing on disk: must not be read to refuse
+    with pytest.raises(DocumentError, match="8589.9 MB, over the 50 MB limit"):
+        load_document(sparse, corpus, max_bytes=50_000_000)
+
+
+def test_links_leaving_the_corpus_are_refused_unless_allowed(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The launch code is 0000.")
+    (corpus / "inside.txt").write_text("Owls hunt at night.")
+    (corpus / "sub" / "alias.txt").symlink_to("../inside.txt")
+    (corpus / "leak.txt").symlink_to(secret)
+    assert load_document(corpus / "sub" / "alias.txt", corpus).text == "Owls hunt at night."
+    with pytest.raises(DocumentError, match="outside the corpus folder") as err:
+        load_document(corpus / "leak.txt", corpus)
+    assert "ASSISTANT_OUTSIDE_LINKS" in str(err.value)
+    assert "launch code" in load_document(corpus / "leak.txt", corpus, outside_links=True).text
+
+
+def test_html_text_flows_like_a_browser_lays_it_out(tmp_path):
+    path = tmp_path / "manual.html"
+    path.write_text(
+        "<html><head><title>Pump manual</title></head><body><h1>Pump</h1>\n"
+        "<p>Service the pump every\n   <a href='#s'>400 hours</a>\n or once a year.</p>\n"
+        "<p>Line one<br>line two</p><pre>keep\n  this</pre><ul><li>a &amp; b</li></ul>"
+        "</body></html>")
+    doc = load(path)
+    assert doc.title == "Pump manual"
+    assert doc.text == ("Pump\n\nService the pump every 400 hours or once a year.\n\n"
+                        "Line one\nline two\n\nkeep\n  this\n\na & b")
+
+
+def test_deeply_nested_html_is_read_in_one_pass(tmp_path):
+    path = tmp_path / "nested.html"
+    path.write_text("<html><body>" + "<div>" * 50_000 + "Deep text." + "</div>" * 50_000
+                    + "</body></html>")  # minutes with a tree library's inserts
+    assert load(path).text == "Deep text."
