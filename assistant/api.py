@@ -140,7 +140,7 @@ class Assistant:
         question = self._check(question)
         pairs = normalize_history(history, self.settings.max_question_chars)
         chosen = self._reader(reader)
-        self.store.check_ready()
+        warning = self.store.incomplete(self.store.check_ready())
         with self._lock:  # one question at a time through the models and the caches
             query, rewritten = self._standalone(question, pairs, chosen)
             vector = self.embedder.embed_query(query)
@@ -155,7 +155,9 @@ class Assistant:
                 pieces = _in_pieces(chosen.read(asked, query, vector, passages, doc_freq,
                                                 previous))
             for piece in pieces:
-                yield replace(piece, question=question) if isinstance(piece, Answer) else piece
+                if isinstance(piece, Answer):
+                    piece = replace(piece, question=question, warning=warning)
+                yield piece
 
     def _reader(self, name: str | None) -> Reader:
         if not name:

@@ -55,8 +55,12 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
             say(message)
 
     with store.write_lock(lock_timeout, on_wait=say):
+        damage = store.damage(count=False)
         reason = "--rebuild was asked for" if rebuild else store.mismatch()
-        if reason and store.manifest() is not None:
+        if damage:
+            note(f"rebuilding the index from the documents: it was damaged ({damage})")
+            store.wipe()
+        elif reason and store.manifest() is not None:
             note(f"rebuilding the index from scratch: {reason}")
             store.wipe()
         previous = store.manifest() or {}
@@ -75,7 +79,7 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
                 report.warnings.append(
                     f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
                 )
-        recorded = _index_documents(store, loaded, previous, failed, report, progress)
+        recorded = _index_documents(store, loaded, previous, failed, report, progress, note)
 
         # One read of Chroma serves three ends: dropping chunks that a killed run wrote but
         # never recorded (superseded since, nothing points at them), counting chunks per
@@ -111,13 +115,21 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
 
 
 def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
-                     failed: set[str], report: IndexReport, progress: Progress | None) -> set[str]:
+                     failed: set[str], report: IndexReport, progress: Progress | None,
+                     note: Say) -> set[str]:
     """Write new and changed chunks, drop those of vanished files; return the recorded keys."""
     from langchain_core.indexing import index
 
     vs = store.vectorstore()
-    rm = store.record_manager()
-    _, existing = store.all_chunks()
+    rm = store.record_manager(note)
+    ids, existing = store.all_chunks()
+    # Chunks the records say are in Chroma but are not (its files were removed or emptied):
+    # forget them, so that they are embedded again instead of skipped.
+    lost = sorted(set(rm.list_keys()) - set(ids))
+    if lost:
+        rm.delete_keys(lost)
+        note(f"{len(lost)} chunks recorded as indexed were missing from Chroma; embedding "
+             "them again")
     known = {d.metadata["source"] for d in existing} | set(previous.get("documents", {}))
     store.write_manifest({**store.identity(), **{k: v for k, v in previous.items()
                                                  if k in ("documents", "built_at", "chunks")},

@@ -130,6 +130,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         answer = _answer(bot.stream(args.question), sys.stdout if live else None)
     except IndexNotBuiltError as exc:
         raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
+    if answer.warning:
+        print(f"warning: {one_line(answer.warning)}", file=sys.stderr)
     if args.json:
         print(to_json(answer.to_dict()))
     else:

@@ -8,6 +8,8 @@
     └── IndexStateError          the index cannot be used as it is
         ├── IndexNotBuiltError   nothing indexed yet
         ├── IndexMismatchError   built with another model or splitter
+        ├── IndexDamagedError    Chroma's files are missing or damaged: `assistant index`
+        │                        rebuilds them from the documents
         └── IndexLockedError     another process is writing it
 
 Each message says what happened and what to do about it, because the CLI and the web page
@@ -52,6 +54,10 @@ class IndexNotBuiltError(IndexStateError):
 
 class IndexMismatchError(IndexStateError):
     """The index was built with settings (model, splitter, schema) other than the current ones."""
+
+
+class IndexDamagedError(IndexStateError):
+    """Chroma's files are missing, unreadable or give wrong results (see `health`)."""
 
 
 class IndexLockedError(IndexStateError):

@@ -52,13 +52,15 @@ def citation_html(c: Citation) -> str:
 def answer_html(answer: Answer) -> str:
     """The chat message for an answer. A not-found answer has its own look, and no sources;
     the last line says who wrote the words and why, if the reader changed its mind."""
+    warning = (f'<div class="index-warning">{chat_text(answer.warning)}</div>'
+               if answer.warning else "")
     if not answer.found:
         note = reader_note(answer) if answer.reason else ""  # nothing was quoted or written
         return (f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {chat_text(answer.text)}'
-                f'</div>{note}')
+                f'</div>{warning}{note}')
     sources = "".join(citation_html(c) for c in answer.citations)
-    return (f'{chat_text(answer.text)}\n\n<div class="sources"><b>Sources</b>{sources}</div>'
-            f'{reader_note(answer)}')
+    return (f'{chat_text(answer.text)}\n\n{warning}<div class="sources"><b>Sources</b>{sources}'
+            f'</div>{reader_note(answer)}')
 
 
 def draft_html(text: str) -> str:

@@ -45,6 +45,9 @@ class Answer:
     # why the answer is not simply the reader's: generated sentences dropped as unsupported, a
     # fallback to quoting, the model's own "not in the documents"; empty when nothing happened
     reason: str = ""
+    # what the reader of the answer should know about the index it came from: the last
+    # indexing run did not finish, or another process is updating it; empty when it is whole
+    warning: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

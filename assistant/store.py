@@ -6,8 +6,16 @@ built it, so an index made by another model or splitter is never silently mixed 
       chroma/            Chroma's persistent store (vectors, chunk text, metadata)
       records.sqlite     SQLRecordManager: which chunk hashes are in Chroma, per source
       keyword/           BM25 over the same chunks, rebuilt after every run
-      manifest.json      model, dimension, splitter, schema version, state, documents
+      manifest.json      model, dimension, splitter, schema version, state, documents,
+                         and a generation token, new with every write
       .lock              held by the one process allowed to write
+
+Readers never trust a picture of the index older than the manifest: every use compares the
+manifest's generation with the one this process opened Chroma at, and reopens Chroma when
+another process has written since (Chroma keeps its vector index in memory, so a server left
+alone kept answering from the chunks of the build before, and dense search found nothing of
+the new one). Chroma's files are checked in a child process before this process opens them
+(see `health`), because damaged ones can crash the process that reads them.
 """
 
 from __future__ import annotations
@@ -18,15 +26,24 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 
 from .embeddings import Embedder
-from .errors import IndexLockedError, IndexMismatchError, IndexNotBuiltError
+from .errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotBuiltError,
+    IndexStateError,
+)
+from .health import Check
 from .keyword import KeywordIndex
 from .split import SplitSettings
 
@@ -38,12 +55,43 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+class _Shared:
+    """The Chroma client of one index folder, shared by every `Store` of this process: two
+    clients on one folder would share Chroma's in-process cache anyway, and one of them could
+    not be refreshed without stopping the other's."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # held while the client is used or replaced
+        self.client: Any = None
+        self.generation: str | None = None  # of the manifest the client's view matches
+        self.verified: set[str | None] = set()  # generations the health check passed
+        self.writing = 0  # this process holds the write lock: the files are its own
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+        self.client = None
+
+
+_SHARED: dict[Path, _Shared] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared(index_dir: Path) -> _Shared:
+    with _SHARED_LOCK:
+        return _SHARED.setdefault(index_dir.resolve(), _Shared())
+
+
 class Store:
     def __init__(self, index_dir: Path, embedder: Embedder, split: SplitSettings) -> None:
         self.dir = index_dir
         self.embedder = embedder
         self.split = split
+        self._shared = _shared(index_dir)
         self._vectorstore: Any = None
+        self._vectorstore_client: Any = None
+        self._check: Check | None = None
         self._keyword: KeywordIndex | None = None
         self._keyword_stamp: str | None = None
 
@@ -58,18 +106,54 @@ class Store:
         return {"schema_version": SCHEMA_VERSION, "embedding_model": self.embedder.name,
                 "dimension": self.embedder.dimension, "splitter": self.split.describe()}
 
+    @property
+    def chroma_dir(self) -> Path:
+        return self.dir / "chroma"
+
     def manifest(self) -> dict[str, Any] | None:
+        self._check_folder()
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
             return {"state": "unreadable"}
+        return manifest if isinstance(manifest, dict) else {"state": "unreadable"}
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write it atomically under a new generation, which this process's client matches:
+        it made the change itself (the caller holds the write lock)."""
+        manifest = {**manifest, "generation": uuid.uuid4().hex}
         tmp = self.manifest_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.manifest_path)
+        with self._shared.lock:
+            os.replace(tmp, self.manifest_path)
+            if self._shared.client is not None:
+                self._shared.generation = manifest["generation"]
+            self._shared.verified.add(manifest["generation"])
+
+    @staticmethod
+    def generation(manifest: dict[str, Any] | None) -> str | None:
+        """What tells one state of the index from the next (built_at for older manifests)."""
+        manifest = manifest or {}
+        return manifest.get("generation") or manifest.get("built_at")
+
+    def _check_folder(self) -> None:
+        if self.dir.exists() and not self.dir.is_dir():
+            raise IndexStateError(
+                f"the index path {self.dir} is a file, not a folder; point --index / "
+                "ASSISTANT_INDEX_DIR at a folder (it is created if missing)")
+
+    def _check_writable(self) -> None:
+        """Chroma writes to its files even to answer, so a read-only index fails on open with
+        a database error; say what it is instead."""
+        self._check_folder()
+        for path in (self.dir, self.chroma_dir, self.chroma_dir / "chroma.sqlite3"):
+            if path.exists() and not os.access(path, os.W_OK):
+                raise IndexStateError(
+                    f"the index in {self.dir} is read-only ({path} cannot be written); Chroma "
+                    "writes to its files even to answer, so make the folder writable, or "
+                    "point --index / ASSISTANT_INDEX_DIR at a writable copy")
 
     def mismatch(self, manifest: dict[str, Any] | None = None) -> str | None:
         """Why the index on disk cannot be used with the current settings, or None."""
@@ -85,7 +169,9 @@ class Store:
         return None
 
     def check_ready(self) -> dict[str, Any]:
-        """The manifest of a usable index, or an error that says how to get one."""
+        """The manifest of a usable index, or an error that says how to get one. Starts the
+        health check of files this process has not vouched for, so that it runs while the
+        caller loads its model."""
         manifest = self.manifest()
         if manifest is None:
             raise IndexNotBuiltError(
@@ -97,41 +183,133 @@ class Store:
                 f"the index in {self.dir} cannot be used: {reason}; run `assistant index` to "
                 "rebuild it"
             )
+        self._begin_check(manifest)
         return manifest
+
+    def incomplete(self, manifest: dict[str, Any]) -> str:
+        """What a reader should be told when the index is not the result of a finished run."""
+        if manifest.get("state") != "building":
+            return ""
+        holder = self.lock_holder()
+        if holder is not None:
+            return (f"the index is being updated by another process{holder}; answers may miss "
+                    "documents until it finishes")
+        return ("the last indexing run did not finish, so answers may miss documents; run "
+                "`assistant index` to complete it")
+
+    # --- health --------------------------------------------------------------------------
+
+    def _needs_check(self, generation: str | None) -> bool:
+        if generation in self._shared.verified:
+            return False
+        return self.manifest_path.exists() or (self.chroma_dir / "chroma.sqlite3").exists()
+
+    def _begin_check(self, manifest: dict[str, Any] | None, count: bool = True) -> None:
+        with self._shared.lock:
+            if self._check is None and self._needs_check(self.generation(manifest)):
+                complete = (manifest or {}).get("state") == "complete"
+                expected = (manifest or {}).get("chunks") if complete and count else None
+                self._check = Check(self.chroma_dir, COLLECTION,
+                                    expected if isinstance(expected, int) else None)
+
+    def damage(self, count: bool = True) -> str | None:
+        """Why Chroma's files cannot be trusted, or None; asked of a child process once per
+        generation of the index (see `health`). `count=False` leaves out the comparison of its
+        chunk count with the manifest's: an indexer re-embeds lost chunks one by one from its
+        records, where a reader can only refuse to answer from a partial index."""
+        with self._shared.lock:
+            manifest = self.manifest()
+            generation = self.generation(manifest)
+            if not self._needs_check(generation):
+                return None
+            self._begin_check(manifest, count)
+            check, self._check = self._check, None
+            problem = check.problem() if check else None
+            if problem is None:
+                self._shared.verified.add(generation)
+            return problem
 
     # --- Chroma and the record manager ----------------------------------------------------
 
     def vectorstore(self) -> Any:
-        """The LangChain Chroma store. We always pass our embedder, so Chroma never fetches
-        its own default model; telemetry is off."""
-        if self._vectorstore is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-            from langchain_chroma import Chroma
+        """The LangChain Chroma store, on a client whose view matches the manifest on disk. We
+        always pass our embedder, so Chroma never fetches its own default model."""
+        shared = self._shared
+        with shared.lock:
+            generation = self.generation(self.manifest())
+            if shared.client is None or (not shared.writing and shared.generation != generation):
+                self._open(generation)
+            if self._vectorstore is None or self._vectorstore_client is not shared.client:
+                from langchain_chroma import Chroma
 
+                self._vectorstore = Chroma(
+                    collection_name=COLLECTION, embedding_function=self.embedder,
+                    client=shared.client, collection_metadata={"hnsw:space": "cosine"},
+                )
+                self._vectorstore_client = shared.client
+            return self._vectorstore
+
+    def _open(self, generation: str | None) -> None:
+        """(Re)open Chroma's files after a health check: a fresh client, not the cached view of
+        a client opened before another process wrote."""
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        problem = self.damage()
+        if problem:
+            raise IndexDamagedError(
+                f"the index in {self.dir} is damaged: {problem}; run `assistant index` to "
+                "rebuild it from the documents (or Re-index the folder on the page)")
+        self._check_writable()
+        self._shared.close()
+        try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(self.dir / "chroma"),
+            self._shared.client = chromadb.PersistentClient(
+                path=str(self.chroma_dir),
                 settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
             )
-            self._vectorstore = Chroma(
-                collection_name=COLLECTION, embedding_function=self.embedder, client=client,
-                collection_metadata={"hnsw:space": "cosine"},
-            )
-        return self._vectorstore
+        except OSError as exc:
+            raise IndexStateError(f"cannot open the index in {self.dir}: {exc.strerror or exc}"
+                                  ) from None
+        except Exception as exc:  # noqa: BLE001 - chromadb's errors share no useful base
+            raise IndexDamagedError(
+                f"cannot open the index in {self.dir} ({' '.join(str(exc).split())}); run "
+                "`assistant index` to rebuild it from the documents") from None
+        self._shared.generation = generation
 
-    def record_manager(self) -> Any:
+    def record_manager(self, note: Callable[[str], None] | None = None) -> Any:
+        """LangChain's record of which chunk keys are in Chroma. An unreadable one is rebuilt
+        from Chroma's own ids and sources (and `note` told), so nothing is embedded again."""
         from langchain_classic.indexes import SQLRecordManager
+        from sqlalchemy.exc import SQLAlchemyError
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        rm = SQLRecordManager(f"chroma/{COLLECTION}",
-                              db_url=f"sqlite:///{self.dir / 'records.sqlite'}")
+        path = self.dir / "records.sqlite"
+        try:
+            rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}")
+            rm.create_schema()
+            rm.list_keys(limit=1)
+            return rm
+        except SQLAlchemyError as exc:
+            if note:
+                note(f"the record of indexed chunks ({path.name}) was unreadable "
+                     f"({exc.__class__.__name__}); it was rebuilt from Chroma")
+        path.unlink(missing_ok=True)
+        rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}")
         rm.create_schema()
+        ids, docs = self.all_chunks()
+        for i in range(0, len(ids), 1000):
+            rm.update(ids[i:i + 1000], group_ids=[d.metadata.get("source") for d in
+                                                  docs[i:i + 1000]])
         return rm
 
     def all_chunks(self) -> tuple[list[str], list[Document]]:
         """Every chunk in Chroma, read in pages (Chroma caps one request's size)."""
-        collection = self.vectorstore()._collection
+        with self._shared.lock:
+            return self._all_chunks(self.vectorstore()._collection)
+
+    @staticmethod
+    def _all_chunks(collection: Any) -> tuple[list[str], list[Document]]:
         ids: list[str] = []
         docs: list[Document] = []
         page = 5000
@@ -147,60 +325,98 @@ class Store:
             offset += page
 
     def count(self) -> int:
-        return self.vectorstore()._collection.count()
+        with self._shared.lock:
+            return self.vectorstore()._collection.count()
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
         """Nearest chunks by cosine similarity (1 - Chroma's cosine distance), best first."""
-        if k <= 0 or self.count() == 0:
-            return []
-        hits = self.vectorstore().similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        with self._shared.lock:
+            if k <= 0 or self.count() == 0:
+                return []
+            hits = self.vectorstore().similarity_search_by_vector_with_relevance_scores(
+                vector, k=min(k, self.count()))
         return [(doc, 1.0 - float(distance)) for doc, distance in hits]
 
     # --- keyword index --------------------------------------------------------------------
 
     def rebuild_keyword_index(self, ids: list[str] | None = None,
-                              docs: list[Document] | None = None) -> KeywordIndex:
+                              docs: list[Document] | None = None, *, save: bool = True
+                              ) -> KeywordIndex:
         """Rebuild from the given chunks, or from all chunks in Chroma."""
+        stamp = self.generation(self.manifest())
         if ids is None or docs is None:
             ids, docs = self.all_chunks()
         index = KeywordIndex.build(ids, docs)
-        index.save(self.dir / "keyword")
-        self._keyword, self._keyword_stamp = index, self._stamp()
+        if save:
+            index.save(self.dir / "keyword")
+        self._keyword, self._keyword_stamp = index, stamp
         return index
 
     def keyword_index(self) -> KeywordIndex:
-        """Loaded once, reloaded when another process has rebuilt the index since."""
-        stamp = self._stamp()
-        if self._keyword is None or stamp != self._keyword_stamp:
-            loaded = KeywordIndex.load(self.dir / "keyword")
-            self._keyword = loaded if loaded is not None else self.rebuild_keyword_index()
-            self._keyword_stamp = stamp
-        return self._keyword
-
-    def _stamp(self) -> str | None:
+        """Loaded once, reloaded when the index has a new generation. A missing, damaged or
+        outdated one is rebuilt from Chroma's chunks: saved when no indexer is at work, kept in
+        memory otherwise (a reader must not write beside a writer)."""
         manifest = self.manifest() or {}
-        return manifest.get("built_at")
+        stamp = self.generation(manifest)
+        if self._keyword is not None and stamp == self._keyword_stamp:
+            return self._keyword
+        loaded = KeywordIndex.load(self.dir / "keyword")
+        expected = manifest.get("chunks") if manifest.get("state") == "complete" else None
+        if loaded is not None and expected in (None, len(loaded.ids)):
+            self._keyword, self._keyword_stamp = loaded, stamp
+            return loaded
+        if self._shared.writing:
+            return self.rebuild_keyword_index(save=False)
+        try:
+            with self.write_lock(timeout=0):
+                return self.rebuild_keyword_index()
+        except IndexStateError:  # locked by an indexer, or read-only: use it from memory
+            return self.rebuild_keyword_index(save=False)
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def wipe(self) -> None:
-        """Remove every chunk, record and keyword entry (for a rebuild from scratch). Done
-        through Chroma's API, not by deleting its files, because a client may have them open."""
-        vs = self.vectorstore()
-        vs.delete_collection()
-        self._vectorstore = None
-        (self.dir / "records.sqlite").unlink(missing_ok=True)
-        shutil.rmtree(self.dir / "keyword", ignore_errors=True)
-        self.manifest_path.unlink(missing_ok=True)
-        self._keyword = None
+        """Remove Chroma's files, the records, the keyword index and the manifest, for a
+        rebuild from scratch. The files go, not only the collection: a damaged store cannot be
+        opened to empty it. The caller holds the write lock; this process's client is closed
+        first, and readers elsewhere reopen when they see the new generation."""
+        with self._shared.lock:
+            self._shared.close()
+            self._vectorstore = None
+            self._check = None
+            shutil.rmtree(self.chroma_dir, ignore_errors=True)
+            (self.dir / "records.sqlite").unlink(missing_ok=True)
+            shutil.rmtree(self.dir / "keyword", ignore_errors=True)
+            self.manifest_path.unlink(missing_ok=True)
+            self._keyword = None
+
+    def lock_holder(self) -> str | None:
+        """" (pid N)" when another process holds the write lock, else None."""
+        if self._shared.writing:
+            return None
+        try:
+            with (self.dir / ".lock").open("a+") as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return None
+        except BlockingIOError:
+            return _read_pid(self.dir / ".lock")
+        except OSError:
+            return None
 
     @contextlib.contextmanager
     def write_lock(self, timeout: float, on_wait: Any = None) -> Iterator[None]:
         """Exclusive lock for one writer. Two writers on one Chroma folder corrupt it silently,
         so a second indexer waits up to `timeout` seconds, then stops with a clear error."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self._check_writable()
         path = self.dir / ".lock"
-        with path.open("a+") as handle:
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            handle = path.open("a+")
+        except OSError as exc:
+            raise IndexStateError(
+                f"cannot write to the index folder {self.dir} ({exc.strerror or exc}); make it "
+                "writable or point --index / ASSISTANT_INDEX_DIR elsewhere") from None
+        with handle:
             deadline = time.monotonic() + timeout
             told = False
             while True:
@@ -219,6 +435,7 @@ class Store:
                         on_wait(f"waiting for another indexer{holder} to finish…")
                         told = True
                     time.sleep(0.2)
+            self._shared.writing += 1
             try:
                 handle.seek(0)
                 handle.truncate()
@@ -226,6 +443,7 @@ class Store:
                 handle.flush()
                 yield
             finally:
+                self._shared.writing -= 1
                 handle.seek(0)
                 handle.truncate()
                 fcntl.flock(handle, fcntl.LOCK_UN)

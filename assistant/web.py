@@ -60,7 +60,8 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chat history as the assistant wrote it: answers without their rendered sources."""
     out = []
     for m in history:
-        text = re.split(r'<div class="(?:sources|reader-note)"', content_text(m.get("content")))[0]
+        text = re.split(r'<div class="(?:sources|reader-note|index-warning)"',
+                        content_text(m.get("content")))[0]
         out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
     return out
 

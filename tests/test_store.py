@@ -1,0 +1,222 @@
+"""The index on disk is never silently wrong: readers follow writers in other processes, and
+damaged or lost files are found (in a child process) and rebuilt from the documents."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, IndexDamagedError, IndexMismatchError, IndexStateError
+
+VAULTS = 10
+
+
+def vault_corpus(folder: Path, colour: str, place: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(VAULTS):
+        (folder / f"vault{i}.txt").write_text(
+            f"Vault {i} report\n\nThe secret colour of vault {i} is {colour}{i}. "
+            f"Vault {i} stands in the {place} of district {i}.")
+    return folder
+
+
+def index_in_another_process(folder: Path, index_dir: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "index", str(folder),
+                           "--index", str(index_dir)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_a_running_assistant_follows_an_index_rebuilt_by_another_process(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    server = Assistant(folder, tmp_path / "index")
+    server.index()
+    assert "red3" in server.ask("What is the secret colour of vault 3?").text  # Chroma open
+
+    vault_corpus(folder, "blue", "old town")  # every fact changes, then another process indexes
+    index_in_another_process(folder, tmp_path / "index")
+    for i in range(VAULTS):
+        query = f"Which colour is vault {i} secretly?"
+        passages = server.retriever.search(query, server.embedder.embed_query(query))
+        assert any(p.metadata["dense"] is not None for p in passages)  # dense search sees it
+        answer = server.ask(query)
+        assert answer.found and f"blue{i}" in answer.text, answer
+        assert answer.citations[0].source == f"vault{i}.txt"
+    again = server.index()  # and the server's own re-index has nothing left to do
+    assert (again.added, again.updated, again.deleted, again.skipped) == (0, 0, 0, VAULTS)
+
+
+@pytest.mark.parametrize("damage", ["folder removed", "database emptied"])
+def test_lost_chroma_files_are_refused_by_readers_and_rebuilt_by_the_indexer(tmp_path, damage):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    index_in_another_process(folder, tmp_path / "index")
+    chroma = tmp_path / "index" / "chroma"
+    if damage == "folder removed":
+        shutil.rmtree(chroma)
+    else:
+        (chroma / "chroma.sqlite3").write_bytes(b"")
+    bot = Assistant(folder, tmp_path / "index")
+    with pytest.raises(IndexDamagedError, match="run `assistant index` to rebuild it"):
+        bot.ask("What is the secret colour of vault 3?")
+    report = bot.index()
+    assert any("damaged" in n for n in report.notes), report.notes
+    assert report.added == VAULTS and bot.store.count() == VAULTS
+    assert "red3" in bot.ask("What is the secret colour of vault 3?").text
+
+
+def test_chunks_missing_from_chroma_are_embedded_again_and_only_they(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    bot = Assistant(folder, tmp_path / "index")
+    bot.index()
+    lost = bot.store.vectorstore().get(where={"source": "vault3.txt"})["ids"]
+    bot.store.vectorstore().delete(ids=lost)  # as if its vectors had been lost
+    report = bot.index()
+    assert any(f"{len(lost)} chunks recorded as indexed were missing" in n for n in report.notes)
+    assert (report.added + report.updated, report.skipped) == (len(lost), VAULTS - len(lost))
+    assert "red3" in bot.ask("What is the secret colour of vault 3?").text
+
+
+def test_unreadable_records_are_rebuilt_from_chroma_without_embedding(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    index_in_another_process(folder, tmp_path / "index")
+    (tmp_path / "index" / "records.sqlite").write_bytes(os.urandom(4096))
+    report = Assistant(folder, tmp_path / "index").index()
+    assert any("records.sqlite) was unreadable" in n for n in report.notes), report.notes
+    assert (report.added, report.updated, report.skipped) == (0, 0, VAULTS)
+
+
+def test_a_cut_keyword_index_is_rebuilt_from_chroma(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    index_in_another_process(folder, tmp_path / "index")
+    chunks = tmp_path / "index" / "keyword" / "chunks.jsonl"
+    lines = chunks.read_text().splitlines(keepends=True)
+    chunks.write_text("".join(lines[: len(lines) // 2]))
+    bot = Assistant(folder, tmp_path / "index")
+    assert "red7" in bot.ask("What is the secret colour of vault 7?").text
+    assert len(bot.store.keyword_index().ids) == VAULTS
+    assert len(chunks.read_text().splitlines()) == VAULTS  # saved whole again
+
+
+def test_an_unreadable_manifest_is_a_clear_error_then_a_rebuild(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    index_in_another_process(folder, tmp_path / "index")
+    (tmp_path / "index" / "manifest.json").write_text("[]")
+    bot = Assistant(folder, tmp_path / "index")
+    with pytest.raises(IndexMismatchError, match="manifest.json is unreadable"):
+        bot.ask("What is the secret colour of vault 3?")
+    assert any("unreadable" in n for n in bot.index().notes)
+    assert "red3" in bot.ask("What is the secret colour of vault 3?").text
+
+
+def test_an_index_path_that_is_a_file_is_a_clear_error(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    (tmp_path / "index").write_text("not a folder")
+    bot = Assistant(folder, tmp_path / "index")
+    for action in (bot.index, lambda: bot.ask("What colour is vault 1?")):
+        with pytest.raises(IndexStateError, match="is a file, not a folder"):
+            action()
+
+
+def test_a_read_only_index_is_a_clear_error_and_stays_as_it_was(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    index_in_another_process(folder, tmp_path / "index")
+    before = sorted(p.name for p in (tmp_path / "index").iterdir())
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    if os.geteuid() == 0:  # root writes through file modes: mount a read-only view instead
+        mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(tmp_path / "index"),
+                                  str(read_only)], capture_output=True)
+        if mounted.returncode != 0:
+            pytest.skip(f"cannot make a read-only mount here: {mounted.stderr!r}")
+    else:
+        read_only.rmdir()
+        shutil.copytree(tmp_path / "index", read_only)
+        for path in [read_only, *read_only.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        bot = Assistant(folder, read_only)
+        for action in (bot.index, lambda: bot.ask("What colour is vault 1?")):
+            with pytest.raises(IndexStateError, match="read-only"):
+                action()
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(read_only)], check=True)
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == before
+
+
+def test_answers_from_a_half_built_index_say_so(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    bot = Assistant(folder, tmp_path / "index")
+    bot.index()
+    assert bot.ask("What is the secret colour of vault 3?").warning == ""
+    manifest = json.loads(bot.store.manifest_path.read_text())
+    bot.store.manifest_path.write_text(json.dumps({**manifest, "state": "building"}))
+    answer = bot.ask("What is the secret colour of vault 3?")
+    assert "red3" in answer.text and "did not finish" in answer.warning
+    holder = subprocess.Popen(  # another process holding the write lock: an indexer at work
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); "
+         "fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
+         str(bot.store.dir / ".lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert "being updated by another process" in bot.ask("What colour is vault 3?").warning
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+LEDGERS, ENTRIES = 55, 20  # 1,100 chunks: past Chroma's 1,000, so its HNSW files are written
+
+
+@pytest.fixture(scope="module")
+def ledger_index(tmp_path_factory):
+    """A corpus and index large enough that Chroma keeps its vectors in HNSW files."""
+    base = tmp_path_factory.mktemp("ledgers")
+    folder = base / "docs"
+    folder.mkdir()
+    for f in range(LEDGERS):
+        (folder / f"ledger{f:02d}.txt").write_text("\n\n".join(
+            f"Ledger {f}-{p} records that crate {f * 100 + p} holds {p} brass gears, {f} copper "
+            f"springs and one spare lever, and ships from dock {p} to the port of town{f} every "
+            "second Tuesday." for p in range(ENTRIES)))
+    bot = Assistant(folder, base / "index")
+    assert bot.index().chunks == LEDGERS * ENTRIES
+    bot.store._shared.close()  # everything on disk, as after the indexer's exit
+    return folder, base / "index"
+
+
+def _segment(index_dir: Path) -> Path:
+    return next(p for p in (index_dir / "chroma").iterdir() if p.is_dir())
+
+
+HNSW_DAMAGE = {
+    "random bytes in data_level0.bin": lambda seg: (seg / "data_level0.bin").write_bytes(
+        os.urandom((seg / "data_level0.bin").stat().st_size)),  # segfaulted ask and index
+    "data_level0.bin cut short": lambda seg: (seg / "data_level0.bin").write_bytes(
+        (seg / "data_level0.bin").read_bytes()[:4096]),
+    "segment folder deleted": shutil.rmtree,  # dense search quietly found almost nothing
+    "header.bin overwritten": lambda seg: (seg / "header.bin").write_bytes(os.urandom(100)),
+}
+
+
+@pytest.mark.parametrize("damage", HNSW_DAMAGE)
+def test_damaged_vector_files_are_found_in_a_child_process_and_rebuilt(ledger_index, tmp_path,
+                                                                       damage):
+    folder, built = ledger_index
+    index_dir = tmp_path / "index"
+    shutil.copytree(built, index_dir)
+    HNSW_DAMAGE[damage](_segment(index_dir))
+    bot = Assistant(folder, index_dir)
+    question = "Which port does crate 4207 ship to?"
+    with pytest.raises(IndexDamagedError, match="damaged"):
+        bot.ask(question)
+    report = bot.index()
+    assert any("it was damaged" in n for n in report.notes), report.notes
+    assert report.chunks == bot.store.count() == LEDGERS * ENTRIES
+    answer = bot.ask(question)
+    assert answer.found and "town42" in answer.text
