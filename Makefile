@@ -9,7 +9,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean-index browser model
+.PHONY: run test lint bench clean-index browser model reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ browser:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant tests bench
+
+## reliability: the bad-input and corruption matrix alone (it is part of `make test` too),
+## printed as a table
+reliability: $(VENV)/.installed-test
+	RELIABILITY_REPORT=$(CURDIR)/.reliability.md $(BIN)/python -m pytest -q tests/test_reliability.py
+	@cat .reliability.md
 
 ## bench: measure speed and quality on ../shared/eval (not part of make test); LLM=1 adds
 ## the LLM reader (needs `make model`)

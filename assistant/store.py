@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,10 +33,10 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from . import lock
 from .embeddings import Embedder
 from .errors import (
     IndexDamagedError,
-    IndexLockedError,
     IndexMismatchError,
     IndexNotBuiltError,
     IndexStateError,
@@ -183,6 +181,7 @@ class Store:
                 f"the index in {self.dir} cannot be used: {reason}; run `assistant index` to "
                 "rebuild it"
             )
+        self._check_writable()
         self._begin_check(manifest)
         return manifest
 
@@ -255,12 +254,12 @@ class Store:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
+        self._check_writable()  # first: a read-only store fails the health check too
         problem = self.damage()
         if problem:
             raise IndexDamagedError(
                 f"the index in {self.dir} is damaged: {problem}; run `assistant index` to "
                 "rebuild it from the documents (or Re-index the folder on the page)")
-        self._check_writable()
         self._shared.close()
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -392,66 +391,17 @@ class Store:
 
     def lock_holder(self) -> str | None:
         """" (pid N)" when another process holds the write lock, else None."""
-        if self._shared.writing:
-            return None
-        try:
-            with (self.dir / ".lock").open("a+") as handle:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return None
-        except BlockingIOError:
-            return _read_pid(self.dir / ".lock")
-        except OSError:
-            return None
+        return None if self._shared.writing else lock.holder(self.dir / ".lock")
 
     @contextlib.contextmanager
-    def write_lock(self, timeout: float, on_wait: Any = None) -> Iterator[None]:
-        """Exclusive lock for one writer. Two writers on one Chroma folder corrupt it silently,
-        so a second indexer waits up to `timeout` seconds, then stops with a clear error."""
+    def write_lock(self, timeout: float, on_wait: Callable[[str], None] | None = None
+                   ) -> Iterator[None]:
+        """The one writer's lock (see `lock`); while it is held, this process's Chroma client
+        is the authority on the files and is not reopened."""
         self._check_writable()
-        path = self.dir / ".lock"
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            handle = path.open("a+")
-        except OSError as exc:
-            raise IndexStateError(
-                f"cannot write to the index folder {self.dir} ({exc.strerror or exc}); make it "
-                "writable or point --index / ASSISTANT_INDEX_DIR elsewhere") from None
-        with handle:
-            deadline = time.monotonic() + timeout
-            told = False
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    holder = _read_pid(path)
-                    if time.monotonic() >= deadline:
-                        raise IndexLockedError(
-                            f"another process{holder} is writing the index in {self.dir}; wait "
-                            "for it to finish and run again (ASSISTANT_LOCK_TIMEOUT sets how "
-                            "long to wait)"
-                        ) from None
-                    if on_wait and not told:
-                        on_wait(f"waiting for another indexer{holder} to finish…")
-                        told = True
-                    time.sleep(0.2)
+        with lock.exclusive(self.dir / ".lock", timeout, on_wait):
             self._shared.writing += 1
             try:
-                handle.seek(0)
-                handle.truncate()
-                handle.write(str(os.getpid()))
-                handle.flush()
                 yield
             finally:
                 self._shared.writing -= 1
-                handle.seek(0)
-                handle.truncate()
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _read_pid(path: Path) -> str:
-    try:
-        pid = path.read_text().strip()
-    except OSError:
-        return ""
-    return f" (pid {pid})" if pid else ""

@@ -1,0 +1,489 @@
+"""The bad-input and corruption matrix: every case ends in one clear `error:` line (exit 2), a
+warning about the one file at fault, or a repair the run reports, and never loses what was
+indexed before.
+
+Cases run the real CLI in this process (one model load for all of them; damaged Chroma files
+are opened only by the health check's child process, so a crash cannot take pytest down), and
+in a subprocess where the process itself is the subject: argv bytes, a closed pipe.
+`make reliability` runs this file alone and prints the matrix (RELIABILITY_REPORT=path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import write_pdf
+
+from assistant import Assistant, AssistantError
+from assistant.cli import main
+
+QUESTION = "What is the secret colour of vault 3?"
+FACT = "red3"
+VAULTS = 6
+
+
+def _vaults(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(VAULTS):
+        (folder / f"vault{i}.txt").write_text(
+            f"Vault {i} report\n\nThe secret colour of vault {i} is red{i}. Vault {i} stands in "
+            f"the harbour of district {i}.")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A small corpus and its index, copied for every case."""
+    base = tmp_path_factory.mktemp("template")
+    _vaults(base / "corpus")
+    Assistant(base / "corpus", base / "index").index()
+    return base
+
+
+@dataclass
+class World:
+    """One case's folders: a copy of the template corpus and index."""
+
+    root: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def corpus(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index"
+
+    def segment(self) -> Path:
+        return next(p for p in (self.index / "chroma").iterdir() if p.is_dir())
+
+    def ask(self, question: str = QUESTION) -> list[str]:
+        return ["ask", question, "--corpus", str(self.corpus), "--index", str(self.index)]
+
+    def build(self) -> list[str]:
+        return ["index", str(self.corpus), "--index", str(self.index)]
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[World], list[str]]  # breaks something, returns the command to run
+    expect: str  # "error" | "warning" | "repaired" | "answered"
+    says: str  # a pattern the message must hold
+    then: Callable[[World], list[str]] | None = None  # a command that must answer after
+
+
+def _env(**values: str) -> Callable[[World], None]:
+    def set_env(w: World) -> None:
+        w.env.update({f"ASSISTANT_{k.upper()}": v for k, v in values.items()})
+    return set_env
+
+
+def _write(name: str, data: bytes | str) -> Callable[[World], None]:
+    def write(w: World) -> None:
+        path = w.corpus / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return write
+
+
+def _then(*steps: Callable[[World], object], run: Callable[[World], list[str]]
+          ) -> Callable[[World], list[str]]:
+    def setup(w: World) -> list[str]:
+        for step in steps:
+            step(w)
+        return run(w)
+    return setup
+
+
+def _sparse(w: World) -> None:
+    with (w.corpus / "huge.txt").open("wb") as f:
+        f.truncate(8 * 2**30)
+
+
+def _encrypted_pdf(w: World) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    plain = write_pdf(w.root / "plain.pdf", ["The vault key is in the drawer."])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt("secret")
+    writer.write(w.corpus / "locked.pdf")
+
+
+def _manifest(edit: Callable[[dict], object]) -> Callable[[World], None]:
+    def change(w: World) -> None:
+        path = w.index / "manifest.json"
+        data = json.loads(path.read_text())
+        out = edit(data)
+        path.write_text(out if isinstance(out, str) else json.dumps(data))
+    return change
+
+
+def _half_keyword(w: World) -> None:
+    path = w.index / "keyword" / "chunks.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) // 2]))
+
+
+def _busy_port(w: World) -> list[str]:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    _OPEN_SOCKETS.append(s)
+    return ["serve", "--port", str(s.getsockname()[1]), "--corpus", str(w.corpus), "--index",
+            str(w.index)]
+
+
+_OPEN_SOCKETS: list[socket.socket] = []
+_HOLDERS: list[subprocess.Popen] = []
+
+
+def _hold_lock(w: World) -> None:
+    """Another process holding the index's write lock, as an indexer at work does."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time; f = open(sys.argv[1], 'a+'); "
+         "fcntl.flock(f, fcntl.LOCK_EX); f.write(str(os.getpid())); f.flush(); print('ok', "
+         "flush=True); time.sleep(120)", str(w.index / ".lock")], stdout=subprocess.PIPE,
+        text=True)
+    assert holder.stdout.readline().strip() == "ok"
+    _HOLDERS.append(holder)
+
+CASES = [
+    # settings
+    Case("ASSISTANT_TOP_K=abc", _then(_env(top_k="abc"), run=World.ask), "error",
+         "top_k .* must be a whole number"),
+    Case("ASSISTANT_CHUNK_TOKENS=0", _then(_env(chunk_tokens="0"), run=World.build), "error",
+         "at least 16"),
+    Case("ASSISTANT_EMBED_BATCH_SIZE=0", _then(_env(embed_batch_size="0"), run=World.build),
+         "error", "at least 1"),
+    Case("ASSISTANT_MIN_EVIDENCE=2", _then(_env(min_evidence="2"), run=World.ask), "error",
+         "between 0 and 1"),
+    Case("ASSISTANT_MAX_FILE_MB=lots", _then(_env(max_file_mb="lots"), run=World.build),
+         "error", "must be a number"),
+    Case("ASSISTANT_READER=gpt", _then(_env(reader="gpt"), run=World.ask), "error",
+         "unknown reader"),
+    Case("ASSISTANT_PORT=99999", _then(_env(port="99999"), run=lambda w: ["serve"]), "error",
+         "between 1 and 65535"),
+    # questions
+    Case("empty question", lambda w: w.ask(""), "error", "question is empty"),
+    Case("blank question", lambda w: w.ask(" \n\t "), "error", "question is empty"),
+    Case("question over the length limit", lambda w: w.ask("why " * 1000), "error",
+         "3,999 characters long, over the 2,000"),
+    # paths
+    Case("--index is a file", _then(lambda w: (shutil.rmtree(w.index),
+                                                w.index.write_text("x")), run=World.ask),
+         "error", "is a file, not a folder"),
+    Case("--index is a file (index)", _then(lambda w: (shutil.rmtree(w.index),
+                                                        w.index.write_text("x")),
+                                             run=World.build), "error", "is a file, not a"),
+    Case("no index yet", _then(lambda w: shutil.rmtree(w.index), run=World.ask), "error",
+         "no index in .*assistant index"),
+    Case("corpus folder missing", _then(lambda w: shutil.rmtree(w.corpus), run=World.build),
+         "error", "does not exist", then=World.ask),
+    Case("corpus is a file", _then(lambda w: (shutil.rmtree(w.corpus),
+                                               w.corpus.write_text("x")), run=World.build),
+         "error", "is a file, not a folder", then=World.ask),
+    Case("corpus emptied", _then(lambda w: [p.unlink() for p in w.corpus.iterdir()],
+                                 run=World.build), "error", "no documents in", then=World.ask),
+    # one bad file among good ones
+    Case("binary file", _then(_write("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00IHDR" * 20),
+                              run=World.build), "warning", "photo.txt: looks like a binary",
+         then=World.ask),
+    Case("Latin-1 file", _then(_write("cafe.md", "Caf\xe9 cr\xe8me".encode("latin-1")),
+                               run=World.build), "warning", "cafe.md: is not valid UTF-8",
+         then=World.ask),
+    Case("empty file", _then(_write("blank.txt", b"  \n"), run=World.build), "warning",
+         "blank.txt: is empty", then=World.ask),
+    Case("corrupt PDF", _then(_write("scan.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog"),
+                              run=World.build), "warning", "scan.pdf: is not a readable PDF",
+         then=World.ask),
+    Case("encrypted PDF", _then(_encrypted_pdf, run=World.build), "warning",
+         "locked.pdf: is an encrypted PDF", then=World.ask),
+    Case("PDF without text", _then(lambda w: write_pdf(w.corpus / "photo.pdf", [""]),
+                                   run=World.build), "warning", "photo.pdf: has no text layer",
+         then=World.ask),
+    Case("HTML with no text", _then(_write("app.html", "<html><script>x()</script></html>"),
+                                    run=World.build), "warning", "app.html: holds no text",
+         then=World.ask),
+    Case("named pipe (FIFO)", _then(lambda w: os.mkfifo(w.corpus / "pipe.txt"),
+                                    run=World.build), "warning", "pipe.txt: is a named pipe",
+         then=World.ask),
+    Case("link to /dev/zero", _then(lambda w: (w.corpus / "zero.txt").symlink_to("/dev/zero"),
+                                    run=World.build), "warning", "zero.txt: is a link to "
+         "/dev/zero, outside the corpus", then=World.ask),
+    Case("link to /dev/zero, links allowed",
+         _then(_env(outside_links="true"),
+               lambda w: (w.corpus / "zero.txt").symlink_to("/dev/zero"), run=World.build),
+         "warning", "zero.txt: is a character device", then=World.ask),
+    Case("link leaving the corpus", _then(lambda w: (w.corpus / "passwd.txt").symlink_to(
+        "/etc/passwd"), run=World.build), "warning", "passwd.txt: is a link to /etc/passwd",
+         then=World.ask),
+    Case("dangling link", _then(lambda w: (w.corpus / "gone.txt").symlink_to(
+        w.corpus / "nowhere.txt"), run=World.build), "warning", "gone.txt: cannot be read",
+         then=World.ask),
+    Case("8 GiB sparse file", _then(_sparse, run=World.build), "warning",
+         "huge.txt: is 8589.9 MB, over the 50 MB limit", then=World.ask),
+    Case("folder named like a document", _then(lambda w: (w.corpus / "notes.md").mkdir(),
+                                               run=World.build), "answered", "", then=World.ask),
+    Case("50,000 nested divs", _then(_write("deep.html", "<div>" * 50_000 + "Deep vault." +
+                                             "</div>" * 50_000), run=World.build), "answered",
+         "", then=World.ask),
+    Case("terminal escapes in a document",
+         _then(_write("vault3.txt", "Vault 3 report\n\nThe secret colour of vault 3 is "
+                      "\x1b]0;owned\x07red3.\x1b[2J Vault 3 stands in the harbour."),
+               run=World.build), "answered", "", then=World.ask),
+    # the index damaged
+    Case("manifest is []", _then(_manifest(lambda m: "[]"), run=World.ask), "error",
+         "manifest.json is unreadable; run `assistant index`", then=World.build),
+    Case("manifest is half written", _then(_manifest(lambda m: '{"schema_v'), run=World.ask),
+         "error", "manifest.json is unreadable", then=World.build),
+    Case("built with another model", _then(_manifest(lambda m: m.update(
+        embedding_model="other-model")), run=World.ask), "error", "other-model.*assistant "
+         "index", then=World.build),
+    Case("index/chroma removed", _then(lambda w: shutil.rmtree(w.index / "chroma"),
+                                       run=World.ask), "error", "damaged: its chroma.sqlite3 is "
+         "missing", then=World.build),
+    Case("chroma.sqlite3 emptied", _then(lambda w: (w.index / "chroma" / "chroma.sqlite3")
+                                         .write_bytes(b""), run=World.ask), "error",
+         "damaged: its collection 'chunks' is missing", then=World.build),
+    Case("chroma.sqlite3 garbage", _then(lambda w: (w.index / "chroma" / "chroma.sqlite3")
+                                         .write_bytes(os.urandom(8192)), run=World.ask),
+         "error", "damaged: .*file is not a database", then=World.build),
+    Case("index/chroma removed (index)", _then(lambda w: shutil.rmtree(w.index / "chroma"),
+                                               run=World.build), "repaired",
+         "rebuilding the index from the documents: it was damaged", then=World.ask),
+    Case("records.sqlite garbage", _then(lambda w: (w.index / "records.sqlite").write_bytes(
+        os.urandom(4096)), run=World.build), "repaired", "records.sqlite\\) was unreadable",
+         then=World.ask),
+    Case("half a keyword chunks.jsonl", _then(_half_keyword, run=World.ask), "answered", ""),
+    Case("keyword folder removed", _then(lambda w: shutil.rmtree(w.index / "keyword"),
+                                         run=World.ask), "answered", ""),
+    Case("indexer killed halfway", _then(_manifest(lambda m: m.update(state="building")),
+                                         run=World.ask), "warning", "last indexing run did not "
+         "finish", then=World.build),
+    Case("another indexer at work (ask)", _then(_manifest(lambda m: m.update(state="building")),
+                                                lambda w: _hold_lock(w), run=World.ask),
+         "warning", "being updated by another process \\(pid \\d+\\)"),
+    Case("another indexer at work (index)", _then(_env(lock_timeout="0.5"),
+                                                  lambda w: _hold_lock(w), run=World.build),
+         "error", "another process \\(pid \\d+\\) is writing the index"),
+    # serving
+    Case("port in use", _busy_port, "error", "cannot serve on 127.0.0.1:"),
+    Case("public address without a login", lambda w: ["serve", "--host", "0.0.0.0"], "error",
+         "--auth user:password"),
+]
+
+
+def _outcome(code: int, err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    if code == 2 and len([x for x in lines if x.startswith("error: ")]) == 1:
+        return "error"
+    if code != 0:
+        return f"exit {code}"
+    if any(x.startswith("warning: ") for x in lines):
+        return "warning"
+    if any(re.search(r"rebuil|missing from Chroma", x) for x in lines):
+        return "repaired"
+    return "answered"
+
+
+RESULTS: list[tuple[str, str, str]] = []
+
+
+def _run(argv: list[str], env: dict[str, str], capsys, monkeypatch) -> tuple[int, str, str]:
+    with monkeypatch.context() as m:
+        for key, value in env.items():
+            m.setenv(key, value)
+        code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_matrix(case, template, tmp_path, capsys, monkeypatch):
+    world = World(tmp_path)
+    shutil.copytree(template / "corpus", world.corpus)
+    shutil.copytree(template / "index", world.index)
+    argv = case.setup(world)
+    env = {k: v for k, v in world.env.items() if not k.startswith("_")}
+    code, out, err = _run(argv, env, capsys, monkeypatch)
+    outcome = _outcome(code, err)
+    message = next((x for x in err.splitlines() if x.startswith(("error:", "warning:"))),
+                   next((x for x in err.splitlines() if "rebuil" in x),
+                        out.strip().split("\n")[0]))
+    RESULTS.append((case.name, outcome, message))
+    assert "Traceback" not in err
+    assert outcome == case.expect, (out, err)
+    assert re.search(case.says, err), err
+    assert not any(ch in out + err for ch in "\x1b\x07")  # nothing from a document drives
+    if case.then:  # and nothing that was indexed is lost: the fact is still answered
+        code, out, err = _run(case.then(world), {}, capsys, monkeypatch)
+        if case.then is World.build:
+            assert code == 0, err
+            code, out, err = _run(world.ask(), {}, capsys, monkeypatch)
+        assert code == 0 and FACT in out, (out, err)
+    elif argv[0] == "ask" and outcome == "answered":
+        assert FACT in out
+
+
+def test_process_level_cases(template, tmp_path):
+    """Cases about the process itself: bytes that are not UTF-8 in argv, a closed stdout."""
+    world = World(tmp_path)
+    shutil.copytree(template / "corpus", world.corpus)
+    shutil.copytree(template / "index", world.index)
+    cli = [sys.executable, "-m", "assistant.cli"]
+    bad = subprocess.run(cli + ["ask", b"vault \xff\xfe colour", "--index", str(world.index)],
+                         capture_output=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.decode().startswith("error: the question holds")
+    RESULTS.append(("question bytes not UTF-8", "error", bad.stderr.decode().strip()))
+    proc = subprocess.Popen(cli + world.ask(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # `assistant ask … | head -1` with head gone
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 141 and err == b""
+    RESULTS.append(("stdout closed (| head)", "exit 141, silent", ""))
+
+
+def test_read_only_index(template, tmp_path, capsys, monkeypatch):
+    world = World(tmp_path)
+    shutil.copytree(template / "corpus", world.corpus)
+    shutil.copytree(template / "index", tmp_path / "writable")
+    before = sorted(p.name for p in (tmp_path / "writable").iterdir())
+    world.index.mkdir()
+    if os.geteuid() == 0:  # root writes through file modes: mount a read-only view instead
+        mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(tmp_path / "writable"),
+                                  str(world.index)], capture_output=True)
+        if mounted.returncode != 0:
+            pytest.skip(f"cannot make a read-only mount here: {mounted.stderr!r}")
+    else:
+        world.index.rmdir()
+        shutil.copytree(tmp_path / "writable", world.index)
+        for path in [world.index, *world.index.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        for argv in (world.ask(), world.build()):
+            code, out, err = _run(argv, {}, capsys, monkeypatch)
+            RESULTS.append((f"read-only index ({argv[0]})", _outcome(code, err), err.strip()))
+            assert _outcome(code, err) == "error" and "is read-only" in err
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(world.index)], check=True)
+    assert sorted(p.name for p in (tmp_path / "writable").iterdir()) == before
+
+
+API_CASES = {
+    "history is a string": (dict(history="earlier"), "history must be a list"),
+    "history item of three": (dict(history=[("q", "a", "x")]), "history item 1 is a list of 3"),
+    "history message with a bad role": (dict(history=[{"role": "robot", "content": "hi"}]),
+                                        "role 'robot'"),
+    "question is a number": (dict(question=42), "the question must be text"),
+    "question is None": (dict(question=None), "the question is empty"),
+}
+
+
+@pytest.mark.parametrize("name", API_CASES)
+def test_api_cases(template, tmp_path, name):
+    """The Python API and the page's /ask endpoint take the same values."""
+    world = World(tmp_path)
+    shutil.copytree(template / "corpus", world.corpus)
+    shutil.copytree(template / "index", world.index)
+    kwargs, says = API_CASES[name]
+    bot = Assistant(world.corpus, world.index)
+    with pytest.raises(AssistantError) as caught:
+        bot.ask(**{"question": QUESTION, **kwargs})
+    message = str(caught.value)
+    RESULTS.append((f"API: {name}", "error", message))
+    assert says in message and "\n" not in message
+    assert FACT in bot.ask(QUESTION, history=[("Which vault is red?", "Vault 3.")]).text
+
+
+def test_api_huge_history_is_bounded(template, tmp_path):
+    world = World(tmp_path)
+    shutil.copytree(template / "corpus", world.corpus)
+    shutil.copytree(template / "index", world.index)
+    bot = Assistant(world.corpus, world.index)
+    answer = bot.ask("and what is its secret colour?",
+                     history=[("Tell me about vault 3. " + "blah " * 2_000_000, "Too long.")])
+    RESULTS.append(("API: a 10 MB earlier question", "answered",
+                    f"searched with {len(answer.query):,} characters"))
+    assert len(answer.query) <= 31 + bot.settings.max_question_chars
+
+
+LEDGERS, ENTRIES = 55, 20  # 1,100 chunks: past Chroma's 1,000, so it writes its HNSW files
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory):
+    """A corpus and index large enough that Chroma keeps its vectors in HNSW files."""
+    base = tmp_path_factory.mktemp("ledgers")
+    (base / "corpus").mkdir()
+    for f in range(LEDGERS):
+        (base / "corpus" / f"ledger{f:02d}.txt").write_text("\n\n".join(
+            f"Ledger {f}-{p} records that crate {f * 100 + p} holds {p} brass gears, {f} copper "
+            f"springs and one spare lever, and ships from dock {p} to the port of town{f} every "
+            "second Tuesday." for p in range(ENTRIES)))
+    bot = Assistant(base / "corpus", base / "index")
+    assert bot.index().chunks == LEDGERS * ENTRIES
+    bot.store._shared.close()  # everything on disk, as after the indexer's exit
+    return base
+
+
+HNSW_DAMAGE = {
+    "random bytes in data_level0.bin": lambda seg: (seg / "data_level0.bin").write_bytes(
+        os.urandom((seg / "data_level0.bin").stat().st_size)),  # segfaulted ask and index
+    "data_level0.bin cut short": lambda seg: (seg / "data_level0.bin").write_bytes(
+        (seg / "data_level0.bin").read_bytes()[:4096]),
+    "HNSW segment folder deleted": shutil.rmtree,  # dense search found almost nothing
+    "header.bin overwritten": lambda seg: (seg / "header.bin").write_bytes(os.urandom(100)),
+}
+
+
+@pytest.mark.parametrize("damage", HNSW_DAMAGE)
+def test_damaged_vector_files(ledgers, tmp_path, damage, capsys, monkeypatch):
+    """Found by the health check's child process: `ask` refuses with the remedy, `index`
+    rebuilds from the documents and says why, and the answers come back."""
+    world = World(tmp_path)
+    shutil.copytree(ledgers / "corpus", world.corpus)
+    shutil.copytree(ledgers / "index", world.index)
+    HNSW_DAMAGE[damage](world.segment())
+    question = "Which port does crate 4207 ship to?"
+    code, out, err = _run(world.ask(question), {}, capsys, monkeypatch)
+    RESULTS.append((f"{damage} (1,100 chunks)", _outcome(code, err), err.strip()))
+    assert _outcome(code, err) == "error" and "is damaged" in err
+    code, out, err = _run(world.build(), {}, capsys, monkeypatch)
+    RESULTS.append((f"{damage} (index)", _outcome(code, err),
+                    next(x for x in err.splitlines() if "rebuil" in x)))
+    assert _outcome(code, err) == "repaired" and "1100 chunks in the index" in out
+    code, out, err = _run(world.ask(question), {}, capsys, monkeypatch)
+    assert code == 0 and "town42" in out
+
+
+def _short(message: str) -> str:
+    """One table cell: the case's temporary folder left out, at most 200 characters."""
+    message = re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/\s]+/", "…/", message)
+    return message.replace("|", "/")[:200]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report():
+    yield
+    for s in _OPEN_SOCKETS:
+        s.close()
+    for holder in _HOLDERS:
+        holder.kill()
+        holder.wait()
+    path = os.environ.get("RELIABILITY_REPORT")
+    if path:
+        rows = [f"| {i} | {name} | {outcome} | {_short(message)} |"
+                for i, (name, outcome, message) in enumerate(RESULTS, 1)]
+        Path(path).write_text("| # | case | outcome | what the user reads |\n|---|---|---|---|\n"
+                              + "\n".join(rows) + "\n")
