@@ -79,18 +79,29 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
                 report.warnings.append(
                     f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
                 )
-        recorded = _index_documents(store, loaded, previous, failed, report, progress, note)
+        expected = _index_documents(store, loaded, previous, failed, report, progress, note)
 
-        # One read of Chroma serves three ends: dropping chunks that a killed run wrote but
-        # never recorded (superseded since, nothing points at them), counting chunks per
-        # document, and rebuilding the keyword index.
+        # One read of Chroma serves three ends: dropping every chunk that is neither a chunk of
+        # a file as it is now nor kept for a file that failed to load (a killed run's writes,
+        # older versions, files that are gone), counting chunks per document, and rebuilding
+        # the keyword index. Decided here from the files, not from the records' source groups:
+        # a run killed between LangChain's two record updates leaves keys with no group, which
+        # its `scoped_full` cleanup then never finds (20 kills with edits between them left 72
+        # stale chunks, answering with the old facts).
         ids, docs = store.all_chunks()
-        orphans = [id_ for id_ in ids if id_ not in recorded]
-        if orphans:
-            store.vectorstore().delete(ids=orphans)
-            report.deleted += len(orphans)
-            kept = [(i, d) for i, d in zip(ids, docs, strict=True) if i in recorded]
-            ids, docs = [i for i, _ in kept], [d for _, d in kept]
+        keep = [i in expected or d.metadata.get("source") in failed
+                for i, d in zip(ids, docs, strict=True)]
+        stale = [i for i, k in zip(ids, keep, strict=True) if not k]
+        if stale:
+            store.vectorstore().delete(ids=stale)
+            report.deleted += len(stale)
+            ids = [i for i, k in zip(ids, keep, strict=True) if k]
+            docs = [d for d, k in zip(docs, keep, strict=True) if k]
+        rm = store.record_manager(note)
+        present = set(ids)
+        unbacked = [key for key in rm.list_keys() if key not in present]
+        if unbacked:
+            rm.delete_keys(unbacked)
         counts: dict[str, int] = {}
         for doc in docs:
             counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
@@ -117,7 +128,7 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
 def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
                      failed: set[str], report: IndexReport, progress: Progress | None,
                      note: Say) -> set[str]:
-    """Write new and changed chunks, drop those of vanished files; return the recorded keys."""
+    """Write new and changed chunks; return the keys of every chunk of the loaded files."""
     from langchain_core.indexing import index
 
     vs = store.vectorstore()
@@ -167,13 +178,4 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
     finally:
         store.embedder.on_progress = None
 
-    # Sources that left the folder, or whose file now yields no chunk at all, leave the index;
-    # sources that merely failed to load this time stay.
-    present = {doc.source for doc in loaded if chunks[doc.source]} | failed
-    for source in sorted(known - present):
-        keys = rm.list_keys(group_ids=[source])
-        if keys:
-            vs.delete(ids=keys)
-            rm.delete_keys(keys)
-            report.deleted += len(keys)
-    return set(rm.list_keys())
+    return {chunk_key(c) for doc in loaded for c in chunks[doc.source]}

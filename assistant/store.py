@@ -330,10 +330,11 @@ class Store:
     def dense_search(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
         """Nearest chunks by cosine similarity (1 - Chroma's cosine distance), best first."""
         with self._shared.lock:
-            if k <= 0 or self.count() == 0:
+            vs = self.vectorstore()
+            size = vs._collection.count()
+            if k <= 0 or size == 0:
                 return []
-            hits = self.vectorstore().similarity_search_by_vector_with_relevance_scores(
-                vector, k=min(k, self.count()))
+            hits = vs.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, size))
         return [(doc, 1.0 - float(distance)) for doc, distance in hits]
 
     # --- keyword index --------------------------------------------------------------------
@@ -400,7 +401,13 @@ class Store:
         is the authority on the files and is not reopened."""
         self._check_writable()
         with lock.exclusive(self.dir / ".lock", timeout, on_wait):
-            self._shared.writing += 1
+            with self._shared.lock:
+                # Another process may have written since this one opened Chroma; its client
+                # would write beside a stale picture and keep it, so it is opened anew.
+                if (self._shared.generation != self.generation(self.manifest())
+                        and not self._shared.writing):
+                    self._shared.close()
+                self._shared.writing += 1
             try:
                 yield
             finally:

@@ -188,3 +188,33 @@ def test_every_format_is_indexed_and_cited_with_exact_offsets(tmp_path):
         assert (c.source, c.page) == (source, page)
         assert bot.document_text(source)[c.start:c.end] == c.text
         assert fact in c.quote
+
+
+def test_a_run_killed_between_langchains_record_updates_leaves_nothing_stale(tmp_path,
+                                                                           monkeypatch):
+    """LangChain refreshes unchanged chunks' records without their source, then writes the new
+    chunks, then sets every source; a kill between the two leaves keys with no source, which its
+    `scoped_full` cleanup never finds again. The build's own cleanup goes by the files."""
+    from langchain_chroma import Chroma
+
+    first = "The barn owl hunts voles in the meadow at dusk, flying low over the tall grass."
+    second = "The tawny owl calls at night from the oak wood and nests in hollow trees there."
+    folder = make_corpus(tmp_path, {"owls.txt": f"{first} {first}\n\n{second} {second}"})
+    bot = Assistant(folder, tmp_path / "index")
+    assert bot.index().chunks == 2
+    changed = second.replace("oak wood", "pine wood")
+    (folder / "owls.txt").write_text(f"{first} {first}\n\n{changed} {changed}")
+
+    def killed(*args, **kwargs):  # after the refresh of the unchanged first chunk
+        raise RuntimeError("killed")
+
+    with monkeypatch.context() as m:
+        m.setattr(Chroma, "add_documents", killed)
+        with pytest.raises(RuntimeError, match="killed"):
+            bot.index()
+    rewritten = first.replace("meadow", "marsh")  # now the first chunk changes too
+    (folder / "owls.txt").write_text(f"{rewritten} {rewritten}\n\n{changed} {changed}")
+    report = bot.index()
+    _, docs = bot.store.all_chunks()
+    assert report.chunks == 2 and all("meadow" not in d.page_content for d in docs)
+    assert "marsh" in bot.ask("Where does the barn owl hunt voles?").text

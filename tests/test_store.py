@@ -142,3 +142,22 @@ def test_answers_from_a_half_built_index_say_so(tmp_path):
         holder.kill()
         holder.wait()
 
+
+
+def test_re_indexing_after_another_process_wrote_starts_from_what_is_on_disk(tmp_path):
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    server = Assistant(folder, tmp_path / "index")
+    server.index()
+    assert "red3" in server.ask("What is the secret colour of vault 3?").text  # Chroma open
+    vault_corpus(folder, "blue", "old town")
+    index_in_another_process(folder, tmp_path / "index")
+    report = server.index()  # the page's Re-index, with no question asked in between
+    assert (report.added, report.updated, report.deleted, report.skipped) == (0, 0, 0, VAULTS)
+    keyword = json.loads((tmp_path / "index" / "keyword" / "chunks.jsonl").read_text()
+                         .splitlines()[0])
+    assert "blue" in keyword["text"]  # the saved keyword index holds the new chunks
+    for bot in (server, Assistant(folder, tmp_path / "index")):  # and a fresh reader agrees
+        query = "Which colour is vault 3 secretly?"
+        passages = bot.retriever.search(query, bot.embedder.embed_query(query))
+        assert any(p.metadata["dense"] is not None for p in passages)
+        assert "blue3" in bot.ask(query).text
