@@ -287,7 +287,6 @@ class LoginGuard:
         self._user = user.encode("utf-8")
         self._password = password.encode("utf-8")
         self.delay = delay
-        self.failures = 0
         self._turn = asyncio.Lock()  # binds to the server's event loop on first use
 
     async def check(self, user: str, password: str) -> bool:
@@ -297,7 +296,6 @@ class LoginGuard:
         ok_password = hmac.compare_digest(password.encode("utf-8", "replace"), self._password)
         if ok_user and ok_password:
             return True
-        self.failures += 1
         async with self._turn:
             await asyncio.sleep(self.delay)
         return False
