@@ -6,7 +6,7 @@ import pytest
 from test_cli import ENV
 
 from assistant.errors import AssistantError
-from assistant.evaluate import contains_answer, evaluate, read_gold
+from assistant.evaluate import contains_answer, evaluate, normalize, read_gold
 
 
 def test_contains_answer_ignores_case_spacing_and_markers():
@@ -56,3 +56,24 @@ def test_eval_command_prints_json(article_bot, tmp_path):
         capture_output=True, text=True, env=ENV, timeout=300)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["answer_hit"] == 1.0
+
+
+def test_the_real_document_gold_sets_are_well_formed():
+    """bench/gold: every answer is in its document's extracted text (so a miss is the
+    assistant's, not the gold's), the halves share no document, enough of every kind."""
+    from assistant.load import load_document
+    from bench.real import GOLD, corpus_files
+
+    texts = {p.name: normalize(load_document(p, p.parent).text) for p in corpus_files()}
+    halves = {}
+    for split in ("tune", "heldout"):
+        gold = read_gold(GOLD / f"{split}.jsonl")
+        halves[split] = {g.source for g in gold}
+        for g in gold:
+            assert g.source in texts, g
+            for answer in g.answers:
+                assert normalize(answer) in texts[g.source], (g.question, answer)
+    assert not halves["tune"] & halves["heldout"]
+    everything = read_gold(GOLD / "tune.jsonl") + read_gold(GOLD / "heldout.jsonl")
+    assert len(everything) >= 150 and sum(not g.answerable for g in everything) >= 30
+    assert len(halves["tune"] | halves["heldout"]) >= 6

@@ -1,0 +1,112 @@
+"""Answers on real documents, asked in a reader's own words (bench/gold, issue 14).
+
+Nine documents of different kinds share one index, as a user's folder would: the news article
+in corpus/, two licences, two Markdown READMEs, two HTML manual pages, a plain-text spec
+(bench/gold/docs, sources and licences in bench/gold/README.md) and an SEC 10-Q with tables
+(read from ../shared/eval). The questions are split by document: `tune.jsonl` may be looked at
+while changing the code, `heldout.jsonl` only to measure.
+
+    python -m bench.real                 # both halves, the extractive reader
+    python -m bench.real --misses F      # also writes every wrong answer to F (JSON Lines)
+    python -m bench.real --reader llm    # the LLM reader (needs `make model`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from bench.data import EVAL
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "bench" / "gold"
+SPLITS = ("tune", "heldout")
+
+
+def corpus_files() -> list[Path]:
+    pdf = EVAL / "sec10q" / "pdfs" / "2023 Q1 NVDA.pdf"
+    if not pdf.exists():
+        raise SystemExit(f"{pdf} is missing: the benchmark reads ../shared/eval")
+    return sorted((GOLD / "docs").iterdir()) + [ROOT / "corpus" /
+                                                "nissan-foxconn-ev-alliance.txt", pdf]
+
+
+def build(work: Path) -> Path:
+    """The corpus folder and its index under `work` (kept between runs when given)."""
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for path in corpus_files():
+        target = corpus / path.name
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            shutil.copy(path, target)
+    return corpus
+
+
+def run(reader: str, work: Path, misses: Path | None) -> None:
+    from assistant import Assistant
+    from assistant.evaluate import evaluate, read_gold
+
+    corpus = build(work)
+    bot = Assistant(corpus, work / "index", reader=reader)
+    report = bot.index()
+    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}\n")
+    head = ("split", "questions", "answer hit", "citation precision", "found (answerable)",
+            "not found (unanswerable)", "p50 ms")
+    print(" | ".join(head))
+    print(" | ".join("---" for _ in head))
+    wrong = []
+    by_kind: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for split in SPLITS:
+        gold = read_gold(GOLD / f"{split}.jsonl")
+        rows = [json.loads(line) for line in (GOLD / f"{split}.jsonl").read_text().splitlines()
+                if line.strip()]
+        scores = evaluate(bot, gold)
+        print(" | ".join([split, str(scores.questions), _f(scores.answer_hit),
+                          _f(scores.citation_precision), _f(scores.found_rate),
+                          _f(scores.not_found_rate), f"{scores.latency_p50_ms:.0f}"]))
+        for g, row, scored in zip(gold, rows, scores.rows, strict=True):
+            ok = scored["hit"] if g.answerable else not scored["found"]
+            by_kind[(split, row.get("kind", ""))].append(ok)
+            if not ok:
+                wrong.append({"split": split, "source": g.source, "kind": row.get("kind"),
+                              "question": g.question, "answers": g.answers,
+                              "found": scored["found"], "answer": scored["answer"]})
+    print("\nright (hit, or not found when unanswerable), by kind of question:\n")
+    kinds = sorted({k for _, k in by_kind})
+    print("kind | " + " | ".join(SPLITS))
+    print("--- | " + " | ".join("---" for _ in SPLITS))
+    for kind in kinds:
+        cells = []
+        for split in SPLITS:
+            oks = by_kind.get((split, kind), [])
+            cells.append(f"{sum(oks)}/{len(oks)}" if oks else "-")
+        print(f"{kind} | " + " | ".join(cells))
+    if misses:
+        misses.write_text("".join(json.dumps(w, ensure_ascii=False) + "\n" for w in wrong))
+        print(f"\n{len(wrong)} wrong answers written to {misses}")
+
+
+def _f(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reader", default="extractive", choices=("extractive", "llm"))
+    parser.add_argument("--work", type=Path, help="keep the corpus and index here")
+    parser.add_argument("--misses", type=Path, help="write the wrong answers here")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-real-"))
+    try:
+        run(args.reader, work, args.misses)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
