@@ -17,10 +17,10 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import CorpusError, DocumentError
+from .markup import html_text, markdown_text
 from .text import Span
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -102,10 +102,12 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
     else:
         raw = _decode(source, data)
         if suffix in (".html", ".htm"):
-            text, title = _html_text(raw)
+            text, title = html_text(raw)
+            text = normalize_text(text)
+        elif suffix in (".md", ".markdown"):
+            text, title = markdown_text(raw), _markdown_title(raw)
         else:
-            text = raw
-            title = _markdown_title(text) if suffix in (".md", ".markdown") else ""
+            text, title = raw, ""
         title = title or _first_line_title(text) or _stem_title(path)
     if not text.strip():
         raise DocumentError(source, "holds no text once extracted; check its content")
@@ -276,95 +278,6 @@ def _markdown_title(text: str) -> str:
 
 def _stem_title(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
-
-
-# --- HTML ---------------------------------------------------------------------------------
-
-_DROP_TAGS = frozenset(("script", "style", "noscript", "template", "nav", "header", "footer",
-                        "aside", "form", "button", "svg", "iframe", "head"))
-_BLOCK_TAGS = frozenset(("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5",
-                         "h6", "li", "ul", "ol", "table", "tr", "blockquote", "pre", "dd", "dt",
-                         "figcaption", "td", "th", "body"))
-_VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-                        "meta", "source", "track", "wbr"))
-
-
-class _HTMLText(HTMLParser):
-    """One pass over the tags, as a browser lays out text: blocks become paragraphs, `<br>` a
-    line break, and source whitespace inside a paragraph one space, so a link or a line break
-    in the markup never splits a sentence. Linear in the input: a tree library's inserts made
-    50,000 nested divs take minutes (each insert walked the whole subtree)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.brk = 0  # line breaks owed before the next text: 1 (br) or 2 (block)
-        self.skip = 0  # depth inside dropped elements (navigation, scripts, the head)
-        self.pre = 0
-        self.capture: str | None = None  # "title" or "h1" while collecting the first one
-        self.names: dict[str, list[str]] = {}  # the first <title>'s and <h1>'s text
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "body" and self.skip:  # a head left open ends where the body starts
-            self.skip = 0
-        if tag in _VOID_TAGS:
-            if tag == "br" and not self.skip:
-                self.brk = max(self.brk, 1)
-            return
-        if tag in ("title", "h1") and tag not in self.names and self.capture is None:
-            self.capture = tag
-            self.names[tag] = []
-        if tag in _DROP_TAGS:
-            self.skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.brk = 2
-            self.pre += tag == "pre"
-
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
-        if tag == "br" and not self.skip:
-            self.brk = max(self.brk, 1)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self.capture:
-            self.capture = None
-        if tag in _DROP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.brk = 2
-            if tag == "pre":
-                self.pre = max(0, self.pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if self.capture:
-            self.names[self.capture].append(data)
-        if self.skip:
-            return
-        if not self.pre:
-            data = re.sub(r"\s+", " ", data)
-            if self.brk or not self.out or self.out[-1].endswith((" ", "\n")):
-                data = data.lstrip(" ")
-        if not data:
-            return
-        if self.brk and self.out:
-            self.out[-1] = self.out[-1].rstrip(" ")
-            self.out.append("\n" * self.brk)
-        self.brk = 0
-        self.out.append(data)
-
-    def text(self) -> str:
-        return "".join(self.out).strip()
-
-    def name(self, tag: str) -> str:
-        return " ".join("".join(self.names.get(tag, [])).split())
-
-
-def _html_text(html: str) -> tuple[str, str]:
-    """Readable text of an HTML page (blocks become paragraphs, inline tags join) and its title:
-    the `<title>`, else the first `<h1>`."""
-    parser = _HTMLText()
-    parser.feed(html)
-    parser.close()
-    return normalize_text(parser.text()), parser.name("title") or parser.name("h1")
 
 
 # --- PDF ------------------------------------------------------------------------------------

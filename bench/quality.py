@@ -9,7 +9,7 @@ the tuning half, 25-48 the held-out half; per half, questions sampled with rando
 Abstention: found on answerable SQuAD; not found for the 300 SciFact test claims asked of the
 SQuAD index (off-topic); not found for SQuAD v2.0 unanswerable questions.
 
-    python -m bench.quality [--n 1500] [--v2 500]
+    python -m bench.quality [--n 1500] [--v2 500] [--work DIR]
 """
 
 from __future__ import annotations
@@ -105,12 +105,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.quality")
     parser.add_argument("--n", type=int, default=1500, help="questions per SQuAD half")
     parser.add_argument("--v2", type=int, default=500, help="SQuAD v2 unanswerable questions")
+    parser.add_argument("--work", type=Path, help="keep the corpus and index here between runs")
     args = parser.parse_args(argv)
 
     from assistant import Assistant
     from assistant.read import ExtractiveReader
 
-    work = Path(tempfile.mkdtemp(prefix="bench-quality-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-quality-"))
     try:
         articles = squad_articles()
         questions = write_squad_corpus(work / "squad", articles)
@@ -133,7 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         v2 = not_found_rate(bot, squad_v2_unanswerable({a["title"] for a in articles}, args.v2))
         _print(results, off_topic, v2)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _print(results: dict, off_topic: float, v2: float) -> None:

@@ -23,11 +23,12 @@ def test_article_title_leftovers_and_stray_character():
     assert "Stay tuned to milestones" in body
 
 
-def test_markdown_title_and_raw_text(tmp_path):
+def test_markdown_title_and_rendered_text(tmp_path):
     path = tmp_path / "notes.md"
     path.write_text("Intro line\n\n# Release notes\n\nVersion 2 ships **today**.\n")
     doc = load(path)
-    assert doc.title == "Release notes" and doc.text == path.read_text()
+    assert doc.title == "Release notes"
+    assert doc.text == "Intro line\n\nRelease notes\n\nVersion 2 ships today."
 
 
 def test_html_keeps_prose_joins_inline_tags_and_drops_chrome(tmp_path):
