@@ -87,8 +87,16 @@ def content_text(content: Any) -> str:
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that cannot stand alone: it opens with a connective or points back."""
-    return bool(_LEADING.match(question) or _POINTING.search(question))
+    """A question that cannot stand alone: it opens with a connective, or points back ("it",
+    "they") and names nothing of its own. "How much of its capacity is the Oppama plant
+    using?" stands alone: "its" is the plant it names."""
+    if _LEADING.match(question):
+        return True
+    return bool(_POINTING.search(question)) and not _NAMES.search(question)
+
+
+# A name of the question's own: a capitalized word past the first, or a code-like token.
+_NAMES = re.compile(r"(?<=\s)[A-Z][\w'’-]*|\b\w*[\d_]\w*\b|\S+\.\S+")
 
 
 def condense(question: str, history: History) -> str:

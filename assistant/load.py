@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError, DocumentError
-from .markup import html_text, markdown_text
+from .markup import html_text, markdown_text, unbox
 from .text import Span
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -107,7 +107,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         elif suffix in (".md", ".markdown"):
             text, title = markdown_text(raw), _markdown_title(raw)
         else:
-            text, title = raw, ""
+            text, title = unbox(raw), ""
         title = title or _first_line_title(text) or _stem_title(path)
     if not text.strip():
         raise DocumentError(source, "holds no text once extracted; check its content")

@@ -179,3 +179,24 @@ def _markdown_line(line: str, labels: set[str]) -> str:
         line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
         line = _STRIKE.sub(r"\1", line)
     return re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], line)
+
+
+# --- boxed plain text -----------------------------------------------------------------------
+
+_BOX_LINE = re.compile(r"^(\s*)\*\s*(.*?)\s*\*\s*$")
+
+
+def unbox(text: str) -> str:
+    """Plain text drawn in a box of asterisks (licences set their disclaimers so) without the
+    box: a quote otherwise reads "death or * * personal injury". Only runs of three or more
+    such lines count, so a lone "*emphasis*" line stays as it is."""
+    lines = text.split("\n")
+    boxed = [bool(_BOX_LINE.match(line)) for line in lines]
+    out = []
+    for i, line in enumerate(lines):
+        run = sum(boxed[max(0, i - 2):i + 3]) >= 3 and boxed[i]
+        if run:
+            line = _BOX_LINE.sub(r"\1\2", line)
+            line = "" if set(line.strip()) <= {"*"} else line
+        out.append(line)
+    return "\n".join(out)

@@ -54,6 +54,7 @@ class Candidate:
     end: int
     text: str
     before: str = ""  # the sentence before it in the passage, which "it" or "they" may name
+    source: str = ""  # the document it is from
     score: float = 0.0
     terms: frozenset[str] = frozenset()
 
@@ -79,10 +80,12 @@ class Signals:
     WEIGHTS = (14.95, -2.45, 4.45)
     BIAS = -9.45
 
+    def features(self) -> tuple[float, ...]:
+        return (self.evidence, self.missing, self.dense)
+
     def confidence(self) -> float:
         """Probability that the passages answer the question, 0..1."""
-        w = self.WEIGHTS
-        z = self.BIAS + w[0] * self.evidence + w[1] * self.missing + w[2] * self.dense
+        z = self.BIAS + sum(w * x for w, x in zip(self.WEIGHTS, self.features(), strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -99,8 +102,46 @@ def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
     return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)
 
 
+# Lines that are content however short: commands and code ("rustup component add clippy"),
+# table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
+_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
+_FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
+_NUMBERS = re.compile(r"\d+(?:[.,:]\d+)*")
+_BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
+_BYLINE = re.compile(r"(?:^|\s)by\s+(?:[\w.]+\s+)*?[A-Z][a-z]+", re.IGNORECASE)
+
+
+# Lines that are content however short: commands and code ("rustup component add clippy"),
+# table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
+_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
+_FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
+_NUMBERS = re.compile(r"\d+(?:[.,:]\d+)*")
+_BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
+_BYLINE = re.compile(r"(?:^|\s)by\s+(?:[\w.]+\s+)*?[A-Z][a-z]+", re.IGNORECASE)
+
+
+def _missing_names(specific: frozenset[str], passages: list[Document], doc_freq: DocFreq
+                   ) -> float:
+    """Share (by rarity) of the question's names that no passage holds: a question about
+    "Tesla" put to documents that never name it is answered by none of them."""
+    if not specific:
+        return 0.0
+    seen = set().union(*(tokenize(p.page_content) for p in passages)) if passages else set()
+    weights = {t: doc_freq.idf(t) for t in specific}
+    return sum(w for t, w in weights.items() if t not in seen) / sum(weights.values())
+
+
 def _is_heading(sentence: str) -> bool:
+    """A heading or a fragment, which is not an answer: short, with no sentence end, and not
+    a command, a row of figures or a byline (a manual's answer is often a command line)."""
     words = len(sentence.split())
+    if _BARE_LINK.match(sentence):
+        return True  # an address alone says nothing about what it is the address of
+    if (_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or _BYLINE.search(sentence)
+            or len(_NUMBERS.findall(sentence)) >= 2):
+        return False
+    if words >= 5 and sentence.rstrip().endswith(":"):
+        return False  # "For example, to install Python 3.10.4, run:" introduces its answer
     return words < 4 or (words <= 14 and sentence.rstrip()[-1] not in ".!?\"”)")
 
 
@@ -111,9 +152,14 @@ def expected_type(question: str) -> str | None:
     if re.search(r"\bhow (many|much|large|big|long|old|far|high|often)\b|\bwhat (percentage|"
                  r"share|number|amount|proportion)\b|\bpercent", q):
         return "number"
-    if re.search(r"\bwhen\b|\bwhat (year|date|month|day|time)\b", q):
+    # "When …" asks for a date; "what happens when …" does not.
+    if re.search(r"^\W*(and |but |so )?when\b|\b(what|which|in what) (year|date|month|day)\b"
+                 r"|\bsince when\b", q):
         return "date"
-    if re.search(r"\bwho\b|\bwhose\b|\bwhich (company|companies|person|people|firm)", q):
+    if re.search(r"\bwho (wrote|authored|is the author)\b|\bauthor\b|\bwritten by\b|\bbyline\b", q):
+        return "author"
+    if re.search(r"^\W*(and |but |so )?(who|whose|whom)\b|\b(who|whom) (is|was|are|were|did|"
+                 r"does|do)\b|\bwhich (company|companies|person|people|firm)", q):
         return "name"
     return None
 
@@ -139,6 +185,8 @@ def _type_bonus(kind: str | None, sentence: str, question: str) -> float:
         return 1.0 if re.search(r"\d\s*(%|percent|per cent)", sentence) else 0.0
     if kind == "date":
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
+    if kind == "author":
+        return 1.0 if _BYLINE.search(sentence) or "author" in sentence.lower() else 0.0
     if kind == "name":
         asked = set(tokenize(question))
         names = [m.group() for m in _NAME.finditer(sentence)]
@@ -189,17 +237,26 @@ class ExtractiveReader:
                ranked: list[Candidate], signals: Signals | None, reason: str = "", *,
                nearby_only: bool = False) -> Answer:
         """The best sentences quoted and cited, or not found when the evidence is too weak.
-        `nearby_only` takes a second sentence only from the best one's stretch of text: its
-        passage, or a chunk at most two away (small chunks cut a paragraph in three or four)."""
+        A second sentence comes only from the best one's document: one from another document
+        was where a multi-document corpus's citations missed (a licence's clause quoted beside
+        another licence's). `nearby_only` keeps it closer still, to the best one's stretch of
+        text: its passage, or a chunk at most two away (small chunks cut a paragraph in three
+        or four); on SQuAD that cost 2 points of answers, a document's other paragraph often
+        being where the answer is."""
         confidence, enough = self.confidence(question, query, signals)
         if not ranked or not enough:
             return not_found(question, query, self.name, evidence=confidence, reason=reason)
         best = ranked[0]
         chosen = [best]
+        follows = _what_follows(best, ranked, passages) if best.text.rstrip().endswith(":") \
+            else None
+        if follows is not None:  # "…, run:" is answered by the command that follows it
+            chosen.append(follows)
         for cand in ranked[1:]:
             if len(chosen) >= self.max_sentences or cand.score < self.second * best.score:
                 break
-            if nearby_only and not adjacent(passages, cand.passage, best.passage, reach=2):
+            if cand in chosen or cand.source != best.source or (
+                    nearby_only and not adjacent(passages, cand.passage, best.passage, reach=2)):
                 continue
             if cand.terms - set().union(*(c.terms for c in chosen)):
                 chosen.append(cand)  # it adds a question term the others lack
@@ -216,7 +273,9 @@ class ExtractiveReader:
         self._score(candidates, question, query, query_vector, doc_freq)
         said = " ".join(previous.split())
         for cand in candidates:
-            if said and " ".join(cand.text.split()) in said:
+            # The previous answer again answers nothing new, unless the follow-up's own words
+            # are in it: "and in Japan?" after "76,977 in the U.S. versus 27,736 in Japan".
+            if said and " ".join(cand.text.split()) in said and not cand.terms:
                 cand.score *= 0.5
         ranked = sorted(candidates, key=_best_first)
         signals = Signals(evidence=ranked[0].score,
@@ -235,7 +294,8 @@ class ExtractiveReader:
             for s, e in sentences(doc.page_content):
                 text = doc.page_content[s:e]
                 if not _is_heading(text):  # headings and fragments are not answers
-                    out.append(Candidate(i, base + s, base + e, text, before))
+                    out.append(Candidate(i, base + s, base + e, text, before,
+                                         str(doc.metadata.get("source", ""))))
                 before = text
         return out
 
@@ -296,6 +356,14 @@ class ExtractiveReader:
                                               max(c.end for c in quoted)))
         return Answer(text=" ".join(parts), citations=citations, found=True, question=question,
                       query=query, reader=self.name, evidence=round(evidence, 4))
+
+
+def _what_follows(cand: Candidate, ranked: list[Candidate], passages: list[Document]
+                  ) -> Candidate | None:
+    """The sentence right after `cand` in its document, if a retrieved passage holds it."""
+    later = [c for c in ranked if c.source == cand.source and c.start >= cand.end
+             and adjacent(passages, c.passage, cand.passage)]
+    return min(later, key=lambda c: c.start) if later else None
 
 
 def passage_citation(doc: Document, index: int, quote_start: int, quote_end: int) -> Citation:

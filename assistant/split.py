@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from .config import Settings
+from .embeddings import MAX_SEQ_TOKENS
 from .load import SourceDocument
 from .text import Span, paragraphs, sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
+# The longest sentence kept whole: the embedder reads 256 word pieces, [CLS] and [SEP] included.
+SENTENCE_TOKENS = MAX_SEQ_TOKENS - 16
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class SplitSettings:
 
     def describe(self) -> dict[str, int | str]:
         """What the manifest records: a change here means every chunk must be rebuilt."""
-        return {"splitter": "sentences-v2", "chunk_tokens": self.chunk_tokens,
+        return {"splitter": "sentences-v3", "chunk_tokens": self.chunk_tokens,
                 "overlap_sentences": self.overlap_sentences}
 
 
@@ -66,7 +69,11 @@ def split_document(doc: SourceDocument, count_tokens: TokenCounter,
 
 
 def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int) -> list[_Piece]:
-    """Sentences of the region, each marked if it opens a paragraph; over-long ones cut."""
+    """Sentences of the region, each marked if it opens a paragraph. A sentence longer than the
+    chunk budget stays whole, a chunk of its own: cut, its halves were quoted as if each were
+    a sentence ("the Work and Derivative Works thereof."), and a licence's sentences often run
+    past 64 word pieces. Only one the embedder cannot read whole is cut."""
+    limit = max(budget, SENTENCE_TOKENS)
     spans: list[tuple[Span, bool, bool]] = []
     for p_start, p_end in paragraphs(text, *region):
         inside = sentences(text, p_start, p_end)
@@ -76,10 +83,10 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int) ->
     counts = count_tokens([text[s:e] for (s, e), _, _ in spans])
     pieces: list[_Piece] = []
     for ((start, end), first, heading), n in zip(spans, counts, strict=True):
-        if n <= budget:
+        if n <= limit:
             pieces.append(_Piece(start, end, n, first, heading))
         else:
-            for j, (s, e) in enumerate(_cut_long(text, start, end, n, budget)):
+            for j, (s, e) in enumerate(_cut_long(text, start, end, n, limit)):
                 pieces.append(_Piece(s, e, count_tokens([text[s:e]])[0], first and j == 0))
     return pieces
 

@@ -4,12 +4,14 @@ against the extractive one (about an hour more; needs `make model`)."""
 
 import sys
 
-from bench import calibrate, quality, scifact, speed, web
+from bench import calibrate, quality, real, scifact, speed, web
 
 print("## Speed and memory")
 speed.main()
 print("\n## Answer quality (SQuAD dev v1.1, abstention)")
 quality.main([])
+print("\n## Answer quality on real documents, questions in a reader's own words")
+real.main([])
 print("\n## The found decision (fit on the tuning half, scored on held-out data)")
 calibrate.main([])
 print("\n## Retrieval on SciFact")

@@ -1,9 +1,15 @@
 """Fit the found decision (`assistant.read.Signals`): a logistic regression over the reader's
-signals, trained on the SQuAD tuning half (articles 1-24, answerable) against SciFact *train*
-claims asked of the same index (off-topic), then scored on data it never saw: the held-out
-SQuAD half, the SciFact *test* claims, and SQuAD v2.0 unanswerable questions.
+signals, then score it on data it never saw.
 
-    python -m bench.calibrate [--n 600] [--index DIR]
+Fitted on: the SQuAD tuning half (articles 1-24, answerable) against SciFact *train* claims
+asked of the same index (off-topic), and the tuning half of the real-document questions
+(bench/gold/tune.jsonl: paraphrased answerable questions, and unanswerable ones that use the
+documents' names), weighted to count as much as the other two sets together: SQuAD alone
+teaches that an answer repeats the question's words, which readers' questions do not.
+Scored on: the held-out SQuAD half, the SciFact *test* claims, SQuAD v2.0 unanswerable
+questions, and bench/gold/heldout.jsonl.
+
+    python -m bench.calibrate [--n 600] [--work DIR]
 
 Prints the fitted weights (paste them into `Signals.WEIGHTS` / `BIAS`) and, for the weights
 shipped and the weights just fitted, found / not-found rates at the shipped threshold.
@@ -35,22 +41,33 @@ def scifact_train_claims(n: int) -> list[str]:
     return random.sample(pool, min(n, len(pool)))
 
 
-def signals(bot, questions: list[str]) -> list[tuple[float, float, float]]:
-    """The reader's signals for each question, exactly as `ask` computes them."""
+def signals(bot, questions: list[tuple[str, list]]) -> list[tuple[float, ...]]:
+    """The reader's signals for each (question, history), exactly as `ask` computes them."""
+    from assistant.chat import condense
+    from assistant.read import Signals
+
     doc_freq = bot.store.keyword_index().doc_freq()
     out = []
-    for q in questions:
-        vector = bot.embedder.embed_query(q)
-        passages = bot.retriever.search(q, vector)
-        _, s = bot.reader.rank(q, q, vector, passages, doc_freq)
-        out.append((s.evidence, s.missing, s.dense) if s else (0.0, 0.0, 0.0))
+    for question, history in questions:
+        query = condense(question, history)
+        vector = bot.embedder.embed_query(query)
+        passages = bot.retriever.search(query, vector)
+        previous = history[-1][1] if history and query != question else ""
+        _, s = bot.extractive.rank(question, query, vector, passages, doc_freq, previous)
+        out.append(s.features() if s else (0.0,) * len(Signals.WEIGHTS))
     return out
+
+
+def _gold(path: Path, answerable: bool) -> list[tuple[str, list]]:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [(r["question"], [tuple(h) for h in r.get("history", [])]) for r in rows
+            if bool(r.get("answers")) == answerable]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.calibrate")
-    parser.add_argument("--n", type=int, default=600, help="questions per set")
-    parser.add_argument("--index", type=Path, help="reuse this SQuAD index folder")
+    parser.add_argument("--n", type=int, default=600, help="questions per public set")
+    parser.add_argument("--work", type=Path, help="keep the indexes here between runs")
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -58,46 +75,72 @@ def main(argv: list[str] | None = None) -> None:
 
     from assistant import Assistant
     from assistant.read import Signals
+    from bench import real
 
-    work = Path(tempfile.mkdtemp(prefix="bench-calibrate-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-calibrate-"))
     try:
         articles = squad_articles()
         questions = write_squad_corpus(work / "squad", articles)
-        bot = Assistant(work / "squad", args.index or work / "index", reader="extractive")
-        bot.index()
+        squad = Assistant(work / "squad", work / "squad-index", reader="extractive")
+        squad.index()
+        docs = Assistant(real.build(work / "real"), work / "real" / "index",
+                         reader="extractive")
+        docs.index()
         tune = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
-        sets = {
-            "SQuAD tuning half (fit, answerable)":
-                [q.question for q in sample([q for q in questions if q.source in tune], args.n)],
-            "SciFact train claims (fit, off-topic)": scifact_train_claims(args.n),
-            "SQuAD held-out half (answerable)":
-                [q.question for q in sample([q for q in questions if q.source not in tune],
-                                            args.n)],
-            "SciFact test claims (off-topic)": scifact_claims(),
-            "SQuAD v2.0 unanswerable": squad_v2_unanswerable({a["title"] for a in articles}, 300),
-        }
-        features = {name: np.array(signals(bot, qs)) for name, qs in sets.items()}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
-    names = list(sets)
-    x = np.vstack([features[names[0]], features[names[1]]])
-    y = np.r_[np.ones(len(features[names[0]])), np.zeros(len(features[names[1]]))]
-    model = LogisticRegression(C=10).fit(x, y)
+        def plain(texts: list[str]) -> list[tuple[str, list]]:
+            return [(t, []) for t in texts]
+
+        fit = {  # name: (assistant, questions, label)
+            "SQuAD tuning half (answerable)": (squad, plain(
+                [q.question for q in sample([q for q in questions if q.source in tune],
+                                            args.n)]), 1),
+            "SciFact train claims (off-topic)": (squad, plain(scifact_train_claims(args.n)), 0),
+            "real tuning docs, answerable": (docs, _gold(real.GOLD / "tune.jsonl", True), 1),
+            "real tuning docs, unanswerable": (docs, _gold(real.GOLD / "tune.jsonl", False), 0),
+        }
+        score = {
+            "SQuAD held-out half (answerable)": (squad, plain(
+                [q.question for q in sample([q for q in questions if q.source not in tune],
+                                            args.n)]), 1),
+            "SciFact test claims (off-topic)": (squad, plain(scifact_claims()), 0),
+            "SQuAD v2.0 unanswerable": (squad, plain(
+                squad_v2_unanswerable({a["title"] for a in articles}, 300)), 0),
+            "real held-out docs, answerable": (docs, _gold(real.GOLD / "heldout.jsonl", True), 1),
+            "real held-out docs, unanswerable": (docs, _gold(real.GOLD / "heldout.jsonl", False),
+                                                 0),
+        }
+        features = {name: np.array(signals(bot, qs)) for name, (bot, qs, _) in
+                    {**fit, **score}.items()}
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+    x = np.vstack([features[name] for name in fit])
+    y = np.concatenate([np.full(len(features[name]), label)
+                        for name, (_, _, label) in fit.items()])
+    public = sum(len(features[name]) for name in list(fit)[:2])
+    real_n = sum(len(features[name]) for name in list(fit)[2:])
+    weight = np.concatenate([np.full(len(features[name]), 1.0 if i < 2 else public / real_n)
+                             for i, name in enumerate(fit)])
+    model = LogisticRegression(C=10, max_iter=1000).fit(x, y, sample_weight=weight)
     fitted = (tuple(round(float(w), 2) for w in model.coef_[0]),
               round(float(model.intercept_[0]), 2))
     shipped = (Signals.WEIGHTS, Signals.BIAS)
-    threshold = bot.settings.min_evidence
+    threshold = squad.settings.min_evidence
     print(f"fitted:  WEIGHTS = {fitted[0]}  BIAS = {fitted[1]}")
     print(f"shipped: WEIGHTS = {shipped[0]}  BIAS = {shipped[1]}")
-    print(f"\n| set (share answered as found, threshold {threshold}) | shipped | fitted now |")
-    print("|---|---|---|")
-    for name in names:
+    print(f"\n| set: share answered as found (threshold {threshold}) | label | shipped | "
+          "fitted now |")
+    print("|---|---|---|---|")
+    for name, (_, _, label) in {**fit, **score}.items():
         rates = []
         for weights, bias in (shipped, fitted):
             z = bias + features[name] @ np.array(weights)
             rates.append(float(np.mean(1 / (1 + np.exp(-z)) >= threshold)))
-        print(f"| {name} | {rates[0]:.3f} | {rates[1]:.3f} |")
+        role = "fit" if name in fit else "scored"
+        print(f"| {name} ({role}) | {'answerable' if label else 'not'} | {rates[0]:.3f} | "
+              f"{rates[1]:.3f} |")
 
 
 if __name__ == "__main__":

@@ -47,3 +47,9 @@ def test_history_is_bounded_in_turns_and_characters():
     pairs = normalize_history(history, max_chars=2000)
     assert len(pairs) == MAX_TURNS and pairs[0] == ("q21", "a21")
     assert pairs[-1] == ("x" * 2000, "y" * 100)
+
+
+def test_a_question_that_names_its_subject_stands_alone_despite_a_pronoun():
+    assert not is_follow_up("How much of its capacity is the Oppama factory using?")
+    assert is_follow_up("Can it be revoked?")
+    assert is_follow_up("and in Japan?")

@@ -1,6 +1,6 @@
 """Markup to the text a reader sees: what quotes are cut from."""
 
-from assistant.markup import markdown_text
+from assistant.markup import markdown_text, unbox
 
 
 def test_markdown_reads_as_rendered():
@@ -46,3 +46,16 @@ def test_markdown_reads_as_rendered():
         "",
         "A footnote stays.",
     ]
+
+
+def test_a_box_of_asterisks_is_taken_off_its_text():
+    boxed = ("Intro *stays* here.\n"
+             "*****************************\n"
+             "*                           *\n"
+             "*  This limitation shall    *\n"
+             "*  not apply to death or    *\n"
+             "*  personal injury.         *\n"
+             "*****************************\n")
+    text = unbox(boxed)
+    assert text.split("\n")[0] == "Intro *stays* here."
+    assert "shall\nnot apply to death or\npersonal injury." in text and "*" not in text[20:]

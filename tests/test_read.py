@@ -48,3 +48,78 @@ def test_equal_scores_summed_in_another_order_keep_retrieval_order():
     assert later.score > earlier.score
     assert sorted([earlier, later], key=lambda c: -c.score)[0] is later
     assert sorted([earlier, later], key=_best_first) == [earlier, later]
+
+
+def test_what_a_question_asks_for():
+    from assistant.read import expected_type
+
+    assert expected_type("When was the article published?") == "date"
+    assert expected_type("What happens to avalues when the function takes no arguments?") is None
+    assert expected_type("Who was Foxconn's partner in Ohio?") == "name"
+    assert expected_type("Who wrote this piece on Nissan?") == "author"
+    assert expected_type("How many jobs depend on it?") == "number"
+
+
+def test_commands_figures_and_bylines_are_answers_headings_and_bare_links_are_not():
+    from assistant.read import _is_heading
+
+    for line in ("curl -fsSL https://pyenv.run | bash", "rustup component add clippy",
+                 "Revenue $ 7,192 $ 8,288", "Research and development 1,875 1,618",
+                 "By Charles Hayes", "Tuesday, Jul 8, 2025 12:02 am ET"):
+        assert not _is_heading(line), line
+    for line in ("Installation", "Step 2: Install Clippy", "http://www.apache.org/licenses/",
+                 'Licensed under the Apache License, Version 2.0 (the "License");'):
+        assert _is_heading(line), line
+
+
+def _reader():
+    from assistant.embeddings import Embedder
+    from assistant.read import ExtractiveReader
+
+    return ExtractiveReader(Embedder(), min_evidence=0.0)
+
+
+def _ask(reader, question, passages, doc_freq, previous=""):
+    vector = reader.embedder.embed_query(question)
+    for i, p in enumerate(passages):
+        p.metadata = {"source": p.metadata.get("source", f"doc{i}.md"), "start": 0,
+                      "end": len(p.page_content), "chunk": i, **p.metadata}
+    return reader.read(question, question, vector, passages, doc_freq, previous)
+
+
+def test_a_sentence_ending_in_a_colon_is_quoted_with_what_follows():
+    passage = Document("To install additional versions, use the install command. For example, "
+                       "to download and install version 3.10.4, run:\n\npyenv install 3.10.4",
+                       metadata={"source": "README.md"})
+    answer = _ask(_reader(), "How do I download and install version 3.10.4?", [passage],
+                  DocFreq(df={}, n=10))
+    assert answer.found and "run: [1] pyenv install 3.10.4 [1]" in answer.text
+
+
+def test_a_follow_up_may_quote_the_previous_answer_again_when_it_holds_the_new_word():
+    said = "In May 2025, Nissan sold 76,977 vehicles in the U.S. versus just 27,736 in Japan."
+    passages = [Document(said, metadata={"source": "a.txt"}),
+                Document("Nissan's Oppama plant in Japan is a 170-hectare site.",
+                         metadata={"source": "a.txt"})]
+    doc_freq = DocFreq(df={"japan": 2, "nissan": 2}, n=10)
+    reader = _reader()
+    vector = reader.embedder.embed_query("and in Japan? How many cars did Nissan sell?")
+    for i, p in enumerate(passages):
+        p.metadata.update(start=0, end=len(p.page_content), chunk=i)
+    answer = reader.read("and in Japan?", "and in Japan? How many cars did Nissan sell?",
+                         vector, passages, doc_freq, previous=said)
+    assert "27,736" in answer.text
+
+
+def test_a_second_sentence_comes_only_from_the_best_ones_document():
+    """Two licences say alike things; an answer quoting both mixes their terms."""
+    mpl = Document("Under this License you may charge a fee for warranty.",
+                   metadata={"source": "mpl.txt"})
+    apache = Document("Under this License you may charge a fee for support.",
+                      metadata={"source": "apache.txt"})
+    doc_freq = DocFreq(df={"fee": 2, "warranty": 1, "support": 1}, n=10)
+    reader = _reader()
+    reader.second = 0.0  # any sentence adding a question word may be quoted second...
+    answer = _ask(reader, "May I charge a fee for warranty and for support?", [mpl, apache],
+                  doc_freq)
+    assert answer.found and len(answer.citations) == 1, answer.text  # ...but not this one

@@ -20,13 +20,23 @@ def test_chunks_are_exact_slices_within_the_window_and_free_of_leftovers():
     assert "Closing the plant would cost 3,900 jobs" in covered
 
 
-def test_overlong_sentence_is_cut_to_fit(tmp_path):
+def test_a_long_sentence_stays_whole_unless_the_embedder_cannot_read_it(tmp_path):
+    from assistant.split import SENTENCE_TOKENS
+
+    clause = ("Licensor provides the Work on an as is basis, without warranties or conditions "
+              "of any kind, either express or implied, including, without limitation, any "
+              "warranties or conditions of title, non-infringement, merchantability, or "
+              "fitness for a particular purpose.")
     path = tmp_path / "long.txt"
-    path.write_text("word " * 900 + "end.")
+    path.write_text("Short opener here. " + clause + " Short closer here.\n\n"
+                    + "word " * 900 + "end.")
     doc = load_document(path, tmp_path)
-    chunks = split_document(doc, EMBEDDER.count_tokens, SplitSettings(chunk_tokens=100))
-    assert len(chunks) >= 9
-    assert all(EMBEDDER.count_tokens([c.page_content])[0] <= 100 for c in chunks)
+    chunks = split_document(doc, EMBEDDER.count_tokens, SplitSettings(chunk_tokens=32))
+    assert EMBEDDER.count_tokens([clause])[0] > 32
+    assert any(c.page_content == clause for c in chunks)  # one chunk, not three fragments
+    endless = [c for c in chunks if c.page_content.startswith("word")]
+    assert len(endless) >= 4  # 900 words: past the embedder's window, so cut
+    assert all(EMBEDDER.count_tokens([c.page_content])[0] <= SENTENCE_TOKENS for c in chunks)
 
 
 def test_pdf_chunks_carry_their_page(tmp_path):
