@@ -74,7 +74,8 @@ def _text(value: Any) -> str:
 def _describe(item: Any) -> str:
     if isinstance(item, (list, tuple)):
         return f"a list of {len(item)}"
-    return f"a {type(item).__name__}"
+    name = type(item).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def content_text(content: Any) -> str:

@@ -111,26 +111,6 @@ _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
 _BYLINE = re.compile(r"(?:^|\s)by\s+(?:[\w.]+\s+)*?[A-Z][a-z]+", re.IGNORECASE)
 
 
-# Lines that are content however short: commands and code ("rustup component add clippy"),
-# table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
-_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
-_FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
-_NUMBERS = re.compile(r"\d+(?:[.,:]\d+)*")
-_BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
-_BYLINE = re.compile(r"(?:^|\s)by\s+(?:[\w.]+\s+)*?[A-Z][a-z]+", re.IGNORECASE)
-
-
-def _missing_names(specific: frozenset[str], passages: list[Document], doc_freq: DocFreq
-                   ) -> float:
-    """Share (by rarity) of the question's names that no passage holds: a question about
-    "Tesla" put to documents that never name it is answered by none of them."""
-    if not specific:
-        return 0.0
-    seen = set().union(*(tokenize(p.page_content) for p in passages)) if passages else set()
-    weights = {t: doc_freq.idf(t) for t in specific}
-    return sum(w for t, w in weights.items() if t not in seen) / sum(weights.values())
-
-
 def _is_heading(sentence: str) -> bool:
     """A heading or a fragment, which is not an answer: short, with no sentence end, and not
     a command, a row of figures or a byline (a manual's answer is often a command line)."""

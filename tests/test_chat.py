@@ -33,7 +33,7 @@ def test_history_accepts_pairs_and_gradio_messages():
     ("q1", "got str"),
     ({"role": "user"}, "got dict"),
     ([("q", "a", "extra")], "history item 1 is a list of 3"),
-    ([("q", "a"), 42], "history item 2 is a int"),
+    ([("q", "a"), 42], "history item 2 is an int"),
     ([{"role": "robot", "content": "hi"}], "role 'robot'"),
 ])
 def test_malformed_history_is_a_question_error_that_says_what_is_wrong(history, says):

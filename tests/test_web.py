@@ -168,7 +168,7 @@ def test_login_protects_the_page_and_the_api(site):
 
 
 def test_malformed_history_on_the_ask_endpoint_is_an_error_that_says_why(client):
-    with pytest.raises(Exception, match="history item 1 is a int"):
+    with pytest.raises(Exception, match="history item 1 is an int"):
         client.predict("How large is the Oppama plant?", [1, 2], api_name="/ask")
 
 
