@@ -17,6 +17,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from langchain_core.documents import Document
 
@@ -79,7 +80,8 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
                 report.warnings.append(
                     f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
                 )
-        expected = _index_documents(store, loaded, previous, failed, report, progress, note)
+        expected, rm = _index_documents(store, loaded, previous, failed, report, progress,
+                                        note)
 
         # One read of Chroma serves three ends: dropping every chunk that is neither a chunk of
         # a file as it is now nor kept for a file that failed to load (a killed run's writes,
@@ -97,7 +99,6 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
             report.deleted += len(stale)
             ids = [i for i, k in zip(ids, keep, strict=True) if k]
             docs = [d for d, k in zip(docs, keep, strict=True) if k]
-        rm = store.record_manager(note)
         present = set(ids)
         unbacked = [key for key in rm.list_keys() if key not in present]
         if unbacked:
@@ -127,8 +128,9 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
 
 def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
                      failed: set[str], report: IndexReport, progress: Progress | None,
-                     note: Say) -> set[str]:
-    """Write new and changed chunks; return the keys of every chunk of the loaded files."""
+                     note: Say) -> tuple[set[str], Any]:
+    """Write new and changed chunks; return the keys of every chunk of the loaded files, and
+    the record manager."""
     from langchain_core.indexing import index
 
     vs = store.vectorstore()
@@ -178,4 +180,4 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
     finally:
         store.embedder.on_progress = None
 
-    return {chunk_key(c) for doc in loaded for c in chunks[doc.source]}
+    return {chunk_key(c) for doc in loaded for c in chunks[doc.source]}, rm

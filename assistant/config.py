@@ -98,27 +98,24 @@ class Settings:
     def __post_init__(self) -> None:
         """Refuse values that would fail later and far from their cause (a zero batch size
         loops forever, a zero chunk budget splits nothing)."""
-        for name, low in _AT_LEAST.items():
+        for name, (low, high) in _BOUNDS.items():
             value = getattr(self, name)
-            if value < low:
+            if value < low or (high is not None and value > high):
+                limit = f"at least {low}" if high is None else f"between {low} and {high}"
                 raise ConfigurationError(
-                    f"setting {name} ({ENV_PREFIX}{name.upper()}) must be at least {low}, "
+                    f"setting {name} ({ENV_PREFIX}{name.upper()}) must be {limit}, "
                     f"got {value!r}")
-        if not 0 <= self.min_evidence <= 1:
-            raise ConfigurationError(
-                f"setting min_evidence ({ENV_PREFIX}MIN_EVIDENCE) must be between 0 and 1, "
-                f"got {self.min_evidence!r}")
-        if not 0 < self.port < 65536:
-            raise ConfigurationError(
-                f"setting port ({ENV_PREFIX}PORT) must be between 1 and 65535, got {self.port}")
 
 
-# The smallest value each numeric setting can work with.
-_AT_LEAST: dict[str, float] = {
-    "embed_batch_size": 1, "chunk_tokens": 16, "chunk_overlap_sentences": 0, "fetch_k": 1,
-    "top_k": 1, "rrf_k": 0, "dense_weight": 0, "keyword_weight": 0, "max_answer_sentences": 1,
-    "embedded_sentences": 0, "llm_context": 256, "llm_threads": 0, "llm_max_tokens": 1,
-    "llm_timeout": 0.1, "max_question_chars": 1, "max_file_mb": 0.001, "lock_timeout": 0,
+# The values each numeric setting can work with: (lowest, highest or None).
+_BOUNDS: dict[str, tuple[float, float | None]] = {
+    "embed_batch_size": (1, None), "chunk_tokens": (16, None),
+    "chunk_overlap_sentences": (0, None), "fetch_k": (1, None), "top_k": (1, None),
+    "rrf_k": (0, None), "dense_weight": (0, None), "keyword_weight": (0, None),
+    "max_answer_sentences": (1, None), "embedded_sentences": (0, None),
+    "min_evidence": (0, 1), "llm_context": (256, None), "llm_threads": (0, None),
+    "llm_max_tokens": (1, None), "llm_timeout": (0.1, None), "max_question_chars": (1, None),
+    "max_file_mb": (0.001, None), "lock_timeout": (0, None), "port": (1, 65535),
 }
 
 

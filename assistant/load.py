@@ -127,22 +127,19 @@ def read_file(path: Path, name: str, max_bytes: int | None = None) -> bytes:
     /dev/zero (size 0, endless) would fill the memory."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except IsADirectoryError:
-        raise DocumentError(name, "is a folder, not a file; rename it") from None
     except OSError as exc:
         raise DocumentError(
             name, f"cannot be read ({exc.strerror or exc}); check it exists and is readable"
         ) from None
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):  # a folder opens read-only like a file on POSIX
             raise DocumentError(name, "is a folder, not a file; rename it")
-        if not stat.S_ISREG(mode):
-            raise DocumentError(name, f"is {_KIND.get(stat.S_IFMT(mode), 'a special file')}, "
-                                "not a regular file; skipped")
-        size = os.fstat(fd).st_size
-        if max_bytes is not None and size > max_bytes:
-            raise DocumentError(name, _too_big(size, max_bytes))
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KIND.get(stat.S_IFMT(info.st_mode), "a special file")
+            raise DocumentError(name, f"is {kind}, not a regular file; skipped")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise DocumentError(name, _too_big(info.st_size, max_bytes))
         try:
             data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
         except OSError as exc:

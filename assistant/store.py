@@ -218,14 +218,13 @@ class Store:
         records, where a reader can only refuse to answer from a partial index."""
         with self._shared.lock:
             manifest = self.manifest()
-            generation = self.generation(manifest)
-            if not self._needs_check(generation):
-                return None
-            self._begin_check(manifest, count)
+            self._begin_check(manifest, count)  # unless one runs already, or none is needed
             check, self._check = self._check, None
-            problem = check.problem() if check else None
+            if check is None:
+                return None
+            problem = check.problem()
             if problem is None:
-                self._shared.verified.add(generation)
+                self._shared.verified.add(self.generation(manifest))
             return problem
 
     # --- Chroma and the record manager ----------------------------------------------------
@@ -284,9 +283,14 @@ class Store:
 
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / "records.sqlite"
-        try:
+
+        def opened() -> Any:
             rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}")
             rm.create_schema()
+            return rm
+
+        try:
+            rm = opened()
             rm.list_keys(limit=1)
             return rm
         except SQLAlchemyError as exc:
@@ -294,8 +298,7 @@ class Store:
                 note(f"the record of indexed chunks ({path.name}) was unreadable "
                      f"({exc.__class__.__name__}); it was rebuilt from Chroma")
         path.unlink(missing_ok=True)
-        rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}")
-        rm.create_schema()
+        rm = opened()
         ids, docs = self.all_chunks()
         for i in range(0, len(ids), 1000):
             rm.update(ids[i:i + 1000], group_ids=[d.metadata.get("source") for d in
