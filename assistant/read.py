@@ -5,7 +5,8 @@ the answer is in the documents and every citation points at the exact sentences 
 Sentence score = meaning (cosine to the query) + words (share of the question's weighted terms
 present, in the sentence or the one before it, which for the first sentence of a chunk comes
 from the chunk's metadata) + a bonus when the sentence holds what the question asks for (a
-number for "how many", a date for "when").
+number for "how many", a date for "when", an identifier for "which status"; `kinds`); a
+sentence without the number, percentage or price asked for loses a share of its score.
 
 `found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
 score, how rare the rarest specific question word missing from every passage is, and the top
@@ -31,6 +32,7 @@ from langchain_core.documents import Document
 
 from .config import Settings
 from .embeddings import Embedder
+from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
 from .schema import Answer, Citation
 from .text import DocFreq, sentences, tokenize
 
@@ -57,14 +59,7 @@ class Candidate:
     source: str = ""  # the document it is from
     score: float = 0.0
     terms: frozenset[str] = frozenset()
-
-
-_NUMBER = re.compile(r"\d")
-_YEAR_OR_DATE = re.compile(
-    r"\b(1[5-9]\d\d|20\d\d)\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+    typed: bool = True  # it holds what the question asks for (a number for "how many"), if typed
 
 
 @dataclass(frozen=True)
@@ -106,9 +101,7 @@ def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
-_NUMBERS = re.compile(r"\d+(?:[.,:]\d+)*")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
-_BYLINE = re.compile(r"(?:^|\s)by\s+(?:[\w.]+\s+)*?[A-Z][a-z]+", re.IGNORECASE)
 
 
 def _is_heading(sentence: str) -> bool:
@@ -117,31 +110,12 @@ def _is_heading(sentence: str) -> bool:
     words = len(sentence.split())
     if _BARE_LINK.match(sentence):
         return True  # an address alone says nothing about what it is the address of
-    if (_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or _BYLINE.search(sentence)
-            or len(_NUMBERS.findall(sentence)) >= 2):
+    if (_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or BYLINE.search(sentence)
+            or len(NUMBERS.findall(sentence)) >= 2):
         return False
     if words >= 5 and sentence.rstrip().endswith(":"):
         return False  # "For example, to install Python 3.10.4, run:" introduces its answer
     return words < 4 or (words <= 14 and sentence.rstrip()[-1] not in ".!?\"”)")
-
-
-def expected_type(question: str) -> str | None:
-    q = question.lower()
-    if re.search(r"\bwhat (percentage|share|proportion|fraction)\b|\bpercent|\bhow much of\b", q):
-        return "percent"
-    if re.search(r"\bhow (many|much|large|big|long|old|far|high|often)\b|\bwhat (percentage|"
-                 r"share|number|amount|proportion)\b|\bpercent", q):
-        return "number"
-    # "When …" asks for a date; "what happens when …" does not.
-    if re.search(r"^\W*(and |but |so )?when\b|\b(what|which|in what) (year|date|month|day)\b"
-                 r"|\bsince when\b", q):
-        return "date"
-    if re.search(r"\bwho (wrote|authored|is the author)\b|\bauthor\b|\bwritten by\b|\bbyline\b", q):
-        return "author"
-    if re.search(r"^\W*(and |but |so )?(who|whose|whom)\b|\b(who|whom) (is|was|are|were|did|"
-                 r"does|do)\b|\bwhich (company|companies|person|people|firm)", q):
-        return "name"
-    return None
 
 
 def _best_first(cand: Candidate) -> float:
@@ -158,22 +132,6 @@ def _coverage(weights: dict[str, float], tokens: frozenset[str]) -> float:
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
-def _type_bonus(kind: str | None, sentence: str, question: str) -> float:
-    if kind == "number":
-        return 1.0 if _NUMBER.search(sentence) else 0.0
-    if kind == "percent":
-        return 1.0 if re.search(r"\d\s*(%|percent|per cent)", sentence) else 0.0
-    if kind == "date":
-        return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
-    if kind == "author":
-        return 1.0 if _BYLINE.search(sentence) or "author" in sentence.lower() else 0.0
-    if kind == "name":
-        asked = set(tokenize(question))
-        names = [m.group() for m in _NAME.finditer(sentence)]
-        return 1.0 if any(not set(tokenize(n)) <= asked for n in names) else 0.0
-    return 0.0
-
-
 class ExtractiveReader:
     name = "extractive"
 
@@ -184,6 +142,9 @@ class ExtractiveReader:
     w_words = 0.5  # weighted share of the question's terms in the sentence
     w_nearby = 1.0  # ... of those terms found only in the sentence before (relative to w_words)
     w_type = 0.1  # the sentence holds the kind of thing asked for (number, date, name)
+    w_count = 0.2  # ... when that is a number, a percentage or a price (`strict_kinds`)
+    w_untyped = 0.35  # share of the score lost by a sentence without the number asked for
+    strict_kinds = frozenset({"number", "percent", "money"})
     second = 0.7  # a second sentence is quoted when it scores this share of the best
     follow_up_bar = 0.6  # share of min_evidence a follow-up question must reach
 
@@ -295,8 +256,10 @@ class ExtractiveReader:
             words = _coverage(own, tokens) + self.w_nearby * _coverage(own, nearby)
             if context:
                 words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
-            bonus = _type_bonus(kind, cand.text, question) if kind else 0.0
-            cand.score = self.w_words * words + self.w_type * bonus
+            bonus = type_bonus(kind, cand.text, question) if kind else 0.0
+            strict = kind in self.strict_kinds
+            cand.score = self.w_words * words + (self.w_count if strict else self.w_type) * bonus
+            cand.typed = bonus > 0 or not strict
         # Meaning costs a forward pass per sentence, the bulk of a question's time: only the
         # sentences the words already favour are embedded; the rest keep meaning 0.
         keep = sorted(candidates, key=_best_first)[: self.embed_top or None]
@@ -309,6 +272,9 @@ class ExtractiveReader:
             cosine = 0.5 * cosine + 0.5 * (vectors @ alone)
         for cand, cos in zip(keep, cosine, strict=True):
             cand.score += self.w_meaning * max(float(cos), 0.0)
+        for cand in candidates:
+            if not cand.typed:
+                cand.score *= 1.0 - self.w_untyped
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]

@@ -135,10 +135,11 @@ def test_a_reply_of_only_a_passage_number_is_quoted_and_said_so(bot):
 def test_quoting_instead_keeps_to_one_stretch_of_text(bot):
     """The extractive reader may quote a second sentence from anywhere in the best one's
     document; in the LLM reader's place it takes one only from near the best (those from
-    elsewhere were where its citations missed the answer), so "it now runs at 40%" still
-    follows the sentence naming the plant."""
+    elsewhere were where its citations missed the answer), so a question asking two things of
+    one paragraph still gets both."""
     reader = bot.readers["llm"]
-    for question, nearby in [("At what share of capacity does the Oppama plant run today?", True),
+    for question, nearby in [("How big is the Oppama plant and what share of its capacity is "
+                              "used?", True),
                              ("Which plant could Nissan close and why?", False)]:
         snippets, passages, ranked, signals = prepared(bot, question)
         chunk = {int(d.metadata["start"]): int(d.metadata["chunk"]) for d in passages}
