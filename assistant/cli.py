@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                         "(ASSISTANT_INDEX_DIR, default ./index)")
     common.add_argument("--reader", choices=("llm", "extractive"), help="who answers: a "
                         "language model in its own words, citations checked (llm), or quotes "
-                        "(extractive); ASSISTANT_READER, default llm when one is installed")
+                        "(extractive); ASSISTANT_READER, default extractive")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", parents=[common], help="build or update the index")

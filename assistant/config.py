@@ -46,7 +46,7 @@ class Settings:
     # below this confidence (0..1) that the documents answer, the answer is "not found"
     min_evidence: float = 0.6
     # who writes the answer: "llm" (a language model, in its own words, citations checked),
-    # "extractive" (quotes the documents), or "" for llm when one is installed or configured
+    # "extractive" (quotes the documents), or "" for the default, extractive
     reader: str = ""
     # GGUF file of the local model; empty means the one `make model` fetches
     llm_model: str = ""

@@ -225,6 +225,17 @@ def test_a_wrong_key_is_reported_and_the_answer_still_comes(corpus_dir, endpoint
     assert answer.reader == "extractive" and re.search(r"401|[Aa]uthentication", answer.reason)
 
 
+def test_quoting_is_the_default_even_with_a_model_at_hand(corpus_dir, monkeypatch):
+    monkeypatch.delenv("ASSISTANT_READER")
+    bot = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index",
+                              llm_model=str(smollm2()))
+    assert "llm" in bot.readers and bot.reader_name() == "extractive"
+    quoted = bot.ask(JOBS)
+    assert quoted.reader == "extractive" and not quoted.reason  # quoted by choice, not fallback
+    generated = bot.ask(JOBS, reader="llm")  # the tiny test model may be overruled by the check
+    assert generated.reader == "llm" or re.search("generated|language model", generated.reason)
+
+
 def test_asking_for_the_llm_without_one_says_what_to_do(corpus_dir, tmp_path):
     with pytest.raises(ConfigurationError, match="make model"):
         assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="llm")
