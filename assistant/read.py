@@ -59,7 +59,7 @@ class Candidate:
     source: str = ""  # the document it is from
     score: float = 0.0
     terms: frozenset[str] = frozenset()
-    typed: bool = True  # it holds what the question asks for (a number for "how many"), if typed
+    typed: bool = True  # False: asked for a number, percentage or price, it holds none
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ def test_what_holds_the_kind_of_thing_asked_for():
     assert type_bonus("number", "Version 2.0 of the licence.",
                       "How many projects use the Apache License 2.0?") == 0.0
     assert type_bonus("number", "Three projects use it.", "How many projects use it?") == 1.0
+    assert type_bonus("number", "It runs at fourteen plants.", "How many plants?") == 1.0
+    assert type_bonus("number", "It takes several years.", "How long does it take?") == 1.0
+    assert type_bonus("percent", "It makes up six to nine percent of GDP.", "What share?") == 1.0
+    assert type_bonus("percent", "It makes up much of GDP.", "What share?") == 0.0
     assert type_bonus("money", "It sells for $30,000 in Japan.", "What price?") == 1.0
+    assert type_bonus("money", "It earned 4 billion yen.", "How much did it earn?") == 1.0
     assert type_bonus("money", "It sells in 2026 in Japan.", "What price?") == 0.0
     # a month is no name: "Who drafted it?" is not answered by "January 2004"
     assert type_bonus("name", "Version 2.0, January 2004.", "Who drafted version 2.0?") == 0.0
