@@ -45,6 +45,9 @@ class Settings:
     embedded_sentences: int = 6
     # below this confidence (0..1) that the documents answer, the answer is "not found"
     min_evidence: float = 0.6
+    # with a language model at hand, a quoted answer less confident than this (0..1) is found
+    # only if the model, asked yes or no, reads the passages as answering; 0 never asks it
+    judge_below: float = 0.9
     # who writes the answer: "llm" (a language model, in its own words, citations checked),
     # "extractive" (quotes the documents), or "" for the default, extractive
     reader: str = ""
@@ -113,7 +116,8 @@ _BOUNDS: dict[str, tuple[float, float | None]] = {
     "chunk_overlap_sentences": (0, None), "fetch_k": (1, None), "top_k": (1, None),
     "rrf_k": (0, None), "dense_weight": (0, None), "keyword_weight": (0, None),
     "max_answer_sentences": (1, None), "embedded_sentences": (0, None),
-    "min_evidence": (0, 1), "llm_context": (256, None), "llm_threads": (0, None),
+    "min_evidence": (0, 1), "judge_below": (0, 1), "llm_context": (256, None),
+    "llm_threads": (0, None),
     "llm_max_tokens": (1, None), "llm_timeout": (0.1, None), "max_question_chars": (1, None),
     "max_file_mb": (0.001, None), "lock_timeout": (0, None), "port": (1, 65535),
 }

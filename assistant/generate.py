@@ -33,6 +33,9 @@ SYSTEM = (
     "sentences in your own words, and end each sentence with the number of the passage it "
     "comes from, like [1]. If the passages do not contain the answer, reply exactly: "
     "Not in the documents.")
+JUDGE = (
+    "You check whether numbered passages answer a question. Reply with one word: yes if the "
+    "passages state the answer, no if they do not.")
 REWRITE = (
     "Rewrite the user's last question so that it can be understood without the conversation: "
     "replace words like it, they, this or there with what they refer to. Reply with the "
@@ -61,6 +64,7 @@ class Snippet:
 class LLMReader:
     name = "llm"
     system = SYSTEM  # the instructions, a class attribute so a benchmark can try others
+    judge_system = JUDGE
 
     def __init__(self, model: Callable[[], Any], extractive: ExtractiveReader, *,
                  max_chars: int = 1000, decline_bar: float = 0.9) -> None:
@@ -187,6 +191,19 @@ class LLMReader:
                 label = out[-1].label  # the text goes on in the next chunk: one [n] for both
             out.append(Snippet(p, base + s, base + e, doc.page_content[s:e], label))
         return out
+
+    def judge(self, question: str, passages: list[Document], ranked: list[Candidate]
+              ) -> bool | None:
+        """Whether the model reads the best sentences (the snippets it would be prompted with)
+        as answering the question: one word, yes or no, a few tokens of generation. None when
+        the model fails or says neither, which leaves the decision to the evidence."""
+        messages = prompt(question, self.snippets(passages, ranked), self.judge_system)
+        try:
+            reply = self.model.bind(max_tokens=3).invoke(messages).content
+        except Exception:
+            return None
+        word = re.match(r"\W*(yes|no)\b", str(reply), re.IGNORECASE)
+        return None if word is None else word.group(1).lower() == "yes"
 
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> str | None:
         """A follow-up as a standalone question, by the model; None when the model fails or

@@ -9,6 +9,7 @@ while changing the code, `heldout.jsonl` only to measure.
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --misses F      # also writes every wrong answer to F (JSON Lines)
     python -m bench.real --reader llm    # the LLM reader (needs `make model`)
+    python -m bench.real --judge         # quoting, the model judging the grey zone (ditto)
 """
 
 from __future__ import annotations
@@ -46,14 +47,18 @@ def build(work: Path) -> Path:
     return corpus
 
 
-def run(reader: str, work: Path, misses: Path | None) -> None:
+def run(reader: str, work: Path, misses: Path | None, judge: bool = False) -> None:
     from assistant import Assistant
     from assistant.evaluate import evaluate, read_gold
 
     corpus = build(work)
-    bot = Assistant(corpus, work / "index", reader=reader)
+    bot = Assistant(corpus, work / "index", reader=reader,
+                    **({} if judge else {"judge_below": 0.0}))
+    if judge and "llm" not in bot.readers:
+        raise SystemExit("--judge needs a language model: run `make model`")
     report = bot.index()
-    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}\n")
+    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}"
+          f"{', the model judging the grey zone' if judge else ''}\n")
     head = ("split", "questions", "answer hit", "citation precision", "found (answerable)",
             "not found (unanswerable)", "p50 ms")
     print(" | ".join(head))
@@ -97,12 +102,14 @@ def _f(value: float | None) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reader", default="extractive", choices=("extractive", "llm"))
+    parser.add_argument("--judge", action="store_true",
+                        help="let the language model judge quoted answers in the grey zone")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
     parser.add_argument("--misses", type=Path, help="write the wrong answers here")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-real-"))
     try:
-        run(args.reader, work, args.misses)
+        run(args.reader, work, args.misses, args.judge)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -3,10 +3,13 @@ citation check, the fallbacks, and the OpenAI-compatible back end against a real
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -234,6 +237,71 @@ def test_quoting_is_the_default_even_with_a_model_at_hand(corpus_dir, monkeypatc
     assert quoted.reader == "extractive" and not quoted.reason  # quoted by choice, not fallback
     generated = bot.ask(JOBS, reader="llm")  # the tiny test model may be overruled by the check
     assert generated.reader == "llm" or re.search("generated|language model", generated.reason)
+
+
+class _StandIn(BaseHTTPRequestHandler):
+    """A remote model behind the OpenAI chat-completions protocol (streamed or not) that
+    replies with `server.reply`, for the judge's tests: no local model can be told what to say."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append(body)  # type: ignore[attr-defined]
+        reply, model = self.server.reply, body.get("model", "m")  # type: ignore[attr-defined]
+        if body.get("stream"):
+            events = [{"id": "c", "object": "chat.completion.chunk", "created": 0, "model": model,
+                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                      for delta, finish in (({"role": "assistant", "content": reply}, None),
+                                            ({}, "stop"))]
+            data = ("".join(f"data: {json.dumps(e)}\n\n" for e in events)
+                    + "data: [DONE]\n\n").encode()
+            kind = "text/event-stream"
+        else:
+            data = json.dumps({"id": "c", "object": "chat.completion", "created": 0,
+                               "model": model, "choices": [{"index": 0, "finish_reason": "stop",
+                               "message": {"role": "assistant", "content": reply}}]}).encode()
+            kind = "application/json"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def stand_in():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
+    server.reply, server.requests = "", []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", server
+    server.shutdown()
+
+
+def test_the_model_may_decline_a_quoted_answer_only_in_the_grey_zone(corpus_dir, stand_in):
+    url, server = stand_in
+    bot = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="extractive",
+                              llm_url=url, llm_name="judge", judge_below=0.95)
+    grey = "What does Foxconn bring to the partnership?"
+    server.reply = "No."
+    declined = bot.ask(grey)
+    assert not declined.found and 0.6 <= declined.evidence < 0.95, declined
+    assert "language model" in declined.reason
+    asked = server.requests[-1]
+    assert asked.get("max_completion_tokens", asked.get("max_tokens")) == 3  # a word, no more
+    assert "yes" in asked["messages"][0]["content"]
+    assert grey in asked["messages"][-1]["content"]
+    sure = bot.ask(JOBS)  # confident: quoted without asking the model
+    assert sure.found and sure.evidence >= 0.95 and len(server.requests) == 1
+    for reply in ("Yes, they do.", "Perhaps"):  # yes, or no verdict: the evidence decides
+        server.reply = reply
+        kept = bot.ask(grey)
+        assert kept.found and kept.text == bot.ask(grey, reader="extractive").text
+        assert not kept.reason
+    off = bot.ask("What is the capital of France?")  # not found: nothing to judge
+    assert not off.found and "language model" not in off.reason
+    assert len(server.requests) == 3 + 2  # the two grey questions above, and bot.ask(grey, ...)
 
 
 def test_asking_for_the_llm_without_one_says_what_to_do(corpus_dir, tmp_path):
