@@ -59,7 +59,6 @@ class Candidate:
     source: str = ""  # the document it is from
     score: float = 0.0
     terms: frozenset[str] = frozenset()
-    typed: bool = True  # False: asked for a number, percentage or price, it holds none
 
 
 @dataclass(frozen=True)
@@ -247,6 +246,8 @@ class ExtractiveReader:
         own = {t: doc_freq.idf(t) for t in asked}
         borrowed = {t: doc_freq.idf(t) for t in context}
         kind = expected_type(question)
+        strict = kind in self.strict_kinds  # a number, percentage or price: one is required
+        untyped = []  # sentences without the number asked for
         for cand in candidates:
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()
@@ -257,9 +258,9 @@ class ExtractiveReader:
             if context:
                 words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
             bonus = type_bonus(kind, cand.text, question) if kind else 0.0
-            strict = kind in self.strict_kinds
             cand.score = self.w_words * words + (self.w_count if strict else self.w_type) * bonus
-            cand.typed = bonus > 0 or not strict
+            if strict and not bonus:
+                untyped.append(cand)
         # Meaning costs a forward pass per sentence, the bulk of a question's time: only the
         # sentences the words already favour are embedded; the rest keep meaning 0.
         keep = sorted(candidates, key=_best_first)[: self.embed_top or None]
@@ -272,9 +273,8 @@ class ExtractiveReader:
             cosine = 0.5 * cosine + 0.5 * (vectors @ alone)
         for cand, cos in zip(keep, cosine, strict=True):
             cand.score += self.w_meaning * max(float(cos), 0.0)
-        for cand in candidates:
-            if not cand.typed:
-                cand.score *= 1.0 - self.w_untyped
+        for cand in untyped:
+            cand.score *= 1.0 - self.w_untyped
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
