@@ -46,8 +46,9 @@ class Settings:
     # below this confidence (0..1) that the documents answer, the answer is "not found"
     min_evidence: float = 0.6
     # with a language model at hand, a quoted answer less confident than this (0..1) is found
-    # only if the model, asked yes or no, reads the passages as answering; 0 never asks it
-    judge_below: float = 0.9
+    # only if the model, asked yes or no, reads the passages as answering; 1 asks for all but
+    # the certain ones (about 1.7 s each), 0 never asks it
+    judge_below: float = 1.0
     # who writes the answer: "llm" (a language model, in its own words, citations checked),
     # "extractive" (quotes the documents), or "" for the default, extractive
     reader: str = ""

@@ -9,7 +9,7 @@ while changing the code, `heldout.jsonl` only to measure.
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --misses F      # also writes every wrong answer to F (JSON Lines)
     python -m bench.real --reader llm    # the LLM reader (needs `make model`)
-    python -m bench.real --judge         # quoting, the model judging the grey zone (ditto)
+    python -m bench.real --judge         # quoting, the model judging the answers (ditto)
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False) -> No
     if judge and "llm" not in bot.readers:
         raise SystemExit("--judge needs a language model: run `make model`")
     report = bot.index()
-    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}"
-          f"{', the model judging the grey zone' if judge else ''}\n")
+    judged = f", the model judging answers under {bot.settings.judge_below}" if judge else ""
+    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}{judged}\n")
     head = ("split", "questions", "answer hit", "citation precision", "found (answerable)",
             "not found (unanswerable)", "p50 ms")
     print(" | ".join(head))
@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reader", default="extractive", choices=("extractive", "llm"))
     parser.add_argument("--judge", action="store_true",
-                        help="let the language model judge quoted answers in the grey zone")
+                        help="let the language model judge quoted answers under judge_below "
+                        "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
     parser.add_argument("--misses", type=Path, help="write the wrong answers here")
     args = parser.parse_args(argv)

@@ -279,7 +279,7 @@ def stand_in():
     server.shutdown()
 
 
-def test_the_model_may_decline_a_quoted_answer_only_in_the_grey_zone(corpus_dir, stand_in):
+def test_the_model_may_decline_a_quoted_answer_only_under_the_bar(corpus_dir, stand_in):
     url, server = stand_in
     bot = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="extractive",
                               llm_url=url, llm_name="judge", judge_below=0.95)
@@ -302,6 +302,12 @@ def test_the_model_may_decline_a_quoted_answer_only_in_the_grey_zone(corpus_dir,
     off = bot.ask("What is the capital of France?")  # not found: nothing to judge
     assert not off.found and "language model" not in off.reason
     assert len(server.requests) == 3 + 2  # the two grey questions above, and bot.ask(grey, ...)
+    # The default bar (1.0) puts every quoted answer short of certain to the model.
+    default = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index",
+                                  reader="extractive", llm_url=url, llm_name="judge")
+    server.reply = "No."
+    doubted = default.ask(JOBS)
+    assert not doubted.found and doubted.evidence == sure.evidence and len(server.requests) == 6
 
 
 def test_asking_for_the_llm_without_one_says_what_to_do(corpus_dir, tmp_path):
