@@ -185,8 +185,8 @@ class Assistant:
         llm = self.readers["llm"]
         if isinstance(llm, LLMReader) and llm.judge(question, passages, ranked) is False:
             return not_found(question, query, reader.name, evidence=answer.evidence, reason=(
-                "the passages match the question only loosely, and the language model, asked, "
-                "says they do not answer it"))
+                f"the best passages match the question ({answer.evidence:.0%} confidence), but "
+                "the language model, asked, says they do not answer it"))
         return answer
 
     def _reader(self, name: str | None) -> Reader:
