@@ -52,8 +52,8 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False) -> No
     from assistant.evaluate import evaluate, read_gold
 
     corpus = build(work)
-    bot = Assistant(corpus, work / "index", reader=reader,
-                    **({} if judge else {"judge_below": 0.0}))
+    # None keeps the setting (Assistant drops None overrides); 0 measures quoting alone
+    bot = Assistant(corpus, work / "index", reader=reader, judge_below=None if judge else 0.0)
     if judge and "llm" not in bot.readers:
         raise SystemExit("--judge needs a language model: run `make model`")
     report = bot.index()
