@@ -26,6 +26,7 @@ from langchain_core.documents import Document
 from .cite import Support, markers, support
 from .read import Candidate, ExtractiveReader, adjacent, not_found, passage_citation
 from .schema import Answer
+from .split import chunk_sentences
 from .text import DocFreq, sentences
 
 SYSTEM = (
@@ -162,7 +163,7 @@ class LLMReader:
         small chunks cut "it now runs at 40%" from the sentence that names "it". Snippets are
         listed best first, except that consecutive chunks are listed in document order, and
         adjacent sentences of one passage merge into one snippet."""
-        spans = {i: sentences(doc.page_content) for i, doc in enumerate(passages)}
+        spans = {i: chunk_sentences(doc) for i, doc in enumerate(passages)}
         sequence = _reading_order(passages, spans)  # (passage, sentence) in reading order
         where = {(p, int(passages[p].metadata["start"]) + spans[p][j][0]): n
                  for n, (p, j) in enumerate(sequence)}  # (passage, absolute start) -> place

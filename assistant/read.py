@@ -34,7 +34,8 @@ from .config import Settings
 from .embeddings import Embedder
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
 from .schema import Answer, Citation
-from .text import DocFreq, sentences, tokenize
+from .split import chunk_sentences
+from .text import DocFreq, tokenize
 
 NOT_FOUND = ("I could not find the answer to that in your documents. Try rephrasing, or add a "
              "document that covers it.")
@@ -234,7 +235,7 @@ class ExtractiveReader:
         for i, doc in enumerate(passages):
             base = int(doc.metadata["start"])
             before = str(doc.metadata.get("before", ""))  # the sentence before the chunk
-            for s, e in sentences(doc.page_content):
+            for s, e in chunk_sentences(doc):
                 text = doc.page_content[s:e]
                 if not _is_heading(text):  # headings and fragments are not answers
                     out.append(Candidate(i, base + s, base + e, text, before,

@@ -147,3 +147,34 @@ def test_a_second_sentence_comes_only_from_the_best_ones_document():
     answer = _ask(reader, "May I charge a fee for warranty and for support?", [mpl, apache],
                   doc_freq)
     assert answer.found and len(answer.citations) == 1, answer.text  # ...but not this one
+
+
+def test_a_chunk_opening_mid_line_is_quoted_in_whole_sentences(tmp_path):
+    """Hard-wrapped text cut into chunks: the sentence the chunk opens with mid-line is quoted
+    whole, as the splitter saw it in the document, not from "of this License" on."""
+    from assistant.embeddings import Embedder
+    from assistant.load import load_document
+    from assistant.split import SplitSettings, split_document
+
+    path = tmp_path / "licence.txt"
+    path.write_text(
+        "   \"Derivative Works\" shall mean any work, whether in Source or Object\n"
+        "   form, that is based on (or derived from) the Work and for which the\n"
+        "   editorial revisions, annotations, elaborations, or other changes\n"
+        "   represent, as a whole, an original work of authorship. For the purposes\n"
+        "   of this License, Derivative Works shall not include works that remain\n"
+        "   separable from, or merely link (or bind by name) to the interfaces of,\n"
+        "   the Work and Derivative Works thereof.\n")
+    chunks = split_document(load_document(path, tmp_path), Embedder().count_tokens,
+                            SplitSettings(chunk_tokens=48, overlap_sentences=0))
+    passages = [c for c in chunks if c.page_content.startswith("For the purposes")]
+    reader = _reader()
+    question = "Which works are not derivative works under this License?"
+    vector = reader.embedder.embed_query(question)
+    answer = reader.read(question, question, vector, passages,
+                         DocFreq(df={"derivative": 2, "license": 3}, n=10))
+    assert answer.text == ("For the purposes of this License, Derivative Works shall not "
+                           "include works that remain separable from, or merely link (or bind "
+                           "by name) to the interfaces of, the Work and Derivative Works "
+                           "thereof. [1]")
+

@@ -59,3 +59,37 @@ def test_a_chunk_opening_mid_paragraph_carries_the_sentence_before(tmp_path):
         "The Oppama plant covers 170 hectares near the bay.")
     assert "before" not in by_start["The Oppama"].metadata  # the document's first sentence
     assert "before" not in by_start["A new"].metadata  # a paragraph is its own context
+
+
+def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
+    """Hard-wrapped text: the chunk opening mid-line at "For the purposes" holds one sentence
+    running to "thereof.", not the fragments its own text splits into."""
+    from langchain_core.documents import Document
+
+    from assistant.split import chunk_sentences
+    from assistant.text import sentences
+
+    path = tmp_path / "licence.txt"
+    path.write_text(
+        "   \"Derivative Works\" shall mean any work, whether in Source or Object\n"
+        "   form, that is based on (or derived from) the Work and for which the\n"
+        "   editorial revisions, annotations, elaborations, or other changes\n"
+        "   represent, as a whole, an original work of authorship. For the purposes\n"
+        "   of this License, Derivative Works shall not include works that remain\n"
+        "   separable from, or merely link (or bind by name) to the interfaces of,\n"
+        "   the Work and Derivative Works thereof.\n")
+    doc = load_document(path, tmp_path)
+    chunks = split_document(doc, EMBEDDER.count_tokens,
+                            SplitSettings(chunk_tokens=48, overlap_sentences=0))
+    opening = [c for c in chunks if c.page_content.startswith("For the purposes")]
+    assert len(opening) == 1
+    chunk = opening[0]
+    text = chunk.page_content
+    assert [text[s:e] for s, e in chunk_sentences(chunk)] == [text]
+    assert len(sentences(text)) > 1  # split alone, its first line stood on its own
+    for c in chunks:  # every chunk's sentences are the document's
+        start, end = c.metadata["start"], c.metadata["end"]
+        whole = [(s - start, e - start) for s, e in sentences(doc.text) if start <= s < end]
+        assert chunk_sentences(c) == whole
+    # A chunk from an index built before the spans were recorded: split from its text.
+    assert chunk_sentences(Document(page_content="One. Two.", metadata={})) == [(0, 4), (5, 9)]
