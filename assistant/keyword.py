@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +51,21 @@ class KeywordIndex:
         bm25.index(corpus, show_progress=False)
         return cls(ids, docs, bm25, dict(Counter(t for tokens in corpus for t in set(tokens))))
 
+    _doc_freq: DocFreq | None = field(default=None, repr=False)
+
     def doc_freq(self) -> DocFreq:
-        return DocFreq(self.df, len(self.docs))
+        """Built once per index: the terms by document take a pass over every chunk."""
+        if self._doc_freq is None:
+            terms: dict[str, set[str]] = defaultdict(set)
+            titles: set[str] = set()
+            for doc in self.docs:
+                source = str(doc.metadata.get("source", ""))
+                terms[source].update(tokenize(keyword_text(doc)))
+                titles.update(tokenize(f"{doc.metadata.get('title', '')} {Path(source).stem}"))
+            self._doc_freq = DocFreq(self.df, len(self.docs),
+                                     {source: frozenset(t) for source, t in terms.items()},
+                                     frozenset(titles))
+        return self._doc_freq
 
     def search(self, query: str, k: int) -> list[tuple[Document, float]]:
         """Chunks ranked by BM25 score, best first; chunks sharing no word are left out."""

@@ -35,7 +35,7 @@ from .embeddings import Embedder
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
 from .schema import Answer, Citation
 from .split import chunk_sentences
-from .text import DocFreq, tokenize
+from .text import STOPWORDS, DocFreq, tokenize
 
 NOT_FOUND = ("I could not find the answer to that in your documents. Try rephrasing, or add a "
              "document that covers it.")
@@ -60,6 +60,7 @@ class Candidate:
     source: str = ""  # the document it is from
     score: float = 0.0
     terms: frozenset[str] = frozenset()
+    lone: bool = False  # a short paragraph of its own, a title: "1. Automatic installer"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
+_WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
 
 
@@ -110,12 +112,34 @@ def _is_heading(sentence: str) -> bool:
     words = len(sentence.split())
     if _BARE_LINK.match(sentence):
         return True  # an address alone says nothing about what it is the address of
-    if (_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or BYLINE.search(sentence)
-            or len(NUMBERS.findall(sentence)) >= 2):
+    if _content_line(sentence):
         return False
     if words >= 5 and sentence.rstrip().endswith(":"):
         return False  # "For example, to install Python 3.10.4, run:" introduces its answer
     return words < 4 or (words <= 14 and sentence.rstrip()[-1] not in ".!?\"”)")
+
+
+def _content_line(sentence: str) -> bool:
+    """A command, a row of figures or a byline: content however short, never a title."""
+    return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence)
+                or BYLINE.search(sentence) or len(NUMBERS.findall(sentence)) >= 2)
+
+
+def question_names(question: str) -> set[str]:
+    """The terms of the question's capitalised words after its first: "Nissan", "Apache",
+    "Oppama"; a sentence's first word is capitalised whatever it is."""
+    out: set[str] = set()
+    for m in _WORD_CASED.finditer(question):
+        if m.start() > 0 and m.group()[0].isupper():
+            out.update(t for t in tokenize(m.group()) if t not in STOPWORDS)
+    return out
+
+
+def _lacks(doc_freq: DocFreq, source: str, name: str) -> bool:
+    """Whether the document lacks the name, or the place an adjective is made from: "Asian",
+    "Australian" and "Saharan" are in an article that says "Asia", "Australia", "Sahara"."""
+    return not any(doc_freq.holds(source, name[:len(name) - cut])
+                   for cut in range(4) if len(name) - cut >= 4 or cut == 0)
 
 
 def _best_first(cand: Candidate) -> float:
@@ -148,6 +172,7 @@ class ExtractiveReader:
     # theme?" is also answered by "Ron Grainer wrote it" (required, SQuAD held-out -0.1 pt).
     sure_kinds = frozenset({"number", "percent", "money", "author"})
     strict_kinds = frozenset({"number", "percent", "money"})
+    w_elsewhere = 0.5  # share lost by a sentence whose document lacks a name the question uses
     second = 0.7  # a second sentence is quoted when it scores this share of the best
     follow_up_bar = 0.6  # share of min_evidence a follow-up question must reach
 
@@ -192,12 +217,15 @@ class ExtractiveReader:
             return not_found(question, query, self.name, evidence=confidence, reason=reason)
         best = ranked[0]
         chosen = [best]
-        follows = _what_follows(best, ranked, passages) if best.text.rstrip().endswith(":") \
-            else None
-        if follows is not None:  # "…, run:" is answered by the command that follows it
+        follows = _what_follows(best, ranked, passages) if (
+            best.lone or best.text.rstrip().endswith(":")) else None
+        room = self.max_sentences
+        if follows is not None:  # "…, run:" is answered by the command that follows it, a
+            # title ("1. Automatic installer (Recommended)") by the text under it
             chosen.append(follows)
+            room += best.lone  # a title takes no one's place
         for cand in ranked[1:]:
-            if len(chosen) >= self.max_sentences or cand.score < self.second * best.score:
+            if len(chosen) >= room or cand.score < self.second * best.score:
                 break
             if cand in chosen or cand.source != best.source or (
                     nearby_only and not adjacent(passages, cand.passage, best.passage, reach=2)):
@@ -235,11 +263,18 @@ class ExtractiveReader:
         for i, doc in enumerate(passages):
             base = int(doc.metadata["start"])
             before = str(doc.metadata.get("before", ""))  # the sentence before the chunk
-            for s, e in chunk_sentences(doc):
-                text = doc.page_content[s:e]
+            content = doc.page_content
+            spans = chunk_sentences(doc)
+            for j, (s, e) in enumerate(spans):
+                text = content[s:e]
                 if not _is_heading(text):  # headings and fragments are not answers
+                    opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in \
+                        doc.metadata
+                    closes = j + 1 < len(spans) and "\n\n" in content[e:spans[j + 1][0]]
                     out.append(Candidate(i, base + s, base + e, text, before,
-                                         str(doc.metadata.get("source", ""))))
+                                         str(doc.metadata.get("source", "")),
+                                         lone=opens and closes and len(text.split()) <= 12
+                                         and not _content_line(text)))
                 before = text
         return out
 
@@ -253,6 +288,10 @@ class ExtractiveReader:
         strict = kind in self.strict_kinds  # a number, percentage or price: one is required
         bonus_weight = self.w_sure if kind in self.sure_kinds else self.w_type
         untyped = []  # sentences without the number asked for
+        # "Under the Apache License, …" is not answered by the Mozilla licence's clause, nor
+        # "Who is Nissan's chief executive?" by NVIDIA's filing: a name of the question that
+        # names a document (in its title or file name) must be in the sentence's document.
+        names = [t for t in question_names(question) if t in doc_freq.titles]
         for cand in candidates:
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()
@@ -280,6 +319,9 @@ class ExtractiveReader:
             cand.score += self.w_meaning * max(float(cos), 0.0)
         for cand in untyped:
             cand.score *= 1.0 - self.w_untyped
+        for cand in candidates if names else ():
+            lacking = sum(_lacks(doc_freq, cand.source, t) for t in names)
+            cand.score *= 1.0 - self.w_elsewhere * lacking / len(names)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 Span = tuple[int, int]
 
@@ -163,6 +163,15 @@ class DocFreq:
 
     df: dict[str, int]
     n: int
+    # the terms each document holds (its chunks, title and file name), by source
+    terms: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # the terms of the documents' titles and file names, which name a document
+    titles: frozenset[str] = frozenset()
+
+    def holds(self, source: str, term: str) -> bool:
+        """Whether the document holds the term; True for a document it has no terms of."""
+        held = self.terms.get(source)
+        return held is None or term in held
 
     def idf(self, term: str) -> float:
         seen = self.df.get(term, 0)

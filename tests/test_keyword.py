@@ -3,6 +3,7 @@
 from langchain_core.documents import Document
 
 from assistant.keyword import KeywordIndex, keyword_text
+from assistant.text import tokenize
 
 BOILERPLATE = ("Net revenue for the quarter increased compared with the prior year, driven by "
                "higher demand across our segments.")
@@ -35,3 +36,20 @@ def test_an_index_saved_in_another_format_is_not_loaded(tmp_path):
     assert KeywordIndex.load(tmp_path / "keyword") is None  # the store rebuilds it
     (tmp_path / "keyword" / "format").unlink()  # saved before formats were recorded
     assert KeywordIndex.load(tmp_path / "keyword") is None
+
+
+def test_the_document_frequencies_know_which_terms_each_document_holds(tmp_path):
+    docs = [filing("2023 Q3 NVDA"), Document("Nissan builds cars at Oppama.",
+                                             metadata={"source": "nissan.txt", "title": "Nissan"})]
+    built = KeywordIndex.build(["a", "b"], docs)
+    built.save(tmp_path / "keyword")
+    for index in (built, KeywordIndex.load(tmp_path / "keyword")):
+        df = index.doc_freq()
+        assert df.df["nissan"] == 1 and df.n == 2
+        assert df.holds("nissan.txt", "oppama") and not df.holds("nissan.txt", "revenue")
+        assert df.holds("reports/2023 Q3 NVDA.pdf", "nvda")  # from the file's name
+        assert not df.holds("reports/2023 Q3 NVDA.pdf", "nissan")
+        assert df.holds("unknown.txt", "nissan")  # no terms known: no objection
+        assert {"nissan", "nvda", *tokenize("UNITED STATES")} <= df.titles  # titles and file names
+        assert "oppama" not in df.titles
+        assert index.doc_freq() is df  # built once

@@ -178,3 +178,52 @@ def test_a_chunk_opening_mid_line_is_quoted_in_whole_sentences(tmp_path):
                            "by name) to the interfaces of, the Work and Derivative Works "
                            "thereof. [1]")
 
+
+def test_a_sentence_from_a_document_that_lacks_the_questions_name_loses():
+    """Both licences say when the grant ends; the question names Apache, a document's title
+    word, which the Mozilla licence never says."""
+    from dataclasses import replace
+
+    from assistant.read import ExtractiveReader, question_names
+
+    mpl = Document("Your patent licence under this License terminates on the date you file "
+                   "a patent infringement claim.", metadata={"source": "mpl.txt"})
+    apache = Document("The patent licence granted to You terminates as of the date such "
+                      "litigation is filed.", metadata={"source": "apache.txt"})
+    question = "Under the Apache License, when does my patent licence end if I sue?"
+    assert question_names(question) == {"apache", "license"}
+    terms = {"mpl.txt": frozenset({"patent", "licence", "license", "terminate", "file"}),
+             "apache.txt": frozenset({"apache", "patent", "licence", "license", "terminate"})}
+    doc_freq = DocFreq(df={"apache": 1, "patent": 2, "licence": 2, "license": 2}, n=10,
+                       terms=terms, titles=frozenset({"apache", "license", "mozilla"}))
+    reader = _reader()
+    reader.max_sentences = 1
+    answer = _ask(reader, question, [mpl, apache], doc_freq)
+    assert answer.citations[0].source == "apache.txt", answer.text
+    reader.w_elsewhere = 0.0  # without the check, the Mozilla clause's wording wins
+    answer = _ask(reader, question, [mpl, apache], doc_freq)
+    assert answer.citations[0].source == "mpl.txt", answer.text
+    # A name that is no document's title word is no sign of the wrong document: SQuAD asks
+    # about "the AAA" of an article that never names it.
+    reader.w_elsewhere = ExtractiveReader.w_elsewhere
+    answer = _ask(reader, question, [mpl, apache], replace(doc_freq, titles=frozenset()))
+    assert answer.citations[0].source == "mpl.txt", answer.text
+
+
+def test_a_title_is_quoted_with_the_text_under_it():
+    """A README's numbered title matches the question best, but the address is in the
+    command under it; the title takes no place of the sentences quoted after it."""
+    text = ("1. Automatic installer (Recommended)\n\ncurl -fsSL https://pyenv.run | bash\n\n"
+            "For more details visit our other project on GitHub.")
+    reader = _reader()
+    reader.max_sentences = 1
+    answer = _ask(reader, "Where does the recommended automatic installer download from?",
+                  [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10))
+    assert answer.text == ("1. Automatic installer (Recommended) [1] curl -fsSL "
+                           "https://pyenv.run | bash [1]"), answer.text
+    # The same words in a paragraph of running text are no title: quoted alone.
+    text = ("1. Automatic installer (Recommended). It needs curl.\n\n"
+            "curl -fsSL https://pyenv.run | bash\n\nFor more details visit our other project.")
+    answer = _ask(reader, "Where does the recommended automatic installer download from?",
+                  [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10))
+    assert "pyenv.run" not in answer.text, answer.text
