@@ -6,7 +6,8 @@ Sentence score = meaning (cosine to the query) + words (share of the question's 
 present, in the sentence or the one before it, which for the first sentence of a chunk comes
 from the chunk's metadata) + a bonus when the sentence holds what the question asks for (a
 number for "how many", a date for "when", an identifier for "which status"; `kinds`); a
-sentence without the number, percentage or price asked for loses a share of its score.
+sentence without the number, percentage or price asked for loses a share of its score, and so
+does one whose document lacks a name the question gives a document by ("Apache", "Nissan").
 
 `found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
 score, how rare the rarest specific question word missing from every passage is, and the top
@@ -291,7 +292,8 @@ class ExtractiveReader:
         # "Under the Apache License, …" is not answered by the Mozilla licence's clause, nor
         # "Who is Nissan's chief executive?" by NVIDIA's filing: a name of the question that
         # names a document (in its title or file name) must be in the sentence's document.
-        names = [t for t in question_names(question) if t in doc_freq.titles]
+        coined = {t for t in asked if t not in self.embedder.vocabulary()}  # "pyenv"
+        names = [t for t in question_names(question) | coined if t in doc_freq.titles]
         for cand in candidates:
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()

@@ -227,3 +227,31 @@ def test_a_title_is_quoted_with_the_text_under_it():
     answer = _ask(reader, "Where does the recommended automatic installer download from?",
                   [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10))
     assert "pyenv.run" not in answer.text, answer.text
+
+
+
+def test_a_coined_name_in_lower_case_counts_as_a_name():
+    """"pyenv" is no English word (not in the embedder's vocabulary) and names a document:
+    a filing's sentence about commercial paper, which lacks it, loses half its score."""
+    filing = Document("We have a $575 million commercial paper program to support general "
+                      "corporate purposes.", metadata={"source": "2023 Q1 NVDA.pdf"})
+    readme = Document("pyenv is free software, and its community answers questions on GitHub.",
+                      metadata={"source": "pyenv-README.md"})
+    terms = {"2023 Q1 NVDA.pdf": frozenset({"commercial", "support", "paper", "nvda"}),
+             "pyenv-README.md": frozenset({"pyenv", "free", "software", "github"})}
+    doc_freq = DocFreq(df={"pyenv": 1, "commercial": 1, "support": 1}, n=10, terms=terms,
+                       titles=frozenset({"pyenv", "readme", "nvda"}))
+    question = "How much does commercial support for pyenv cost?"
+    reader = _reader()
+    assert "pyenv" not in reader.embedder.vocabulary()
+    _ask(reader, question, [filing, readme], doc_freq)  # fills in the passages' metadata
+    vector = reader.embedder.embed_query(question)
+
+    def scores(w):
+        reader.w_elsewhere = w
+        ranked, _ = reader.rank(question, question, vector, [filing, readme], doc_freq)
+        return {c.source: c.score for c in ranked}
+
+    plain, named = scores(0.0), scores(0.5)
+    assert math.isclose(named["2023 Q1 NVDA.pdf"], 0.5 * plain["2023 Q1 NVDA.pdf"])
+    assert named["pyenv-README.md"] == plain["pyenv-README.md"]
