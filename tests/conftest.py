@@ -22,6 +22,15 @@ for _name in ("ASSISTANT_LLM_URL", "ASSISTANT_LLM_MODEL"):
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt"
+# Hard-wrapped as licences are: a chunk may open mid-line, at "For the purposes".
+WRAPPED_LICENCE = (
+    "   \"Derivative Works\" shall mean any work, whether in Source or Object\n"
+    "   form, that is based on (or derived from) the Work and for which the\n"
+    "   editorial revisions, annotations, elaborations, or other changes\n"
+    "   represent, as a whole, an original work of authorship. For the purposes\n"
+    "   of this License, Derivative Works shall not include works that remain\n"
+    "   separable from, or merely link (or bind by name) to the interfaces of,\n"
+    "   the Work and Derivative Works thereof.\n")
 
 
 @pytest.fixture(autouse=True, scope="session")

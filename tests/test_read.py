@@ -2,6 +2,7 @@
 
 import math
 
+from conftest import WRAPPED_LICENCE
 from langchain_core.documents import Document
 
 from assistant.read import Candidate, Signals, _best_first, missing_share
@@ -157,14 +158,7 @@ def test_a_chunk_opening_mid_line_is_quoted_in_whole_sentences(tmp_path):
     from assistant.split import SplitSettings, split_document
 
     path = tmp_path / "licence.txt"
-    path.write_text(
-        "   \"Derivative Works\" shall mean any work, whether in Source or Object\n"
-        "   form, that is based on (or derived from) the Work and for which the\n"
-        "   editorial revisions, annotations, elaborations, or other changes\n"
-        "   represent, as a whole, an original work of authorship. For the purposes\n"
-        "   of this License, Derivative Works shall not include works that remain\n"
-        "   separable from, or merely link (or bind by name) to the interfaces of,\n"
-        "   the Work and Derivative Works thereof.\n")
+    path.write_text(WRAPPED_LICENCE)
     chunks = split_document(load_document(path, tmp_path), Embedder().count_tokens,
                             SplitSettings(chunk_tokens=48, overlap_sentences=0))
     passages = [c for c in chunks if c.page_content.startswith("For the purposes")]

@@ -1,4 +1,4 @@
-from conftest import ARTICLE, write_pdf
+from conftest import ARTICLE, WRAPPED_LICENCE, write_pdf
 
 from assistant.embeddings import MAX_SEQ_TOKENS, Embedder
 from assistant.load import load_document
@@ -70,14 +70,7 @@ def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
     from assistant.text import sentences
 
     path = tmp_path / "licence.txt"
-    path.write_text(
-        "   \"Derivative Works\" shall mean any work, whether in Source or Object\n"
-        "   form, that is based on (or derived from) the Work and for which the\n"
-        "   editorial revisions, annotations, elaborations, or other changes\n"
-        "   represent, as a whole, an original work of authorship. For the purposes\n"
-        "   of this License, Derivative Works shall not include works that remain\n"
-        "   separable from, or merely link (or bind by name) to the interfaces of,\n"
-        "   the Work and Derivative Works thereof.\n")
+    path.write_text(WRAPPED_LICENCE)
     doc = load_document(path, tmp_path)
     chunks = split_document(doc, EMBEDDER.count_tokens,
                             SplitSettings(chunk_tokens=48, overlap_sentences=0))
