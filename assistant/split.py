@@ -81,14 +81,15 @@ def split_document(doc: SourceDocument, count_tokens: TokenCounter,
 
 def chunk_sentences(doc: Document) -> list[Span]:
     """The sentence spans of a chunk's text, as the splitter cut them from the whole document
-    (`metadata["sentences"]`); split from the chunk's own text when it has none."""
+    (`metadata["sentences"]`); split from the chunk's own text when it has none, or none
+    that fit it."""
     recorded = str(doc.metadata.get("sentences") or "")
-    if not recorded:
+    try:
+        spans = [(int(s), int(e)) for s, _, e in (p.partition("-") for p in recorded.split())]
+    except ValueError:
+        spans = []  # not written by this splitter: the text still says where sentences are
+    if not spans or not all(0 <= s < e <= len(doc.page_content) for s, e in spans):
         return sentences(doc.page_content)
-    spans = []
-    for pair in recorded.split():
-        s, _, e = pair.partition("-")
-        spans.append((int(s), int(e)))
     return spans
 
 

@@ -86,3 +86,7 @@ def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
         assert chunk_sentences(c) == whole
     # A chunk from an index built before the spans were recorded: split from its text.
     assert chunk_sentences(Document(page_content="One. Two.", metadata={})) == [(0, 4), (5, 9)]
+    # Spans that do not fit the text (a damaged or foreign index) are not trusted either.
+    for bad in ("0-4 5-90", "0-x", "4-0"):
+        doc = Document(page_content="One. Two.", metadata={"sentences": bad})
+        assert chunk_sentences(doc) == [(0, 4), (5, 9)], bad
