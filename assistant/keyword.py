@@ -14,10 +14,10 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from .text import DocFreq, tokenize
+from .text import DocFreq, document_names, tokenize
 
 # What each chunk's keyword text is made of; a saved index in another format is rebuilt.
-FORMAT = "title+file-words-v1"
+FORMAT = "title+file-words-v2"  # v2: contractions are stopwords
 
 
 def keyword_text(doc: Document) -> str:
@@ -61,7 +61,7 @@ class KeywordIndex:
             for doc in self.docs:
                 source = str(doc.metadata.get("source", ""))
                 terms[source].update(tokenize(keyword_text(doc)))
-                titles.update(tokenize(f"{doc.metadata.get('title', '')} {Path(source).stem}"))
+                titles.update(document_names(doc.metadata))
             self._doc_freq = DocFreq(self.df, len(self.docs),
                                      {source: frozenset(t) for source, t in terms.items()},
                                      frozenset(titles))

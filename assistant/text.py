@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 Span = tuple[int, int]
 
@@ -125,7 +126,17 @@ STOPWORDS = frozenset(
     they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours yourself yourselves also may might must shall
     us""".split()  # noqa: SIM905
-)
+) | frozenset(  # contractions: "I'm" is no specific word of a question, it is "I am"
+    f"{head}'{tail}" for head, tails in (
+        ("i", "m ve d ll"), ("you", "re ve d ll"), ("we", "re ve d ll"), ("they", "re ve d ll"),
+        ("he", "s d ll"), ("she", "s d ll"), ("it", "s d ll"), ("that", "s d ll"),
+        ("there", "s d ll"), ("here", "s"), ("what", "s d ll re"), ("who", "s d ll re"),
+        ("where", "s d"), ("when", "s"), ("why", "s"), ("how", "s d"), ("let", "s"),
+        ("don", "t"), ("doesn", "t"), ("didn", "t"), ("isn", "t"), ("aren", "t"),
+        ("wasn", "t"), ("weren", "t"), ("won", "t"), ("wouldn", "t"), ("can", "t"),
+        ("couldn", "t"), ("shouldn", "t"), ("haven", "t"), ("hasn", "t"), ("hadn", "t"),
+        ("mustn", "t"), ("needn", "t"), ("shan", "t"), ("ain", "t"))
+    for tail in tails.split())
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
 
@@ -151,10 +162,16 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     out = []
     for m in _WORD.finditer(text):
         word = m.group()
-        if not keep_stopwords and word.lower() in STOPWORDS:
+        if not keep_stopwords and word.lower().replace("’", "'") in STOPWORDS:
             continue
         out.append(normalize_token(word))
     return out
+
+
+def document_names(metadata: Mapping[str, object]) -> set[str]:
+    """The terms that name a document: its title's and its file name's ("2023 Q1 NVDA.pdf")."""
+    stem = PurePath(str(metadata.get("source", ""))).stem
+    return set(tokenize(f"{metadata.get('title', '')} {stem}"))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import math
 from conftest import WRAPPED_LICENCE
 from langchain_core.documents import Document
 
-from assistant.read import Candidate, Signals, _best_first, missing_share
+from assistant.read import Candidate, Signals, _best_first, common_word, missing_share
 from assistant.text import DocFreq
 
 PASSAGES = [Document("Nissan's Oppama plant runs at 40% capacity."),
@@ -20,6 +20,14 @@ def test_nothing_missing_when_the_passages_hold_every_word():
 def test_common_words_missing_are_no_sign_of_an_off_topic_question():
     assert missing_share("What share of capacity does Oppama use today?", PASSAGES, DF,
                          {"share", "use", "today"}) == 0.0
+
+
+def test_an_inflected_common_word_is_no_specific_word():
+    """The vocabulary has "patch" and "tick" but splits "patched" and "ticker" as it splits
+    "pyenv" or "rehashing"; a reader's paraphrase is no sign of an off-topic question."""
+    assert missing_share("Which release was patched for the Oppama plant?", PASSAGES, DF,
+                         {"release", "patch"}) == 0.0
+    assert common_word("ticker", {"tick"}) and not common_word("rehashing", {"hash"})
 
 
 def test_a_specific_word_the_index_never_saw_counts_fully():
@@ -249,3 +257,51 @@ def test_a_coined_name_in_lower_case_counts_as_a_name():
     plain, named = scores(0.0), scores(0.5)
     assert math.isclose(named["2023 Q1 NVDA.pdf"], 0.5 * plain["2023 Q1 NVDA.pdf"])
     assert named["pyenv-README.md"] == plain["pyenv-README.md"]
+
+
+def test_a_second_sentence_must_add_more_than_the_documents_name():
+    """In an article named for Nissan and Foxconn, "Foxconn" in a second sentence adds
+    nothing the document's title does not already say."""
+    passages = [Document("Its Ohio plant, a joint venture with Fisker, faced delays.",
+                         metadata={"source": "nissan-foxconn.txt", "chunk": 0}),
+                Document("The Foxconn deal is a test of partnerships.",
+                         metadata={"source": "nissan-foxconn.txt", "chunk": 1})]
+    doc_freq = DocFreq(df={"foxconn": 20, "ohio": 1, "partner": 5}, n=30)
+    reader = _reader()
+    reader.second = 0.0  # any sentence adding a question word may be quoted second
+    question = "Who was Foxconn's partner at the Ohio factory?"
+    assert _ask(reader, question, passages, doc_freq).text == (
+        "Its Ohio plant, a joint venture with Fisker, faced delays. [1]")
+    for p in passages:  # the same words in a document not named for Foxconn add a word
+        p.metadata["source"] = "report.txt"
+    assert len(_ask(reader, question, passages, doc_freq).citations) == 2
+
+
+def test_a_second_sentence_from_far_away_must_score_nearly_as_well():
+    """A sentence a few chunks on, scoring well under the best, is another topic's."""
+    def passages(second_chunk):
+        return [Document("Running pyenv install -l gives the list of all available versions.",
+                         metadata={"source": "README.md", "chunk": 0}),
+                Document("To install additional Python versions, use pyenv install.",
+                         metadata={"source": "README.md", "chunk": second_chunk})]
+    doc_freq = DocFreq(df={"list": 2, "install": 8, "python": 9, "version": 9}, n=10)
+    reader = _reader()
+    question = "How can I list every Python version I could install?"
+    near = _ask(reader, question, passages(2), doc_freq)
+    assert len(near.citations) == 2, near.text
+    far = _ask(reader, question, passages(3), doc_freq)
+    assert far.text == "Running pyenv install -l gives the list of all available versions. [1]"
+    reader.second_far = reader.second
+    assert len(_ask(reader, question, passages(3), doc_freq).citations) == 2
+
+
+def test_a_second_sentence_may_supply_the_kind_of_thing_asked_for():
+    """The best sentence says when nothing; one further on holds the date and is quoted,
+    though it adds no word of the question and scores well under the best."""
+    passages = [Document("Luther's last words before he died were a distinct yes to his faith.",
+                         metadata={"source": "luther.txt", "chunk": 0}),
+                Document("He was buried in Wittenberg after his death on 18 February 1546.",
+                         metadata={"source": "luther.txt", "chunk": 6})]
+    answer = _ask(_reader(), "When did Luther die?", passages,
+                  DocFreq(df={"luther": 9, "die": 3}, n=10))
+    assert len(answer.citations) == 2 and "18 February 1546" in answer.text, answer.text

@@ -36,6 +36,13 @@ def test_tokenize_normalizes_numbers_plurals_and_acronyms():
         "many", "job", "3900", "job", "us", "company"]
 
 
+def test_contractions_are_stopwords_and_a_possessive_is_its_name():
+    """"I'm" is no specific word of a question; counted as one, no passage held it and the
+    question looked off-topic."""
+    assert tokenize("I'm sure it's what’s there; don't you think? Nissan's plant isn't") == [
+        "sure", "think", "nissan", "plant"]
+
+
 def test_rare_terms_weigh_more():
     freq = DocFreq({"nissan": 9, "oppama": 1}, 10)
     assert freq.idf("oppama") > freq.idf("nissan") > 0
