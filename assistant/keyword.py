@@ -67,6 +67,16 @@ class KeywordIndex:
                                      frozenset(titles))
         return self._doc_freq
 
+    _by_place: dict[tuple[str, int], int] | None = field(default=None, repr=False)
+
+    def chunk_at(self, source: str, chunk: int) -> tuple[str, Document] | None:
+        """The id and the chunk numbered `chunk` of a document, if the index holds it."""
+        if self._by_place is None:
+            self._by_place = {(str(d.metadata.get("source", "")), int(d.metadata["chunk"])): i
+                              for i, d in enumerate(self.docs) if "chunk" in d.metadata}
+        i = self._by_place.get((source, chunk))
+        return None if i is None else (self.ids[i], self.docs[i])
+
     def search(self, query: str, k: int) -> list[tuple[Document, float]]:
         """Chunks ranked by BM25 score, best first; chunks sharing no word are left out."""
         tokens = tokenize(query)

@@ -41,6 +41,10 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = Settings.rrf_k
     dense_weight: float = Settings.dense_weight
     keyword_weight: float = Settings.keyword_weight
+    # The chunk after each of the best `follow` passages is read too, when not retrieved
+    # itself: "Once the birthplace of the Z-car, it now operates at just 40% capacity" goes
+    # on from the passage that names the Oppama plant, but shares no word with the question.
+    follow: int = 1
 
     def _get_relevant_documents(self, query: str, *,
                                 run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
@@ -72,4 +76,23 @@ class HybridRetriever(BaseRetriever):
                 "dense": dense_score.get(id_), "keyword": keyword_score.get(id_),
             }
             out.append(Document(page_content=doc.page_content, metadata=meta, id=id_))
+        return out + self._following(out)
+
+    def _following(self, passages: list[Document]) -> list[Document]:
+        """The chunks after the best `follow` passages, placed after all the ranked ones (the
+        first passage's similarity is a signal of the found decision), with no scores."""
+        have = {d.id for d in passages}
+        keyword = self.store.keyword_index()
+        out = []
+        for doc in passages[: self.follow]:
+            if "chunk" not in doc.metadata:
+                continue
+            found = keyword.chunk_at(str(doc.metadata.get("source", "")),
+                                     int(doc.metadata["chunk"]) + 1)
+            if found and found[0] not in have:
+                id_, after = found
+                have.add(id_)
+                meta = {**after.metadata, "id": id_, "score": 0.0, "dense": None,
+                        "keyword": None, "follows": doc.id}
+                out.append(Document(page_content=after.page_content, metadata=meta, id=id_))
         return out

@@ -23,7 +23,8 @@ class Citation:
     text: str  # the passage
     start: int  # character offsets into the document's extracted text
     end: int
-    score: float  # retrieval score of the passage (fused), higher is better
+    score: float  # retrieval score of the passage (fused), higher is better; 0 for the chunk
+    # after a retrieved one, read because it goes on from it
     quote_start: int
     quote_end: int
     page: int | None = None  # 1-based, for PDFs
