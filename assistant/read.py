@@ -9,11 +9,8 @@ number for "how many", a date for "when", an identifier for "which status"; `kin
 sentence without the number, percentage or price asked for loses a share of its score, and so
 does one whose document lacks a name the question gives a document by ("Apache", "Nissan").
 
-`found` is decided apart, by `Signals.confidence()`: a logistic model over the best sentence's
-score, how rare the rarest specific question word missing from every passage is, and the top
-passage's cosine to the query. Its four numbers were fitted by `python -m bench.calibrate` on
-the SQuAD tuning half (answerable) against SciFact train claims (off-topic); a question whose
-rare words the documents lack needs stronger evidence than one whose words are all there.
+`found` is decided apart, by `found.Signals.confidence()`, from the best sentence's score and
+what the question asks that no passage holds.
 
 Only the sentences the question's words favour (`embed_top`) are embedded for the meaning
 term: the forward pass is most of a question's time.
@@ -21,10 +18,8 @@ term: the forward pass is most of a question's time.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import OrderedDict
-from collections.abc import Container
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -33,6 +28,7 @@ from langchain_core.documents import Document
 
 from .config import Settings
 from .embeddings import Embedder
+from .found import Signals, common_word, missing_share
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
 from .schema import Answer, Citation
 from .split import chunk_sentences
@@ -63,53 +59,6 @@ class Candidate:
     terms: frozenset[str] = frozenset()
     lone: bool = False  # a short paragraph of its own, a title: "1. Automatic installer"
     typed: bool = False  # it holds the kind of thing asked for (a date for "when")
-
-
-@dataclass(frozen=True)
-class Signals:
-    """What the found decision looks at, for one question and its passages."""
-
-    evidence: float  # score of the best sentence
-    missing: float  # rarity of the rarest specific question word no passage holds, 0..1
-    dense: float  # cosine of the top passage to the query (0 if dense search missed it)
-
-    # Fitted by `python -m bench.calibrate` (SQuAD tuning half vs SciFact train claims, C=10),
-    # on the default chunking; `Settings.min_evidence` is the bar on the result.
-    WEIGHTS = (14.95, -2.45, 4.45)
-    BIAS = -9.45
-
-    def features(self) -> tuple[float, ...]:
-        return (self.evidence, self.missing, self.dense)
-
-    def confidence(self) -> float:
-        """Probability that the passages answer the question, 0..1."""
-        z = self.BIAS + sum(w * x for w, x in zip(self.WEIGHTS, self.features(), strict=True))
-        return 1.0 / (1.0 + math.exp(-z))
-
-
-def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
-                  common: Container[str] = ()) -> float:
-    """How rare the rarest specific question word that no passage holds is: 0 (none missing)
-    to 1 (a word the whole index has never seen), scaled by the index size so small and large
-    corpora read alike. Words in `common` (the embedding model's whole-word vocabulary) are
-    not specific: a paraphrase ("today", "share") is no sign of an off-topic question, while
-    a missing "pneumocystis" or "Oppama" is."""
-    seen = set().union(*(tokenize(p.page_content) for p in passages)) if passages else set()
-    absent = [doc_freq.idf(t) for t in set(tokenize(question))
-              if t not in seen and not common_word(t, common)]
-    return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)
-
-
-_INFLECTIONS = ("ed", "d", "ing", "er", "r", "es", "s", "ly")
-
-
-def common_word(term: str, vocabulary: Container[str]) -> bool:
-    """Whether a term is an ordinary word: one of the embedder's whole words, or one of them
-    inflected ("patched", "ticker"), which its word pieces split as they split a coined name
-    ("pyenv", "conda")."""
-    return term in vocabulary or any(
-        term.endswith(end) and len(term) - len(end) >= 3 and term[:-len(end)] in vocabulary
-        for end in _INFLECTIONS)
 
 
 # Lines that are content however short: commands and code ("rustup component add clippy"),
@@ -228,10 +177,12 @@ class ExtractiveReader:
         the document's name ("Foxconn" in the Nissan-Foxconn article, "pyenv" in pyenv's
         README). Beyond the best one's stretch of text (its passage, or a chunk at most two
         away; small chunks cut a paragraph in three or four) it must score `second_far` of the
-        best, not `second`: bench/gold's tuning half, citation precision 0.584 -> 0.682 for one
-        answer of 81, SQuAD tuning answers -0.2 points (a far sentence there is as often the
-        right one), while keeping to the stretch alone cost SQuAD 2.7 points. `nearby_only`
-        keeps it to that stretch (the LLM reader's fallback)."""
+        best, not `second`, unless it holds the kind of thing asked for that the others lack
+        (the date, for "When did Luther die?"). On bench/gold's tuning half citation precision
+        rose 0.584 -> 0.674 for one answer of 81; SQuAD's tuning half kept its answers (0.761
+        -> 0.762), while keeping to the stretch alone cost it 2.7 points, a far sentence there
+        being as often the right one. `nearby_only` keeps it to that stretch (the LLM reader's
+        fallback)."""
         confidence, enough = self.confidence(question, query, signals)
         if not ranked or not enough:
             return not_found(question, query, self.name, evidence=confidence, reason=reason)

@@ -1,4 +1,4 @@
-"""Fit the found decision (`assistant.read.Signals`): a logistic regression over the reader's
+"""Fit the found decision (`assistant.found.Signals`): a logistic regression over the reader's
 signals, then score it on data it never saw.
 
 Fitted on: the SQuAD tuning half (articles 1-24, answerable) against SciFact *train* claims
@@ -44,7 +44,7 @@ def scifact_train_claims(n: int) -> list[str]:
 def signals(bot, questions: list[tuple[str, list]]) -> list[tuple[float, ...]]:
     """The reader's signals for each (question, history), exactly as `ask` computes them."""
     from assistant.chat import condense
-    from assistant.read import Signals
+    from assistant.found import Signals
 
     doc_freq = bot.store.keyword_index().doc_freq()
     out = []
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.linear_model import LogisticRegression
 
     from assistant import Assistant
-    from assistant.read import Signals
+    from assistant.found import Signals
     from bench import real
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-calibrate-"))

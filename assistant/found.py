@@ -1,0 +1,66 @@
+"""The found decision: whether the passages answer the question at all, apart from which
+sentence answers it best.
+
+`Signals.confidence()` is a logistic model over the best sentence's score, how rare the rarest
+specific question word missing from every passage is, and the top passage's cosine to the
+query. Its four numbers were fitted by `python -m bench.calibrate` on the SQuAD tuning half
+(answerable) against SciFact train claims (off-topic); a question whose rare words the
+documents lack needs stronger evidence than one whose words are all there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from .text import DocFreq, tokenize
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the found decision looks at, for one question and its passages."""
+
+    evidence: float  # score of the best sentence
+    missing: float  # rarity of the rarest specific question word no passage holds, 0..1
+    dense: float  # cosine of the top passage to the query (0 if dense search missed it)
+
+    # Fitted by `python -m bench.calibrate` (SQuAD tuning half vs SciFact train claims, C=10),
+    # on the default chunking; `Settings.min_evidence` is the bar on the result.
+    WEIGHTS = (14.95, -2.45, 4.45)
+    BIAS = -9.45
+
+    def features(self) -> tuple[float, ...]:
+        return (self.evidence, self.missing, self.dense)
+
+    def confidence(self) -> float:
+        """Probability that the passages answer the question, 0..1."""
+        z = self.BIAS + sum(w * x for w, x in zip(self.WEIGHTS, self.features(), strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
+                  common: Container[str] = ()) -> float:
+    """How rare the rarest specific question word that no passage holds is: 0 (none missing)
+    to 1 (a word the whole index has never seen), scaled by the index size so small and large
+    corpora read alike. Words in `common` (the embedding model's whole-word vocabulary) are
+    not specific: a paraphrase ("today", "share") is no sign of an off-topic question, while
+    a missing "pneumocystis" or "Oppama" is."""
+    seen = set().union(*(tokenize(p.page_content) for p in passages)) if passages else set()
+    absent = [doc_freq.idf(t) for t in set(tokenize(question))
+              if t not in seen and not common_word(t, common)]
+    return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)
+
+
+_INFLECTIONS = ("ed", "d", "ing", "er", "r", "es", "s", "ly")
+
+
+def common_word(term: str, vocabulary: Container[str]) -> bool:
+    """Whether a term is an ordinary word: one of the embedder's whole words, or one of them
+    inflected ("patched", "ticker"), which its word pieces split as they split a coined name
+    ("pyenv", "conda")."""
+    return term in vocabulary or any(
+        term.endswith(end) and len(term) - len(end) >= 3 and term[:-len(end)] in vocabulary
+        for end in _INFLECTIONS)
