@@ -90,9 +90,13 @@ def test_the_prompt_holds_the_best_sentences_and_their_neighbours_within_the_bud
     first = [sn for sn in snippets if sn.label == 0]  # what the prompt shows as [1]
     assert "3,900 jobs" in " ".join(sn.text for sn in first)  # the best sentence comes first
     # "it now operates at 40%" opens its chunk; the sentence naming "it" ends the chunk before,
-    # and the model sees the two as one passage, in document order
-    assert first[0].text.endswith("manufacturing prowess.") and len(first) == 2
-    assert first[0].end < first[1].start and first[0].passage != first[1].passage
+    # the sentence after the best one opens the chunk read because it follows (`follow`), and
+    # the model sees them as one passage, in document order
+    assert first[0].text.endswith("manufacturing prowess.") and len(first) == 3
+    assert first[0].end < first[1].start < first[1].end < first[2].start
+    assert len({sn.passage for sn in first}) == 3
+    assert first[2].text.startswith("Enter Foxconn")
+    assert passages[first[2].passage].metadata["follows"] == passages[first[1].passage].id
     numbered = prompt(JOBS, snippets)[1][1]
     assert numbered.count("[1] ") == 1 and "prowess. Once the birthplace" in numbered
 
