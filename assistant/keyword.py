@@ -60,8 +60,9 @@ class KeywordIndex:
             titles: set[str] = set()
             for doc in self.docs:
                 source = str(doc.metadata.get("source", ""))
+                if source not in terms:  # a document's chunks share its title and file name
+                    titles.update(document_names(doc.metadata))
                 terms[source].update(tokenize(keyword_text(doc)))
-                titles.update(document_names(doc.metadata))
             self._doc_freq = DocFreq(self.df, len(self.docs),
                                      {source: frozenset(t) for source, t in terms.items()},
                                      frozenset(titles))

@@ -191,6 +191,7 @@ class ExtractiveReader:
         follows = _what_follows(best, ranked, passages) if (
             best.lone or best.text.rstrip().endswith(":")) else None
         room = self.max_sentences
+        named = document_names(passages[best.passage].metadata)  # every second one's, too
         if follows is not None:  # "…, run:" is answered by the command that follows it, a
             # title ("1. Automatic installer (Recommended)") by the text under it
             chosen.append(follows)
@@ -206,7 +207,7 @@ class ExtractiveReader:
                     nearby_only or cand.score < self.second_far * best.score and not supplies):
                 continue
             said = set().union(*(c.terms for c in chosen))
-            if supplies or cand.terms - said - document_names(passages[cand.passage].metadata):
+            if supplies or cand.terms - said - named:
                 chosen.append(cand)  # it adds a question term the others lack
         answer = self._compose(question, query, passages, chosen, confidence)
         return replace(answer, reason=reason) if reason else answer
