@@ -133,7 +133,10 @@ class ExtractiveReader:
     w_untyped = 0.35  # share of the score lost by a sentence without one (`strict_kinds`)
     # A byline is sure (its own line, "By Charles Hayes") but not required: "Who wrote the
     # theme?" is also answered by "Ron Grainer wrote it" (required, SQuAD held-out -0.1 pt).
-    sure_kinds = frozenset({"number", "percent", "money", "author"})
+    # An identifier (FFI_BAD_ABI, 7201.T, --target) is as sure: bench/gold's tuning half
+    # answers 0.716 -> 0.753 (three answers that fell just under the found bar), held-out
+    # and SQuAD unchanged.
+    sure_kinds = frozenset({"number", "percent", "money", "author", "code"})
     strict_kinds = frozenset({"number", "percent", "money"})
     w_elsewhere = 0.5  # share lost by a sentence whose document lacks a name the question uses
     second = 0.7  # a second sentence is quoted when it scores this share of the best

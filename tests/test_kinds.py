@@ -23,6 +23,17 @@ def test_what_holds_the_kind_of_thing_asked_for():
     assert type_bonus("number", "Three projects use it.", "How many projects use it?") == 1.0
     assert type_bonus("number", "It runs at fourteen plants.", "How many plants?") == 1.0
     assert type_bonus("number", "It takes several years.", "How long does it take?") == 1.0
+    # a version, a ticker or a year counts nothing, nor a measure of something else
+    for sentence, question in [
+            ("Version 2.0, January 2004", "How many projects use the Apache License 2.0?"),
+            ("The Pyenv-provided 3.10.4 installation runs.", "How much disk space does it take?"),
+            ("• Foxconn (2354.TW): its EV plans are unproven.", "How many people work there?"),
+            ("Oppama, a 170-hectare facility, is a relic.", "How many EVs does Oppama build?")]:
+        assert type_bonus("number", sentence, question) == 0.0, sentence
+    assert type_bonus("number", "In 1990 it had 4,500 students.", "How many students?") == 1.0
+    assert type_bonus("number", "A route of at most 2000 kilometres.", "How many km?") == 1.0
+    assert type_bonus("number", "It fought the 30-year war.", "How many years did it last?") == 1.0
+    assert type_bonus("number", "It was founded in 1990.", "How old is it?") == 1.0
     assert type_bonus("percent", "It makes up six to nine percent of GDP.", "What share?") == 1.0
     assert type_bonus("percent", "It makes up much of GDP.", "What share?") == 0.0
     assert type_bonus("money", "It sells for $30,000 in Japan.", "What price?") == 1.0

@@ -81,6 +81,26 @@ def test_who_wrote_it_is_answered_by_the_byline():
     assert "Hayes" not in answer.text
 
 
+def test_an_identifier_asked_for_is_evidence_enough():
+    """"What status comes back…?" shares one word with the sentence that answers it; the
+    identifier it holds (FFI_BAD_ABI) is as sure a sign of the answer as a count is of a
+    "how many" answer, and carries it over the found bar."""
+    from assistant.config import Settings
+    from assistant.embeddings import Embedder
+    from assistant.read import ExtractiveReader
+
+    text = ("Every call to ffi_prep_cif checks its abi argument first. "
+            "It returns FFI_BAD_ABI if the abi parameter is invalid.")
+    question = "What status comes back when the ABI argument is wrong?"
+    doc_freq = DocFreq(df={"abi": 2, "argument": 3, "status": 5}, n=10)
+    reader = ExtractiveReader(Embedder(), min_evidence=Settings.min_evidence)
+    answer = _ask(reader, question, [Document(text, metadata={"source": "a.html"})], doc_freq)
+    assert answer.found and "FFI_BAD_ABI" in answer.text, answer
+    reader.sure_kinds = reader.sure_kinds - {"code"}
+    answer = _ask(reader, question, [Document(text, metadata={"source": "a.html"})], doc_freq)
+    assert not answer.found, answer
+
+
 def test_a_sentence_ending_in_a_colon_is_quoted_with_what_follows():
     passage = Document("To install additional versions, use the install command. For example, "
                        "to download and install version 3.10.4, run:\n\npyenv install 3.10.4",
