@@ -36,7 +36,7 @@ class SplitSettings:
 
     def describe(self) -> dict[str, int | str]:
         """What the manifest records: a change here means every chunk must be rebuilt."""
-        return {"splitter": "sentences-v4", "chunk_tokens": self.chunk_tokens,
+        return {"splitter": "sentences-v5", "chunk_tokens": self.chunk_tokens,
                 "overlap_sentences": self.overlap_sentences}
 
 

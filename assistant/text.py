@@ -25,6 +25,7 @@ _ABBREVIATIONS = {
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _LIST_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*•#>]|[A-Za-z][.)])\s")
 _LIST_MARKER = re.compile(r"(?:\d+|[A-Za-z]|[ivxIVX]+)[.)]")
+_COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")  # a table's row: "t.-awaited  yes   always"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
 
 
@@ -65,10 +66,23 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             return
         prev = text[line_start:nl].rstrip()
         nxt = text[nl + 1 : end]
+        indent = len(prev) - len(prev.lstrip())
+        # Wrapped prose goes on in lower case, indented at least as deep ("…their
+        # Contribution(s)\n      with the Work…", "…filed. If You\n      institute…"): a
+        # line ending in ")" or an indented line does not end its sentence then. A table's
+        # rows ("t.-awaited  yes  always") and commands ("… <name-of-trigger>") do not go on.
+        physical = text[text.rfind("\n", 0, nl) + 1:nl]
+        line = physical.strip()
+        following = nxt.split("\n", 1)[0].strip()
+        goes_on = (len(nxt) - len(nxt.lstrip(" \t")) >= len(physical) - len(physical.lstrip())
+                   and following[:1].islower() and (line[-1:].isalnum() or line[-1:] in ",)")
+                   and "  " not in line and "  " not in following)
         hard = (
             not prev
-            or prev[-1] in ".!?:;…\"”)"
-            or len(prev) - len(prev.lstrip()) > 1 and len(prev.strip()) < 80
+            or prev[-1] in ".!?:;…\"”"
+            or prev[-1] == ")" and not goes_on
+            or _COLUMNS.search(line) is not None and _COLUMNS.search(following) is not None
+            or indent > 1 and len(prev.strip()) < 80 and not goes_on
             or len(prev.strip()) < 50 and not prev.rstrip().endswith(",")
             or _LIST_ITEM.match(nxt) is not None
         )

@@ -26,6 +26,36 @@ def test_soft_wrapped_lines_are_joined_into_one_sentence():
     assert len(got) == 2 and got[0].endswith("continues here.")
 
 
+def test_indented_wrapped_prose_goes_on_across_a_bracket_and_after_a_sentence_end():
+    """Apache's clause 3, as the licence file wraps it: a line ending in ")" and a sentence
+    opening at a line's end once cut it line by line ("If You" / "institute patent
+    litigation…"), and the sentence holding the answer was never quoted whole."""
+    text = ("   3. Grant of Patent License. Each Contributor grants a patent license\n"
+            "      for their Contribution(s) alone or by combination of their Contribution(s)\n"
+            "      with the Work to which such Contribution(s) was submitted. If You\n"
+            "      institute patent litigation against any entity (including a\n"
+            "      cross-claim or counterclaim in a lawsuit), then any patent licenses\n"
+            "      shall terminate as of the date such litigation is filed.\n")
+    got = texts(text, sentences(text))
+    assert [" ".join(s.split()) for s in got] == [
+        "3. Grant of Patent License.",
+        "Each Contributor grants a patent license for their Contribution(s) alone or by "
+        "combination of their Contribution(s) with the Work to which such Contribution(s) was "
+        "submitted.",
+        "If You institute patent litigation against any entity (including a cross-claim or "
+        "counterclaim in a lawsuit), then any patent licenses shall terminate as of the date "
+        "such litigation is filed."]
+
+
+def test_table_rows_and_commands_stay_lines_of_their_own():
+    rows = ("  t.-awaited  yes        always   No    postinst triggered\n"
+            "  t.-pending  always     never    Yes   postinst triggered\n")
+    assert len(sentences(rows)) == 2
+    commands = ("Usage:\n   dpkg-trigger [--by-package <package>] <name-of-trigger>\n"
+                "   dpkg-trigger --no-await <name-of-trigger>\n")
+    assert len(sentences(commands)) == 3
+
+
 def test_paragraphs_split_on_blank_lines_only():
     text = "a b\nc\n\n  \n d e \n\nf"
     assert texts(text, paragraphs(text)) == ["a b\nc", "d e", "f"]
