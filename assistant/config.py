@@ -49,6 +49,12 @@ class Settings:
     # only if the model, asked yes or no, reads the passages as answering; 1 asks for all but
     # the certain ones (about 1.7 s each), 0 never asks it
     judge_below: float = 1.0
+    # ... and only if the quoted sentence (or the one before it) holds less than this share of
+    # the question's words, weighted by rarity, its document's names not counted: an answer
+    # that holds what was asked needs no judge. Against asking for every answer, bench/gold's
+    # tuning half: answers 0.704 -> 0.753, not found 0.875 -> 0.812; held-out: answers 0.627
+    # -> 0.637, not found 0.762 kept, half the model calls. 1 asks whatever the words
+    judge_words: float = 0.5
     # who writes the answer: "llm" (a language model, in its own words, citations checked),
     # "extractive" (quotes the documents), or "" for the default, extractive
     reader: str = ""
@@ -117,8 +123,8 @@ _BOUNDS: dict[str, tuple[float, float | None]] = {
     "chunk_overlap_sentences": (0, None), "fetch_k": (1, None), "top_k": (1, None),
     "rrf_k": (0, None), "dense_weight": (0, None), "keyword_weight": (0, None),
     "max_answer_sentences": (1, None), "embedded_sentences": (0, None),
-    "min_evidence": (0, 1), "judge_below": (0, 1), "llm_context": (256, None),
-    "llm_threads": (0, None),
+    "min_evidence": (0, 1), "judge_below": (0, 1), "judge_words": (0, 1),
+    "llm_context": (256, None), "llm_threads": (0, None),
     "llm_max_tokens": (1, None), "llm_timeout": (0.1, None), "max_question_chars": (1, None),
     "max_file_mb": (0.001, None), "lock_timeout": (0, None), "port": (1, 65535),
 }

@@ -64,3 +64,19 @@ def common_word(term: str, vocabulary: Container[str]) -> bool:
     return term in vocabulary or any(
         term.endswith(end) and len(term) - len(end) >= 3 and term[:-len(end)] in vocabulary
         for end in _INFLECTIONS)
+
+
+def words_held(question: str, sentence: str, before: str, names: Container[str],
+               doc_freq: DocFreq) -> float:
+    """The share of the question's words, weighted by rarity, that the answering sentence or
+    the one before it holds, its document's names ("Nissan", "pyenv", "Apache") not counted:
+    1.0 when it holds them all or the question has no other word. A question the documents
+    do not answer but that names one ("Who is Nissan's chief executive?") is matched by the
+    name alone; one they answer in other words ("What is Nissan's stock ticker?") often is
+    too, which is why a low share is a reason to ask the language model, not to decline."""
+    weights = {t: doc_freq.idf(t) for t in set(tokenize(question)) if t not in names}
+    total = sum(weights.values())
+    if not total:
+        return 1.0
+    held = set(tokenize(sentence)) | set(tokenize(before))
+    return sum(w for t, w in weights.items() if t in held) / total

@@ -4,7 +4,7 @@ import math
 
 from langchain_core.documents import Document
 
-from assistant.found import Signals, common_word, missing_share
+from assistant.found import Signals, common_word, missing_share, words_held
 from assistant.text import DocFreq
 
 PASSAGES = [Document("Nissan's Oppama plant runs at 40% capacity."),
@@ -45,3 +45,15 @@ def test_confidence_rises_with_evidence_and_falls_with_missing_words():
     assert 0 < low.confidence() < 0.5 < high.confidence() < 1
     assert Signals(0.7, 1.0, 0.4).confidence() < high.confidence()
     assert Signals(0.7, 0.0, 0.8).confidence() > high.confidence()
+
+
+def test_the_words_held_do_not_count_the_documents_names():
+    names = {"nissan", "foxconn"}
+    sentence, before = "Nissan's Global Scale: decades of expertise.", ""
+    assert words_held("Who is Nissan's chief executive?", sentence, before, names, DF) == 0.0
+    df = DocFreq(df={**DF.df, "much": 60, "using": 60}, n=100)
+    held = words_held("How much of its capacity is the Oppama plant using?",
+                      "It now operates at just 40% capacity.", "Nissan's Oppama plant is old.",
+                      names, df)  # capacity in the sentence, Oppama and plant in the one before
+    assert 0.7 < held < 1.0  # the common "much" and "using" are the words not held
+    assert words_held("Nissan and Foxconn?", sentence, before, names, DF) == 1.0  # names only

@@ -306,12 +306,35 @@ def test_the_model_may_decline_a_quoted_answer_only_under_the_bar(corpus_dir, st
     off = bot.ask("What is the capital of France?")  # not found: nothing to judge
     assert not off.found and "language model" not in off.reason
     assert len(server.requests) == 3 + 2  # the two grey questions above, and bot.ask(grey, ...)
-    # The default bar (1.0) puts every quoted answer short of certain to the model.
+    # The default bar (1.0) puts every quoted answer short of certain to the model, when it
+    # is asked whatever words the sentence holds.
     default = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index",
-                                  reader="extractive", llm_url=url, llm_name="judge")
+                                  reader="extractive", llm_url=url, llm_name="judge",
+                                  judge_words=1.0)
     server.reply = "No."
     doubted = default.ask(JOBS)
     assert not doubted.found and doubted.evidence == sure.evidence and len(server.requests) == 6
+
+
+def test_the_model_is_not_asked_when_the_quoted_sentence_holds_the_questions_words(
+        corpus_dir, stand_in):
+    """"What would closing the Oppama plant disrupt?" is quoted with the sentence that says
+    closing the plant would disrupt R&D: no judge needed. "What does Foxconn bring to the
+    partnership?" is matched by the article's names and a word or two: the model is asked."""
+    url, server = stand_in
+    bot = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index", reader="extractive",
+                              llm_url=url, llm_name="judge")
+    server.reply = "No."
+    held = bot.ask("What would closing the Oppama plant disrupt?")
+    assert held.found and "disrupt" in held.text and held.evidence < 1.0, held
+    assert not server.requests
+    named = bot.ask("What does Foxconn bring to the partnership?")
+    assert not named.found and "language model" in named.reason and len(server.requests) == 1
+    always = assistant.Assistant(corpus_dir / "corpus", corpus_dir / "index",
+                                 reader="extractive", llm_url=url, llm_name="judge",
+                                 judge_words=1.0)
+    assert not always.ask("What would closing the Oppama plant disrupt?").found
+    assert len(server.requests) == 2
 
 
 def test_asking_for_the_llm_without_one_says_what_to_do(corpus_dir, tmp_path):
