@@ -65,7 +65,8 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             yield from _trim(text, line_start, end)
             return
         prev = text[line_start:nl].rstrip()
-        nxt = text[nl + 1 : end]
+        next_end = text.find("\n", nl + 1, end)
+        nxt = text[nl + 1 : next_end if next_end >= 0 else end]  # the next line alone
         indent = len(prev) - len(prev.lstrip())
         # Wrapped prose goes on in lower case, indented at least as deep ("…their
         # Contribution(s)\n      with the Work…", "…filed. If You\n      institute…"): a
@@ -73,7 +74,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         # rows ("t.-awaited  yes  always") and commands ("… <name-of-trigger>") do not go on.
         physical = text[text.rfind("\n", 0, nl) + 1:nl]
         line = physical.strip()
-        following = nxt.split("\n", 1)[0].strip()
+        following = nxt.strip()
         goes_on = (len(nxt) - len(nxt.lstrip(" \t")) >= len(physical) - len(physical.lstrip())
                    and following[:1].islower() and (line[-1:].isalnum() or line[-1:] in ",)")
                    and "  " not in line and "  " not in following)
@@ -84,7 +85,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             or _COLUMNS.search(line) is not None and _COLUMNS.search(following) is not None
             or indent > 1 and len(prev.strip()) < 80 and not goes_on
             or len(prev.strip()) < 50 and not prev.rstrip().endswith(",")
-            or _LIST_ITEM.match(nxt) is not None
+            or _LIST_ITEM.match(text, nl + 1, end) is not None
         )
         if hard:
             yield from _trim(text, line_start, nl)
