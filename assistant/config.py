@@ -47,7 +47,7 @@ class Settings:
     min_evidence: float = 0.6
     # with a language model at hand, a quoted answer less confident than this (0..1) is found
     # only if the model, asked yes or no, reads the passages as answering; 1 asks for all but
-    # the certain ones (4-5 s each on 2 cores, most of it reading the passages), 0 never asks
+    # the certain ones (4-5 s each on 2 cores), 0 never asks it
     judge_below: float = 1.0
     # ... and only if the quoted sentence (or the one before it) holds less than this share of
     # the question's words, weighted by rarity, its document's names not counted: an answer
