@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
-from .text import DocFreq, tokenize
+from .text import DocFreq, coverage, tokenize
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,6 @@ def words_held(question: str, sentence: str, before: str, names: Container[str],
     name alone; one they answer in other words ("What is Nissan's stock ticker?") often is
     too, which is why a low share is a reason to ask the language model, not to decline."""
     weights = {t: doc_freq.idf(t) for t in set(tokenize(question)) if t not in names}
-    total = sum(weights.values())
-    if not total:
+    if not sum(weights.values()):
         return 1.0
-    held = set(tokenize(sentence)) | set(tokenize(before))
-    return sum(w for t, w in weights.items() if t in held) / total
+    return coverage(weights, set(tokenize(sentence)) | set(tokenize(before)))

@@ -32,7 +32,7 @@ from .found import Signals, common_word, missing_share
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
 from .schema import Answer, Citation
 from .split import chunk_sentences
-from .text import STOPWORDS, DocFreq, document_names, tokenize
+from .text import STOPWORDS, DocFreq, coverage, document_names, tokenize
 
 NOT_FOUND = ("I could not find the answer to that in your documents. Try rephrasing, or add a "
              "document that covers it.")
@@ -113,10 +113,6 @@ def _best_first(cand: Candidate) -> float:
     return -round(cand.score, 9)
 
 
-def _coverage(weights: dict[str, float], tokens: frozenset[str]) -> float:
-    """Share of the weighted terms that the sentence holds."""
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
 class ExtractiveReader:
@@ -279,9 +275,9 @@ class ExtractiveReader:
             # Words of the sentence before count half: "it now operates at 40% capacity"
             # answers a question about the plant the previous sentence names.
             nearby = frozenset(tokenize(cand.before)) - tokens
-            words = _coverage(own, tokens) + self.w_nearby * _coverage(own, nearby)
+            words = coverage(own, tokens) + self.w_nearby * coverage(own, nearby)
             if context:
-                words = 0.75 * words + 0.25 * _coverage(borrowed, tokens | nearby)
+                words = 0.75 * words + 0.25 * coverage(borrowed, tokens | nearby)
             bonus = type_bonus(kind, cand.text, question) if kind else 0.0
             cand.typed = bonus > 0
             cand.score = self.w_words * words + bonus_weight * bonus

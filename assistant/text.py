@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -181,6 +181,12 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
             continue
         out.append(normalize_token(word))
     return out
+
+
+def coverage(weights: Mapping[str, float], tokens: Set[str]) -> float:
+    """Share of the weighted terms that `tokens` holds (0 when there is no weight)."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
 def document_names(metadata: Mapping[str, object]) -> set[str]:
