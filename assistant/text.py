@@ -58,16 +58,23 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
 def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
     """Join soft-wrapped lines; yield the spans of the lines that stand on their own."""
     pos = start
-    line_start = start
+    line_start = first = start  # the logical line's start, and its first visible character
     while True:
         nl = text.find("\n", pos, end)
         if nl < 0:
             yield from _trim(text, line_start, end)
             return
-        prev = text[line_start:nl].rstrip()
+        # The logical line so far is text[line_start:last], trailing blanks cut, found by
+        # offsets: slicing it at each line break made one long unwrapped paragraph quadratic.
+        last = nl
+        while last > line_start and text[last - 1].isspace():
+            last -= 1
+        while first < last and text[first].isspace():
+            first += 1
+        length = last - first  # of the logical line so far, stripped
         next_end = text.find("\n", nl + 1, end)
         nxt = text[nl + 1 : next_end if next_end >= 0 else end]  # the next line alone
-        indent = len(prev) - len(prev.lstrip())
+        indent = first - line_start
         # Wrapped prose goes on in lower case, indented at least as deep ("…their
         # Contribution(s)\n      with the Work…", "…filed. If You\n      institute…"): a
         # line ending in ")" or an indented line does not end its sentence then. A table's
@@ -79,17 +86,17 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
                    and following[:1].islower() and (line[-1:].isalnum() or line[-1:] in ",)")
                    and "  " not in line and "  " not in following)
         hard = (
-            not prev
-            or prev[-1] in ".!?:;…\"”"
-            or prev[-1] == ")" and not goes_on
+            last == line_start
+            or text[last - 1] in ".!?:;…\"”"
+            or text[last - 1] == ")" and not goes_on
             or _COLUMNS.search(line) is not None and _COLUMNS.search(following) is not None
-            or indent > 1 and len(prev.strip()) < 80 and not goes_on
-            or len(prev.strip()) < 50 and not prev.rstrip().endswith(",")
+            or indent > 1 and length < 80 and not goes_on
+            or length < 50 and text[last - 1] != ","
             or _LIST_ITEM.match(text, nl + 1, end) is not None
         )
         if hard:
             yield from _trim(text, line_start, nl)
-            line_start = nl + 1
+            line_start = first = nl + 1
         pos = nl + 1
 
 
