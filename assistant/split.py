@@ -67,10 +67,10 @@ def split_document(doc: SourceDocument, count_tokens: TokenCounter,
             if first > 0 and not pieces[first].new_paragraph:
                 metadata["before"] = doc.text[pieces[first - 1].start:pieces[first - 1].end]
             inside = []
-            for piece in pieces[first:]:
-                if piece.start >= end:
-                    break
-                inside.append(f"{piece.start - start}-{piece.end - start}")
+            i = first  # by index: pieces[first:] copied the list's rest for every chunk
+            while i < len(pieces) and pieces[i].start < end:
+                inside.append(f"{pieces[i].start - start}-{pieces[i].end - start}")
+                i += 1
             metadata["sentences"] = " ".join(inside)
             page = doc.page_at(start)
             if page is not None:

@@ -104,11 +104,12 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
     spans: list[Span] = []
     pos = start
     for m in _END.finditer(text, start, end):
-        cut = m.end()
-        nxt = text[cut:end].lstrip()
-        if not nxt:
+        cut = nxt = m.end()
+        while nxt < end and text[nxt].isspace():  # by offset: a copy of the line's rest per
+            nxt += 1  # sentence end made a long line quadratic
+        if nxt == end:
             continue
-        if not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
+        if not (text[nxt].isupper() or text[nxt].isdigit() or text[nxt] in "\"'“‘(["):
             continue
         single_dot = text[m.start()] == "." and m.end() - m.start() == 1
         if single_dot and _is_abbreviation(text, m.start()):
