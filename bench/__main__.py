@@ -23,3 +23,7 @@ if "--llm" in sys.argv[1:]:
 
     print("\n## Generated answers: the LLM reader against the extractive reader")
     llm.main([])
+    from bench import judge
+
+    print("\n## Where the model's judge spends its time")
+    judge.main([])

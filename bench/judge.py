@@ -1,0 +1,78 @@
+"""Where the language model's judge spends its time, against the quoting it checks.
+
+For the first questions of bench/gold's tuning half (`--questions`, 40), in one process on one
+index: the extractive answer's time, then the judge's prompt (exactly what
+`LLMReader.judge` sends) posted to the local llama.cpp server with its prompt cache off, so
+every call reads its whole prompt. The server's own `timings` split each call into reading the
+prompt and writing the verdict.
+
+    python -m bench.judge [--questions 40] [--work DIR]
+
+Needs the local model (`make model`); an endpoint given by ASSISTANT_LLM_URL reports no
+timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from assistant import Assistant
+from assistant.config import Settings
+from assistant.generate import prompt
+from assistant.llm import LocalModel, llm_available, model_path
+from bench.real import GOLD, build
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--work", type=Path, help="keep the index here between runs")
+    args = parser.parse_args(argv)
+    settings = Settings.load()
+    if settings.llm_url or not llm_available(settings):
+        raise SystemExit("bench.judge needs the local model: run `make model`")
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-judge-"))
+    bot = Assistant(build(work), work / "index", settings=settings)
+    bot.index()
+    llm, doc_freq = bot.readers["llm"], bot.store.keyword_index().doc_freq()
+    # the model the reader loaded (same file, context and threads: one copy in memory)
+    local = LocalModel.get(model_path(settings), settings.llm_context,
+                           settings.llm_threads or os.cpu_count() or 1)
+    rows = []
+    for line in (GOLD / "tune.jsonl").read_text(encoding="utf-8").splitlines()[:args.questions]:
+        question = json.loads(line)["question"]
+        started = time.perf_counter()
+        vector = bot.embedder.embed_query(question)
+        passages = bot.retriever.search(question, vector)
+        ranked, signals = bot.extractive.rank(question, question, vector, passages, doc_freq)
+        bot.extractive.answer(question, question, passages, ranked, signals)
+        quoting = time.perf_counter() - started
+        messages = prompt(question, llm.snippets(passages, ranked), llm.judge_system)
+        body = {"messages": [{"role": r, "content": c} for r, c in messages], "max_tokens": 3,
+                "temperature": 0, "cache_prompt": False}
+        started = time.perf_counter()
+        reply = httpx.post(f"{local.url}/chat/completions", json=body, timeout=300,
+                           headers={"Authorization": f"Bearer {local.api_key}"}).json()
+        call, t = time.perf_counter() - started, reply["timings"]
+        rows.append((quoting, call, t["prompt_n"], t["prompt_ms"] / 1000, t["predicted_n"],
+                     t["predicted_ms"] / 1000, sum(len(c) for _, c in messages)))
+    med = [statistics.median(r[i] for r in rows) for i in range(len(rows[0]))]
+    print(f"{len(rows)} questions of the tuning half, medians\n")
+    print("measure | value\n--- | ---")
+    print(f"quoting the answer (retrieval and extractive reader) | {med[0] * 1000:.0f} ms")
+    print(f"judge call, whole | {med[1]:.2f} s ({med[1] / med[0]:.0f}x the quoting)")
+    print(f"prompt: characters / tokens | {med[6]:.0f} / {med[2]:.0f}")
+    print(f"reading the prompt | {med[3]:.2f} s ({med[2] / med[3]:.0f} tokens/s)")
+    print(f"writing the verdict | {med[5]:.2f} s ({med[4]:.0f} tokens)")
+
+
+if __name__ == "__main__":
+    main()
