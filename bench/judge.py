@@ -8,8 +8,8 @@ prompt and writing the verdict.
 
     python -m bench.judge [--questions 40] [--work DIR]
 
-Needs the local model (`make model`); an endpoint given by ASSISTANT_LLM_URL reports no
-timings.
+Needs the local model (`make model`): it reads the timings of the server this process runs,
+so with ASSISTANT_LLM_URL set it stops and says so.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, help="keep the index here between runs")
     args = parser.parse_args(argv)
     settings = Settings.load()
-    if settings.llm_url or not llm_available(settings):
+    if settings.llm_url:
+        raise SystemExit("bench.judge times the local model: unset ASSISTANT_LLM_URL")
+    if not llm_available(settings):
         raise SystemExit("bench.judge needs the local model: run `make model`")
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-judge-"))
     bot = Assistant(build(work), work / "index", settings=settings)
