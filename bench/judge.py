@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     # the model the reader loaded (same file, context and threads: one copy in memory)
     local = LocalModel.get(model_path(settings), settings.llm_context,
                            settings.llm_threads or os.cpu_count() or 1)
+    bot.ask("warm-up: load the embedder and the model before anything is timed")
     rows = []
     for line in (GOLD / "tune.jsonl").read_text(encoding="utf-8").splitlines()[:args.questions]:
         question = json.loads(line)["question"]
