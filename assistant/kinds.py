@@ -88,8 +88,8 @@ def _counts(sentence: str, question: str) -> list[str]:
     asked = set(NUMBERS.findall(question))
     text = _NO_COUNT.sub(" ", sentence)
     counted = _HOW_MANY.search(question)
-    noun = set(tokenize(counted.group(1))) if counted else set()
     if counted:
+        noun = set(tokenize(counted.group(1)))
         text = _MEASURE.sub(lambda m: m.group() if set(tokenize(m.group(2))) & noun else " ",
                             text)
     if not re.search(r"\b(years?|age|old|long|when|since|until)\b", question, re.IGNORECASE):

@@ -107,6 +107,13 @@ class LocalModel:
             return cls._loaded[key]
 
 
+def local_model(settings: Settings) -> LocalModel:
+    """The local model these settings name, loaded once per process: the one `chat_model`
+    talks to, so a benchmark reading its server shares it instead of loading a second copy."""
+    return LocalModel.get(model_path(settings), settings.llm_context,
+                          settings.llm_threads or os.cpu_count() or 1)
+
+
 def chat_model(settings: Settings, *, max_tokens: int | None = None) -> Any:
     """The configured chat model (a LangChain `BaseChatModel`), loading the local one if needed.
 
@@ -132,7 +139,7 @@ def chat_model(settings: Settings, *, max_tokens: int | None = None) -> Any:
         raise ConfigurationError(
             f"no language model at {path}: run `make model` to fetch it (1.1 GB, once), set "
             "ASSISTANT_LLM_MODEL to a GGUF file, or use --reader extractive")
-    local = LocalModel.get(path, s.llm_context, s.llm_threads or os.cpu_count() or 1)
+    local = local_model(s)
     # Loopback only: a proxy from the environment must not see the model's traffic.
     return ChatOpenAI(base_url=local.url, model="local", api_key=local.api_key, max_retries=0,
                       http_client=httpx.Client(trust_env=False),

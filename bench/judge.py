@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -27,7 +26,7 @@ import httpx
 from assistant import Assistant
 from assistant.config import Settings
 from assistant.generate import prompt
-from assistant.llm import LocalModel, llm_available, model_path
+from assistant.llm import llm_available, local_model
 from bench.real import GOLD, build
 
 
@@ -45,9 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     bot = Assistant(build(work), work / "index", settings=settings)
     bot.index()
     llm, doc_freq = bot.readers["llm"], bot.store.keyword_index().doc_freq()
-    # the model the reader loaded (same file, context and threads: one copy in memory)
-    local = LocalModel.get(model_path(settings), settings.llm_context,
-                           settings.llm_threads or os.cpu_count() or 1)
+    local = local_model(settings)  # the one the reader loaded
     bot.ask("warm-up: load the embedder and the model before anything is timed")
     rows = []
     for line in (GOLD / "tune.jsonl").read_text(encoding="utf-8").splitlines()[:args.questions]:
@@ -63,7 +60,8 @@ def main(argv: list[str] | None = None) -> None:
                 "temperature": 0, "cache_prompt": False}
         started = time.perf_counter()
         reply = httpx.post(f"{local.url}/chat/completions", json=body, timeout=300,
-                           headers={"Authorization": f"Bearer {local.api_key}"}).json()
+                           headers={"Authorization": f"Bearer {local.api_key}"},
+                           trust_env=False).json()  # loopback: no proxy, as in chat_model
         call, t = time.perf_counter() - started, reply["timings"]
         rows.append((quoting, call, t["prompt_n"], t["prompt_ms"] / 1000, t["predicted_n"],
                      t["predicted_ms"] / 1000, sum(len(c) for _, c in messages)))
