@@ -7,6 +7,11 @@ Only `question` is required. `answerable` defaults to whether `answers` is non-e
 
 An answer *hits* when its text (citation markers removed) contains an accepted answer, compared
 case- and whitespace-insensitively; a citation is *precise* when its passage contains one.
+
+*Evidence AUC* asks whether any bar on the reader's confidence (`Answer.evidence`) could tell
+the answerable questions from the unanswerable ones: 1.0 when one bar parts them all, 0.5 when
+none does better than a coin. A low found rate with a high AUC is a bar set too high; with an
+AUC near 0.5, no bar helps and the confidence itself must change.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import json
 import re
 import statistics
 import time
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +97,7 @@ class Scores:
     source_hit: float | None = None  # answerable with a source: a citation names it
     found_rate: float | None = None  # answerable questions answered as found
     not_found_rate: float | None = None  # unanswerable questions answered as not found
+    evidence_auc: float | None = None  # answerable over unanswerable, by `Answer.evidence`
     latency_p50_ms: float = 0.0
     latency_p95_ms: float = 0.0
     rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
@@ -107,12 +114,24 @@ class Scores:
             f"source hit rate      {fmt(self.source_hit)}",
             f"found (answerable)   {fmt(self.found_rate)}",
             f"not found (unansw.)  {fmt(self.not_found_rate)}",
+            f"evidence AUC         {fmt(self.evidence_auc)}",
             f"latency p50 / p95    {self.latency_p50_ms:.0f} / {self.latency_p95_ms:.0f} ms",
         ]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def auc(higher: Sequence[float], lower: Sequence[float]) -> float | None:
+    """The chance that a value drawn from `higher` exceeds one drawn from `lower`, ties counting
+    half: the area under the ROC curve of a bar between them. None when either is empty."""
+    if not higher or not lower:
+        return None
+    ordered = sorted(lower)
+    wins = sum(bisect_left(ordered, h) + (bisect_right(ordered, h) - bisect_left(ordered, h)) / 2
+               for h in higher)
+    return wins / (len(higher) * len(lower))
 
 
 def score(gold: list[GoldQuestion], answers: list[Answer], seconds: list[float]) -> Scores:
@@ -133,7 +152,8 @@ def score(gold: list[GoldQuestion], answers: list[Answer], seconds: list[float])
         else:
             s.unanswerable += 1
             declined += not a.found
-        s.rows.append({"question": g.question, "found": a.found, "hit": hit, "answer": a.text})
+        s.rows.append({"question": g.question, "answerable": g.answerable, "found": a.found,
+                       "hit": hit, "evidence": a.evidence, "answer": a.text})
     if s.answerable:
         s.answer_hit, s.found_rate = hits / s.answerable, found / s.answerable
     if cited:
@@ -142,6 +162,8 @@ def score(gold: list[GoldQuestion], answers: list[Answer], seconds: list[float])
         s.source_hit = sources / with_source
     if s.unanswerable:
         s.not_found_rate = declined / s.unanswerable
+    s.evidence_auc = auc([r["evidence"] for r in s.rows if r["answerable"]],
+                         [r["evidence"] for r in s.rows if not r["answerable"]])
     s.latency_p50_ms, s.latency_p95_ms = percentiles_ms(seconds)
     return s
 

@@ -6,13 +6,33 @@ import pytest
 from test_cli import ENV
 
 from assistant.errors import AssistantError
-from assistant.evaluate import contains_answer, evaluate, normalize, read_gold
+from assistant.evaluate import auc, contains_answer, evaluate, normalize, read_gold
 
 
 def test_contains_answer_ignores_case_spacing_and_markers():
     assert contains_answer("It cost 3,900\n jobs [1].", ["3,900 JOBS"])
     assert not contains_answer("It cost jobs.", ["3,900"])
     assert not contains_answer("anything", [""])
+
+
+def test_auc_counts_pairs_ranked_right_and_ties_as_half():
+    assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0  # one bar parts them
+    assert auc([0.1], [0.9]) == 0.0
+    assert auc([0.5, 0.9], [0.5, 0.1]) == 0.875  # (1/2 + 1) + (1 + 1) of 4 pairs
+    assert auc([0.5], []) is None
+
+
+def test_one_bar_reports_what_the_best_bar_could_reach():
+    from bench.real import one_bar
+
+    rows = [{"answerable": True, "evidence": e} for e in (0.9, 0.8, 0.7, 0.6)] * 5
+    rows += [{"answerable": False, "evidence": e} for e in (0.1, 0.2, 0.3, 0.4, 0.75)]
+    # found >= 0.95 needs the bar at 0.6: 4 of 5 unanswerable fall under it; declining 0.80
+    # of them (4 of 5) needs a bar just above 0.4, which keeps every answerable one
+    assert one_bar(rows) == (0.8, 1.0)
+    rows += [{"answerable": False, "evidence": 0.95}] * 5  # half now outscore every answer
+    declined, found = one_bar(rows)
+    assert declined == 0.4 and found == 0.0
 
 
 def test_malformed_gold_line_is_named(tmp_path):
@@ -43,6 +63,8 @@ def test_scores_on_the_article(article_bot, tmp_path):
     # sentence that names "it" beside the answer, from the chunk before, which misses too
     assert 0.5 <= scores.citation_precision < 1.0
     assert "answer hit rate      0.750" in scores.table()
+    # the capital of France gets less evidence than any question the article answers
+    assert scores.evidence_auc == 1.0 and "evidence AUC         1.000" in scores.table()
 
 
 def test_eval_command_prints_json(article_bot, tmp_path):
