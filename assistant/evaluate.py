@@ -10,8 +10,9 @@ case- and whitespace-insensitively; a citation is *precise* when its passage con
 
 *Evidence AUC* asks whether any bar on the reader's confidence (`Answer.evidence`) could tell
 the answerable questions from the unanswerable ones: 1.0 when one bar parts them all, 0.5 when
-none does better than a coin. A low found rate with a high AUC is a bar set too high; with an
-AUC near 0.5, no bar helps and the confidence itself must change.
+none does better than a coin. A poor found or not-found rate with a high AUC is a bar set
+wrong (`Settings.min_evidence`); with an AUC near 0.5 no bar helps, and the confidence itself
+must change.
 """
 
 from __future__ import annotations
