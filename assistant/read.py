@@ -113,8 +113,6 @@ def _best_first(cand: Candidate) -> float:
     return -round(cand.score, 9)
 
 
-
-
 class ExtractiveReader:
     name = "extractive"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import tempfile
 import time
@@ -41,13 +42,21 @@ def main(argv: list[str] | None = None) -> None:
     if not llm_available(settings):
         raise SystemExit("bench.judge needs the local model: run `make model`")
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-judge-"))
+    try:
+        _run(settings, work, args.questions)
+    finally:
+        if not args.work:  # as every other benchmark, leave no index behind in /tmp
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(settings: Settings, work: Path, questions: int) -> None:
     bot = Assistant(build(work), work / "index", settings=settings)
     bot.index()
     llm, doc_freq = bot.readers["llm"], bot.store.keyword_index().doc_freq()
     local = local_model(settings)  # the one the reader loaded
     bot.ask("warm-up: load the embedder and the model before anything is timed")
     rows = []
-    for line in (GOLD / "tune.jsonl").read_text(encoding="utf-8").splitlines()[:args.questions]:
+    for line in (GOLD / "tune.jsonl").read_text(encoding="utf-8").splitlines()[:questions]:
         question = json.loads(line)["question"]
         started = time.perf_counter()
         vector = bot.embedder.embed_query(question)
