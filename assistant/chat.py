@@ -1,17 +1,19 @@
 """Conversation history and follow-up questions.
 
 Without a language model to rewrite "and how many jobs depend on it?", the standalone query is
-the follow-up plus what it leans on: the previous question. The reader still weighs the new
-question's own words above the borrowed ones.
+the follow-up plus what it leans on: the previous question. The ranking still weighs the new
+question's own words above the borrowed ones. With one, `Rewriter` asks it for the question
+made to stand alone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .errors import QuestionError
+from .text import clip, markers
 
 History = Sequence[tuple[str, str]]
 
@@ -107,3 +109,32 @@ def condense(question: str, history: History) -> str:
     if not history or not is_follow_up(question):
         return question
     return f"{question} {history[-1][0]}"
+
+
+REWRITE = (
+    "Rewrite the user's last question so that it can be understood without the conversation: "
+    "replace words like it, they, this or there with what they refer to. Reply with the "
+    "rewritten question only.")
+
+
+class Rewriter:
+    """A follow-up made to stand alone by a language model (`model`: a zero-argument function
+    returning the LangChain chat model)."""
+
+    def __init__(self, model: Callable[[], Any]) -> None:
+        self.model = model
+
+    def __call__(self, question: str, history: History) -> str | None:
+        """The standalone question; None when the model fails or replies with something other
+        than one question (small models sometimes answer it)."""
+        turns = []
+        for q, a in history[-2:]:
+            turns += [("user", q), ("assistant", clip(markers(a)[0], 300))]
+        messages = [("system", REWRITE), *turns, ("user", question)]
+        try:
+            reply = self.model().bind(max_tokens=48).invoke(messages).content
+        except Exception:
+            return None
+        line = str(reply).strip().strip('"“”').splitlines()[0].strip() if reply else ""
+        ok = line.endswith("?") and 3 <= len(line) <= 2 * len(question) + 150
+        return line if ok else None

@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from . import Assistant, AssistantError, IndexNotBuiltError
-from .schema import Answer, IndexReport
+from . import Answer, Assistant, AssistantError, IndexNotBuiltError, IndexReport
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,10 +159,7 @@ def _answer(pieces: Iterator[str | Answer], terminal: TextIO | None) -> Answer:
 
 
 def cmd_fetch_model(args: argparse.Namespace) -> int:
-    from .fetch import fetch_model
-    from .llm import MODEL_FILE, model_dir
-
-    fetch_model(model_dir() / MODEL_FILE, say=lambda m: print(m, file=sys.stderr, flush=True))
+    Assistant.fetch_model(say=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 
 
@@ -181,7 +177,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     bot = _assistant(args, host=args.host, port=args.port, auth=args.auth)
-    s = bot.settings
+    s = bot.settings.serve
     from .web import check_exposure, check_port, serve  # gradio is imported only here
 
     check_exposure(s.host, s.auth, args.no_auth)  # before minutes of indexing, not after

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-# The shipped model's window: longer inputs are cut silently, so the splitter stays below it.
+# The window of a model folder that does not state one: longer inputs are cut silently.
 MAX_SEQ_TOKENS = 256
 
 
@@ -53,16 +53,11 @@ def _vocabulary(path: str) -> frozenset[str]:
 
 
 class Embedder(Embeddings):
-    """LangChain `Embeddings` over a local sentence-transformers folder, normalized vectors.
-
-    `on_progress(n)` is called after each batch with the number of texts just embedded, so the
-    CLI can draw a progress bar without the index code knowing about terminals.
-    """
+    """LangChain `Embeddings` over a local sentence-transformers folder, normalized vectors."""
 
     def __init__(self, path: str = "", batch_size: int = 64) -> None:
         self.path = path or default_model_path()
         self.batch_size = batch_size
-        self.on_progress: Callable[[int], None] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -77,19 +72,29 @@ class Embedder(Embeddings):
             return int(json.loads(pooling.read_text())["word_embedding_dimension"])
         return int(self._model().get_embedding_dimension())
 
+    @cached_property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads, [CLS] and [SEP] included; the rest is cut silently."""
+        config = Path(self.path) / "sentence_bert_config.json"
+        if config.exists():
+            return int(json.loads(config.read_text()).get("max_seq_length", MAX_SEQ_TOKENS))
+        return MAX_SEQ_TOKENS
+
     def _model(self):  # noqa: ANN202
         with self._lock:
             return _sentence_transformer(self.path)
 
-    def encode(self, texts: Sequence[str]):  # noqa: ANN201 - numpy array (n, dim)
+    def encode(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None
+               ):  # noqa: ANN201 - numpy array (n, dim)
+        """Normalized vectors; `on_batch(n)` after each batch with the texts just embedded."""
         model = self._model()
         out = []
         for i in range(0, len(texts), self.batch_size):
             batch = list(texts[i : i + self.batch_size])
             out.append(model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False))
-            if self.on_progress:
-                self.on_progress(len(batch))
+            if on_batch:
+                on_batch(len(batch))
         import numpy as np
 
         return np.concatenate(out) if out else np.zeros((0, 0), dtype="float32")
@@ -110,3 +115,18 @@ class Embedder(Embeddings):
         """Word pieces of each text, without the [CLS]/[SEP] pair the model adds."""
         encs = _tokenizer(self.path).encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encs]
+
+
+class Progressing(Embeddings):
+    """The embedder for one indexing run, reporting each batch to `on_batch(n)`, so the CLI can
+    draw a progress bar without the index code knowing about terminals."""
+
+    def __init__(self, embedder: Embedder, on_batch: Callable[[int], None]) -> None:
+        self.embedder = embedder
+        self.on_batch = on_batch
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.encode(texts, self.on_batch).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text)

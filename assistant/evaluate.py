@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssistantError, QuestionError
-from .read import not_found
+from .readers.base import NOT_FOUND
 from .schema import Answer
 
 _MARKER = re.compile(r"\s*\[\d+\]")
@@ -177,6 +177,7 @@ def evaluate(bot: Any, gold: list[GoldQuestion]) -> Scores:
         try:
             answers.append(bot.ask(g.question, g.history))
         except QuestionError:  # a bad gold question counts as unanswered, not as a crash
-            answers.append(not_found(g.question, g.question, reader="none"))
+            answers.append(Answer(text=NOT_FOUND, citations=[], found=False,
+                                  question=g.question, reader="none"))
         seconds.append(time.perf_counter() - started)
     return score(gold, answers, seconds)

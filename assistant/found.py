@@ -3,9 +3,8 @@ sentence answers it best.
 
 `Signals.confidence()` is a logistic model over the best sentence's score, how rare the rarest
 specific question word missing from every passage is, and the top passage's cosine to the
-query. Its four numbers were fitted by `python -m bench.calibrate` on the SQuAD tuning half
-(answerable) against SciFact train claims (off-topic); a question whose rare words the
-documents lack needs stronger evidence than one whose words are all there.
+query, fitted by `python -m bench.calibrate` (its numbers are in `tuned`); a question whose
+rare words the documents lack needs stronger evidence than one whose words are all there.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
+from . import tuned
 from .text import DocFreq, coverage, tokenize
 
 
@@ -27,18 +27,23 @@ class Signals:
     missing: float  # rarity of the rarest specific question word no passage holds, 0..1
     dense: float  # cosine of the top passage to the query (0 if dense search missed it)
 
-    # Fitted by `python -m bench.calibrate` (SQuAD tuning half vs SciFact train claims, C=10),
-    # on the default chunking; `Settings.min_evidence` is the bar on the result.
-    WEIGHTS = (14.95, -2.45, 4.45)
-    BIAS = -9.45
-
     def features(self) -> tuple[float, ...]:
         return (self.evidence, self.missing, self.dense)
 
     def confidence(self) -> float:
         """Probability that the passages answer the question, 0..1."""
-        z = self.BIAS + sum(w * x for w, x in zip(self.WEIGHTS, self.features(), strict=True))
+        z = tuned.FOUND_BIAS + sum(w * x for w, x in zip(tuned.FOUND_WEIGHTS, self.features(),
+                                                         strict=True))
         return 1.0 / (1.0 + math.exp(-z))
+
+
+def decide(signals: Signals | None, bar: float, *, follow_up: bool) -> tuple[float, bool]:
+    """The confidence that the passages answer, and whether it clears `bar`. A follow-up's
+    evidence is diluted (its own words are few; the borrowed ones count a quarter) and the
+    calibration saw standalone questions only: it gets a lower bar."""
+    confidence = signals.confidence() if signals else 0.0
+    bar *= tuned.FOLLOW_UP_BAR if follow_up else 1.0
+    return confidence, signals is not None and confidence >= bar
 
 
 def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,

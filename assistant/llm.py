@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
+from .config import ModelSettings
 from .errors import ConfigurationError
 
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -34,27 +34,26 @@ def model_dir() -> Path:
     return cache / "doc-assistant" / "models"
 
 
-def model_path(settings: Settings) -> Path:
+def model_path(settings: ModelSettings) -> Path:
     """The GGUF file the local back end loads: `llm_model`, else the fetched default."""
-    return Path(settings.llm_model).expanduser() if settings.llm_model else (
-        model_dir() / MODEL_FILE)
+    return Path(settings.model).expanduser() if settings.model else model_dir() / MODEL_FILE
 
 
 def runtime_installed() -> bool:
     return importlib.util.find_spec("xllamacpp") is not None
 
 
-def llm_available(settings: Settings) -> bool:
+def llm_available(settings: ModelSettings) -> bool:
     """An endpoint is configured, or the local model and its runtime are installed."""
-    return bool(settings.llm_url) or (runtime_installed() and model_path(settings).is_file())
+    return bool(settings.url) or (runtime_installed() and model_path(settings).is_file())
 
 
-def describe(settings: Settings) -> str:
+def describe(settings: ModelSettings) -> str:
     """What answers when the LLM reader does, for the page and the logs."""
-    if settings.llm_url:
-        return f"{settings.llm_name or 'model'} at {settings.llm_url}"
-    if settings.llm_model:
-        return Path(settings.llm_model).name
+    if settings.url:
+        return f"{settings.name or 'model'} at {settings.url}"
+    if settings.model:
+        return Path(settings.model).name
     return MODEL_NAME
 
 
@@ -107,14 +106,14 @@ class LocalModel:
             return cls._loaded[key]
 
 
-def local_model(settings: Settings) -> LocalModel:
+def local_model(settings: ModelSettings) -> LocalModel:
     """The local model these settings name, loaded once per process: the one `chat_model`
     talks to, so a benchmark reading its server shares it instead of loading a second copy."""
-    return LocalModel.get(model_path(settings), settings.llm_context,
-                          settings.llm_threads or os.cpu_count() or 1)
+    return LocalModel.get(model_path(settings), settings.context,
+                          settings.threads or os.cpu_count() or 1)
 
 
-def chat_model(settings: Settings, *, max_tokens: int | None = None) -> Any:
+def chat_model(settings: ModelSettings, *, max_tokens: int | None = None) -> Any:
     """The configured chat model (a LangChain `BaseChatModel`), loading the local one if needed.
 
     Raises `ConfigurationError`, saying what to install or set, when neither back end is
@@ -124,11 +123,11 @@ def chat_model(settings: Settings, *, max_tokens: int | None = None) -> Any:
     from langchain_openai import ChatOpenAI
 
     s = settings
-    common: dict[str, Any] = dict(temperature=0.0, max_tokens=max_tokens or s.llm_max_tokens,
-                                  streaming=True, timeout=s.llm_timeout)
-    if s.llm_url:
-        return ChatOpenAI(base_url=s.llm_url, model=s.llm_name or "default",
-                          api_key=s.llm_api_key or "not-needed", max_retries=1, **common)
+    common: dict[str, Any] = dict(temperature=0.0, max_tokens=max_tokens or s.max_tokens,
+                                  streaming=True, timeout=s.timeout)
+    if s.url:
+        return ChatOpenAI(base_url=s.url, model=s.name or "default",
+                          api_key=s.api_key or "not-needed", max_retries=1, **common)
     path = model_path(s)
     if not runtime_installed():
         raise ConfigurationError(

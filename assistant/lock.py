@@ -1,6 +1,6 @@
 """The index's write lock: one writer per index folder, across processes.
 
-Two processes writing one Chroma folder corrupt it without an error (STACK.md §3), so every
+Two processes writing one Chroma folder corrupt it without an error, so every
 write happens under an exclusive `flock` on `index/.lock`, which also records the writer's pid
 for the messages of those who wait. The kernel drops the lock when its holder dies, so a
 killed indexer never leaves the index locked.

@@ -8,12 +8,10 @@ document or a user is escaped here; the page adds no other HTML.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import escape, unescape
 from typing import Any
 
 from .schema import Answer, Citation
-from .text import STOPWORDS
 
 NOT_FOUND_LABEL = "Not found in your documents"
 VIEW_WINDOW = 6000  # characters of document shown on each side of a cited span
@@ -126,23 +124,3 @@ def status_markdown(status: dict[str, Any]) -> str:
     state = "" if status.get("state") == "complete" else f" · state: {status.get('state')}"
     return (f"**Index:** {docs} document{'' if docs == 1 else 's'}, {status.get('chunks', 0)} "
             f"chunks · model `{model.rsplit('/', 1)[-1]}` · last build {built}{state}")
-
-
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}(?: [A-Z][a-z]+)*)")
-
-
-def example_questions(texts: list[str], n: int = 3) -> list[str]:
-    """"What is X?" for the names the documents mention most, taking turns between documents.
-    (That form is the one the extractive reader answers best; "what do the documents say
-    about X" reads as off-topic to it.)"""
-    ranked = [[name for name, _ in Counter(
-        m for m in _NAME.findall(text) if m.lower() not in STOPWORDS).most_common(n)]
-        for text in texts]
-    questions: list[str] = []
-    for turn in range(n):
-        for names in ranked:
-            if turn < len(names) and len(questions) < n:
-                question = f"What is {names[turn]}?"
-                if question not in questions:
-                    questions.append(question)
-    return questions

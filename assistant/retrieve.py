@@ -14,7 +14,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .config import Settings
+from . import tuned
+from .config import RetrievalSettings
 from .store import Store
 
 
@@ -35,16 +36,11 @@ class HybridRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: Store
-    # Defaults are the Settings' own, so the two never drift apart.
-    k: int = Settings.top_k
-    fetch_k: int = Settings.fetch_k
-    rrf_k: int = Settings.rrf_k
-    dense_weight: float = Settings.dense_weight
-    keyword_weight: float = Settings.keyword_weight
+    settings: RetrievalSettings = RetrievalSettings()
     # The chunk after each of the best `follow` passages is read too, when not retrieved
     # itself: "Once the birthplace of the Z-car, it now operates at just 40% capacity" goes
     # on from the passage that names the Oppama plant, but shares no word with the question.
-    follow: int = 1
+    follow: int = tuned.FOLLOW
 
     def _get_relevant_documents(self, query: str, *,
                                 run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
@@ -52,8 +48,9 @@ class HybridRetriever(BaseRetriever):
 
     def search(self, query: str, vector: list[float]) -> list[Document]:
         """Search with a query vector the caller already has (the reader reuses it)."""
-        dense = self.store.dense_search(vector, self.fetch_k)
-        keyword = self.store.keyword_index().search(query, self.fetch_k)
+        s = self.settings
+        dense = self.store.dense_search(vector, s.fetch_k)
+        keyword = self.store.keyword_index().search(query, s.fetch_k)
         by_id: dict[str, Document] = {}
         dense_score: dict[str, float] = {}
         keyword_score: dict[str, float] = {}
@@ -65,9 +62,9 @@ class HybridRetriever(BaseRetriever):
             keyword_score[doc.id] = score
         fused = reciprocal_rank_fusion(
             [[d.id for d, _ in dense], [d.id for d, _ in keyword]],
-            [self.dense_weight, self.keyword_weight], self.rrf_k,
+            [s.dense_weight, s.keyword_weight], s.rrf_k,
         )
-        ranked = sorted(fused, key=lambda id_: -fused[id_])[: self.k]
+        ranked = sorted(fused, key=lambda id_: -fused[id_])[: s.top_k]
         out = []
         for id_ in ranked:
             doc = by_id[id_]

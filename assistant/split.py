@@ -5,9 +5,8 @@ break, so a citation points at one coherent place. Its text is always
 `document.text[start:end]`, which is what lets the web page highlight it in the document.
 
 A chunk also records where its sentences are (`chunk_sentences`), as split in the whole
-document. Split again from the chunk's text alone, a chunk that opens mid-line in hard-wrapped
-text (a licence, a spec, a PDF) lost the line's start, so "For the purposes" read as a line of
-its own and the sentence was quoted in fragments: 176 of bench/gold's 1,214 chunks.
+document: split again from its own text, a chunk that opens mid-line in hard-wrapped text (a
+licence, a spec, a PDF) loses the line's start, and its first sentence is quoted in fragments.
 """
 
 from __future__ import annotations
@@ -17,27 +16,21 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
-from .config import Settings
-from .embeddings import MAX_SEQ_TOKENS
+from .config import SplitSettings
 from .load import SourceDocument
 from .text import Span, paragraphs, sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
-# The longest sentence kept whole: the embedder reads 256 word pieces, [CLS] and [SEP] included.
-SENTENCE_TOKENS = MAX_SEQ_TOKENS - 16
+# Word pieces of the embedder's window kept free when a sentence is cut to fit it ([CLS], [SEP]
+# and a margin): the longest sentence kept whole is the window less this.
+WINDOW_MARGIN = 16
+_DEFAULT = SplitSettings()
 
 
-@dataclass(frozen=True)
-class SplitSettings:
-    # word pieces per chunk, at most (the embedder reads 256)
-    chunk_tokens: int = Settings.chunk_tokens
-    # sentences the next chunk repeats, within a paragraph run
-    overlap_sentences: int = Settings.chunk_overlap_sentences
-
-    def describe(self) -> dict[str, int | str]:
-        """What the manifest records: a change here means every chunk must be rebuilt."""
-        return {"splitter": "sentences-v5", "chunk_tokens": self.chunk_tokens,
-                "overlap_sentences": self.overlap_sentences}
+def describe(settings: SplitSettings) -> dict[str, int | str]:
+    """What the manifest records: a change here means every chunk must be rebuilt."""
+    return {"splitter": "sentences-v5", "chunk_tokens": settings.chunk_tokens,
+            "overlap_sentences": settings.chunk_overlap_sentences}
 
 
 @dataclass(frozen=True)
@@ -50,11 +43,14 @@ class _Piece:
 
 
 def split_document(doc: SourceDocument, count_tokens: TokenCounter,
-                   settings: SplitSettings = SplitSettings()) -> list[Document]:
-    """Chunks as LangChain Documents whose metadata carries source, title, offsets and page."""
+                   settings: SplitSettings = _DEFAULT, window: int = 256
+                   ) -> list[Document]:
+    """Chunks as LangChain Documents whose metadata carries source, title, offsets and page.
+    `window`: the word pieces the embedder reads; only a sentence longer than that is cut."""
     chunks: list[Document] = []
     for region in doc.body():
-        pieces = _pieces(doc.text, region, count_tokens, settings.chunk_tokens)
+        pieces = _pieces(doc.text, region, count_tokens, settings.chunk_tokens,
+                         window - WINDOW_MARGIN)
         index = {piece.start: i for i, piece in enumerate(pieces)}
         for start, end in _pack(pieces, settings):
             metadata: dict[str, str | int] = {
@@ -93,12 +89,13 @@ def chunk_sentences(doc: Document) -> list[Span]:
     return spans
 
 
-def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int) -> list[_Piece]:
+def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
+            longest: int) -> list[_Piece]:
     """Sentences of the region, each marked if it opens a paragraph. A sentence longer than the
     chunk budget stays whole, a chunk of its own: cut, its halves were quoted as if each were
     a sentence ("the Work and Derivative Works thereof."), and a licence's sentences often run
     past 64 word pieces. Only one the embedder cannot read whole is cut."""
-    limit = max(budget, SENTENCE_TOKENS)
+    limit = max(budget, longest)
     spans: list[tuple[Span, bool, bool]] = []
     for p_start, p_end in paragraphs(text, *region):
         inside = sentences(text, p_start, p_end)
@@ -156,8 +153,9 @@ def _pack(pieces: list[_Piece], settings: SplitSettings) -> list[Span]:
         if overflow or paragraph_break:
             out.append((current[0].start, current[-1].end))
             keep: list[_Piece] = []
-            if overflow and not piece.new_paragraph and settings.overlap_sentences > 0:
-                keep = current[-settings.overlap_sentences :]
+            overlap = settings.chunk_overlap_sentences
+            if overflow and not piece.new_paragraph and overlap > 0:
+                keep = current[-overlap:]
                 if sum(p.tokens for p in keep) + piece.tokens > budget // 2:
                     keep = []
             current, tokens = list(keep), sum(p.tokens for p in keep)

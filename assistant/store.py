@@ -21,19 +21,19 @@ the new one). Chroma's files are checked in a child process before this process 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import json
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 
 from . import lock
+from . import manifest as manifests
 from .embeddings import Embedder
 from .errors import (
     IndexDamagedError,
@@ -43,14 +43,9 @@ from .errors import (
 )
 from .health import Check
 from .keyword import KeywordIndex
-from .split import SplitSettings
+from .manifest import Identity, Manifest
 
-SCHEMA_VERSION = 1
 COLLECTION = "chunks"
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class _Shared:
@@ -82,10 +77,10 @@ def _shared(index_dir: Path) -> _Shared:
 
 
 class Store:
-    def __init__(self, index_dir: Path, embedder: Embedder, split: SplitSettings) -> None:
+    def __init__(self, index_dir: Path, embedder: Embedder, identity: Identity) -> None:
         self.dir = index_dir
         self.embedder = embedder
-        self.split = split
+        self.identity = identity  # what the index must have been built with
         self._shared = _shared(index_dir)
         self._vectorstore: Any = None
         self._vectorstore_client: Any = None
@@ -99,42 +94,31 @@ class Store:
     def manifest_path(self) -> Path:
         return self.dir / "manifest.json"
 
-    def identity(self) -> dict[str, Any]:
-        """What must match between the index on disk and the running settings."""
-        return {"schema_version": SCHEMA_VERSION, "embedding_model": self.embedder.name,
-                "dimension": self.embedder.dimension, "splitter": self.split.describe()}
-
     @property
     def chroma_dir(self) -> Path:
         return self.dir / "chroma"
 
-    def manifest(self) -> dict[str, Any] | None:
+    def manifest(self) -> Manifest | None:
+        """The manifest on disk: None before the first build, `manifest.UNREADABLE` when its
+        file cannot be parsed."""
         self._check_folder()
-        try:
-            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {"state": "unreadable"}
-        return manifest if isinstance(manifest, dict) else {"state": "unreadable"}
+        return manifests.read(self.manifest_path)
 
-    def write_manifest(self, manifest: dict[str, Any]) -> None:
-        """Write it atomically under a new generation, which this process's client matches:
-        it made the change itself (the caller holds the write lock)."""
-        manifest = {**manifest, "generation": uuid.uuid4().hex}
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    def write_manifest(self, manifest: Manifest) -> Manifest:
+        """Write it under a new generation, which this process's client matches: it made the
+        change itself (the caller holds the write lock)."""
         with self._shared.lock:
-            os.replace(tmp, self.manifest_path)
+            written = manifests.write(self.manifest_path, replace(manifest,
+                                                                  identity=self.identity))
             if self._shared.client is not None:
-                self._shared.generation = manifest["generation"]
-            self._shared.verified.add(manifest["generation"])
+                self._shared.generation = written.generation
+            self._shared.verified.add(written.generation)
+        return written
 
     @staticmethod
-    def generation(manifest: dict[str, Any] | None) -> str | None:
-        """What tells one state of the index from the next (built_at for older manifests)."""
-        manifest = manifest or {}
-        return manifest.get("generation") or manifest.get("built_at")
+    def generation(manifest: Manifest | None) -> str | None:
+        """What tells one state of the index from the next."""
+        return manifest.generation or None if manifest else None
 
     def _check_folder(self) -> None:
         if self.dir.exists() and not self.dir.is_dir():
@@ -153,20 +137,18 @@ class Store:
                     "writes to its files even to answer, so make the folder writable, or "
                     "point --index / ASSISTANT_INDEX_DIR at a writable copy")
 
-    def mismatch(self, manifest: dict[str, Any] | None = None) -> str | None:
+    def mismatch(self, manifest: Manifest | None = None) -> str | None:
         """Why the index on disk cannot be used with the current settings, or None."""
         manifest = manifest if manifest is not None else self.manifest()
         if manifest is None:
             return None
-        if manifest.get("state") == "unreadable":
+        if manifest.state == "unreadable":
             return "its manifest.json is unreadable"
-        for key, want in self.identity().items():
-            have = manifest.get(key)
-            if have != want:
-                return f"it was built with {key} {have!r}, the settings now give {want!r}"
-        return None
+        if manifest.identity is None:
+            return "its manifest.json does not say what built it"
+        return self.identity.differs(manifest.identity)
 
-    def check_ready(self) -> dict[str, Any]:
+    def check_ready(self) -> Manifest:
         """The manifest of a usable index, or an error that says how to get one. Starts the
         health check of files this process has not vouched for, so that it runs while the
         caller loads its model."""
@@ -185,9 +167,9 @@ class Store:
         self._begin_check(manifest)
         return manifest
 
-    def incomplete(self, manifest: dict[str, Any]) -> str:
+    def incomplete(self, manifest: Manifest) -> str:
         """What a reader should be told when the index is not the result of a finished run."""
-        if manifest.get("state") != "building":
+        if manifest.state != "building":
             return ""
         holder = self.lock_holder()
         if holder is not None:
@@ -203,13 +185,12 @@ class Store:
             return False
         return self.manifest_path.exists() or (self.chroma_dir / "chroma.sqlite3").exists()
 
-    def _begin_check(self, manifest: dict[str, Any] | None, count: bool = True) -> None:
+    def _begin_check(self, manifest: Manifest | None, count: bool = True) -> None:
         with self._shared.lock:
             if self._check is None and self._needs_check(self.generation(manifest)):
-                complete = (manifest or {}).get("state") == "complete"
-                expected = (manifest or {}).get("chunks") if complete and count else None
+                complete = manifest is not None and manifest.complete and count
                 self._check = Check(self.chroma_dir, COLLECTION,
-                                    expected if isinstance(expected, int) else None)
+                                    manifest.chunks if complete else None)
 
     def damage(self, count: bool = True) -> str | None:
         """Why Chroma's files cannot be trusted, or None; asked of a child process once per
@@ -229,23 +210,27 @@ class Store:
 
     # --- Chroma and the record manager ----------------------------------------------------
 
-    def vectorstore(self) -> Any:
+    def vectorstore(self, embedding: Embeddings | None = None) -> Any:
         """The LangChain Chroma store, on a client whose view matches the manifest on disk. We
-        always pass our embedder, so Chroma never fetches its own default model."""
+        always pass an embedder (ours, or `embedding` wrapping it to report progress), so
+        Chroma never fetches its own default model."""
         shared = self._shared
         with shared.lock:
             generation = self.generation(self.manifest())
             if shared.client is None or (not shared.writing and shared.generation != generation):
                 self._open(generation)
+            if embedding is not None:
+                return self._chroma(embedding)
             if self._vectorstore is None or self._vectorstore_client is not shared.client:
-                from langchain_chroma import Chroma
-
-                self._vectorstore = Chroma(
-                    collection_name=COLLECTION, embedding_function=self.embedder,
-                    client=shared.client, collection_metadata={"hnsw:space": "cosine"},
-                )
+                self._vectorstore = self._chroma(self.embedder)
                 self._vectorstore_client = shared.client
             return self._vectorstore
+
+    def _chroma(self, embedding: Embeddings) -> Any:
+        from langchain_chroma import Chroma
+
+        return Chroma(collection_name=COLLECTION, embedding_function=embedding,
+                      client=self._shared.client, collection_metadata={"hnsw:space": "cosine"})
 
     def _open(self, generation: str | None) -> None:
         """(Re)open Chroma's files after a health check: a fresh client, not the cached view of
@@ -359,12 +344,12 @@ class Store:
         """Loaded once, reloaded when the index has a new generation. A missing, damaged or
         outdated one is rebuilt from Chroma's chunks: saved when no indexer is at work, kept in
         memory otherwise (a reader must not write beside a writer)."""
-        manifest = self.manifest() or {}
+        manifest = self.manifest()
         stamp = self.generation(manifest)
         if self._keyword is not None and stamp == self._keyword_stamp:
             return self._keyword
         loaded = KeywordIndex.load(self.dir / "keyword")
-        expected = manifest.get("chunks") if manifest.get("state") == "complete" else None
+        expected = manifest.chunks if manifest and manifest.complete else None
         if loaded is not None and expected in (None, len(loaded.ids)):
             self._keyword, self._keyword_stamp = loaded, stamp
             return loaded

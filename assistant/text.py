@@ -138,6 +138,21 @@ def _trim(text: str, start: int, end: int) -> list[Span]:
     return [(start, end)] if end > start else []
 
 
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def markers(sentence: str) -> tuple[str, list[int]]:
+    """The sentence without its `[n]` citation markers, and the numbers they held."""
+    cited = [int(n) for m in _MARKER.finditer(sentence) for n in m.group(1).split(",")]
+    return _MARKER.sub("", sentence).strip(), cited
+
+
+def clip(text: str, limit: int = 120) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 # --- keyword tokens -------------------------------------------------------------------------
 
 STOPWORDS = frozenset(

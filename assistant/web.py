@@ -1,4 +1,5 @@
-"""The Gradio page: a thin shell over `Assistant`, and the only module that imports gradio.
+"""The Gradio page: a thin shell over the public `Assistant` API, and the only module that
+imports gradio.
 
     Chat tab        streamed answers, sources of the selected answer, document viewer
     Documents tab   index status, the documents, upload / remove / re-index with progress
@@ -6,7 +7,7 @@
 API endpoints (what `gradio_client` sees): `/chat` (streamed, what the page uses), `/ask` (the
 Answer as JSON), `/add_documents`, `/remove_document`, `/reindex`. Every check on uploads
 (type, size, readable text, name) runs on the server, so a client that skips the page meets
-the same limits.
+the same limits. `Page` holds the handlers, one method each; `build_app` lays them out.
 """
 
 from __future__ import annotations
@@ -25,18 +26,15 @@ from typing import Any
 
 import gradio as gr
 
+from . import SUPPORTED_SUFFIXES
 from .api import Assistant
-from .chat import content_text
 from .errors import AssistantError, ConfigurationError
-from .llm import describe
-from .load import SUPPORTED_SUFFIXES
 from .render import (
     answer_html,
     chat_text,
     document_html,
     documents_rows,
     draft_html,
-    example_questions,
     sources_html,
     status_markdown,
     unchat_text,
@@ -54,31 +52,42 @@ VIEWER_JS = ("watch('value', () => { const m = element.querySelector('#cited-spa
              "if (m && t) t.scrollTop = m.offsetTop - t.clientHeight / 4; });")
 VIEWER_EMPTY = '<div class="panel-empty">Choose a source to read it in its document.</div>'
 _TAG = re.compile(r"<[^>]+>")
+_RENDERED = re.compile(r'<div class="(?:sources|reader-note|index-warning)"')
 
 
 def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The chat history as the assistant wrote it: answers without their rendered sources."""
+    """The chat history as the assistant wrote it: answers without their rendered sources.
+    A message's content is text, or (Gradio 6) a list of typed parts."""
     out = []
     for m in history:
-        text = re.split(r'<div class="(?:sources|reader-note|index-warning)"',
-                        content_text(m.get("content")))[0]
+        content = m.get("content")
+        if isinstance(content, list):
+            content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
+        text = _RENDERED.split(str(content or ""))[0]
         out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
     return out
 
 
-def build_app(bot: Assistant) -> gr.Blocks:
-    sessions = _Citations()
+class Page:
+    """The page's handlers over one `Assistant`; each browser session's answers' citations
+    are kept so that choosing an earlier answer shows its sources."""
 
-    def respond(message: str, history: list[dict[str, Any]], reader: str | None,
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+        self.sessions = _Citations()
+
+    # --- chat -----------------------------------------------------------------------------
+
+    def respond(self, message: str, history: list[dict[str, Any]], reader: str | None,
                 request: gr.Request) -> Iterator[tuple[Any, ...]]:
         key = len(history) + 1  # where this answer sits among the chat's messages
         text = ""
-        show = draft_html if (reader or bot.reader_name()) == "llm" else chat_text
+        show = draft_html if (reader or self.bot.reader_name()) == "llm" else chat_text
         try:
-            for piece in bot.stream(message, plain_history(history), reader=reader or None):
+            for piece in self.bot.stream(message, plain_history(history), reader=reader or None):
                 if isinstance(piece, Answer):
                     cites = [asdict(c) for c in piece.citations]
-                    sessions.put(request, key, cites)
+                    self.sessions.put(request, key, cites)
                     yield answer_html(piece), cites, sources_html(cites), VIEWER_EMPTY
                 else:
                     text += piece
@@ -87,144 +96,159 @@ def build_app(bot: Assistant) -> gr.Blocks:
             yield (f'<div class="error">{html.escape(str(exc))}</div>', [],
                    sources_html([]), VIEWER_EMPTY)
 
-    def select_answer(evt: gr.SelectData, request: gr.Request) -> tuple[Any, ...]:
+    def select_answer(self, evt: gr.SelectData, request: gr.Request) -> tuple[Any, ...]:
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        cites = sessions.get(request, int(index))
+        cites = self.sessions.get(request, int(index))
         if cites is None:  # a question, or an answer from before a restart
             return gr.skip(), gr.skip(), gr.skip()
         return cites, sources_html(cites), VIEWER_EMPTY
 
-    def clear(request: gr.Request) -> tuple[Any, ...]:
-        sessions.drop(request)
+    def clear(self, request: gr.Request) -> tuple[Any, ...]:
+        self.sessions.drop(request)
         return [], sources_html([]), VIEWER_EMPTY
 
-    def open_citation(current: list[dict[str, Any]], evt: gr.EventData) -> str:
+    def open_citation(self, current: list[dict[str, Any]], evt: gr.EventData) -> str:
         n = int(getattr(evt, "cite", 0) or 0)
         match = [c for c in current if c["index"] == n]
         if not match:
             return VIEWER_EMPTY
         c = Citation(**match[0])
         try:
-            return document_html(bot.document_text(c.source), c)
+            return document_html(self.bot.document_text(c.source), c)
         except (AssistantError, ValueError) as exc:
             return f'<div class="doc-warning">{html.escape(str(exc))}</div>'
 
-    def ask(question: str, history: list | None = None, reader: str | None = None
+    def ask(self, question: str, history: list | None = None, reader: str | None = None
             ) -> dict[str, Any]:
         """Answer a question from the documents; returns the Answer as JSON. `reader`: "llm"
         or "extractive" (default: the server's)."""
         try:
-            return bot.ask(question, history or (), reader=reader or None).to_dict()
+            return self.bot.ask(question, history or (), reader=reader or None).to_dict()
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
 
-    def panel() -> tuple[Any, ...]:
-        docs = bot.documents()
-        return (status_markdown(bot.status()), documents_rows(docs),
+    # --- documents ------------------------------------------------------------------------
+
+    def panel(self) -> tuple[Any, ...]:
+        docs = self.bot.documents()
+        return (status_markdown(self.bot.status()), documents_rows(docs),
                 gr.update(choices=[d["source"] for d in docs], value=None))
 
-    def reindex_with(progress: gr.Progress, lines: list[str]) -> tuple[Any, ...]:
+    def add_documents(self, files: list[str] | None, replace: bool,
+                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Add files to the corpus folder (checked on the server) and re-index."""
+        if not files:
+            return ("Choose one or more files first.", *self.panel())
+        results = self.bot.add_documents(files, replace=bool(replace))
+        lines = [("Added: " if r.ok else "Not added: ") + r.message for r in results]
+        if not any(r.ok for r in results):
+            return ("\n\n".join(chat_text(x) for x in lines), *self.panel())
+        return self._reindex(progress, lines)
+
+    def remove_document(self, source: str | None, progress: gr.Progress = gr.Progress()
+                        ) -> tuple[Any, ...]:
+        """Move a document out of the corpus folder (into .removed/) and re-index."""
+        if not source:
+            return ("Choose a document to remove.", *self.panel())
+        try:
+            moved = self.bot.remove_document(source)
+        except AssistantError as exc:
+            return (chat_text(str(exc)), *self.panel())
+        rel = moved.relative_to(Path(self.bot.settings.corpus_dir))
+        return self._reindex(progress, [f"Removed {source} (kept as {rel})."])
+
+    def reindex(self, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Bring the index up to date with the corpus folder (files edited outside the page)."""
+        return self._reindex(progress, [])
+
+    def _reindex(self, progress: gr.Progress, lines: list[str]) -> tuple[Any, ...]:
         def show(done: int, total: int) -> None:
             progress((done, total), desc="Embedding new and changed chunks", unit="chunks")
 
         try:
-            report = bot.index(progress=show, say=lambda m: progress(None, desc=m))
+            report = self.bot.index(progress=show, say=lambda m: progress(None, desc=m))
             lines.append(f"Index updated: {report.summary()}.")
             lines += [f"Warning: {w}" for w in report.warnings] + report.notes
         except AssistantError as exc:
             lines.append(f"Index not updated: {exc}")
-        return ("\n\n".join(chat_text(x) for x in lines), *panel())
+        return ("\n\n".join(chat_text(x) for x in lines), *self.panel())
 
-    def add_documents(files: list[str] | None, replace: bool,
-                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
-        """Add files to the corpus folder (checked on the server) and re-index."""
-        if not files:
-            return ("Choose one or more files first.", *panel())
-        results = bot.add_documents(files, replace=bool(replace))
-        lines = [("Added: " if r.ok else "Not added: ") + r.message for r in results]
-        if not any(r.ok for r in results):
-            return ("\n\n".join(chat_text(x) for x in lines), *panel())
-        return reindex_with(progress, lines)
 
-    def remove_document(source: str | None, progress: gr.Progress = gr.Progress()
-                        ) -> tuple[Any, ...]:
-        """Move a document out of the corpus folder (into .removed/) and re-index."""
-        if not source:
-            return ("Choose a document to remove.", *panel())
-        try:
-            moved = bot.remove_document(source)
-        except AssistantError as exc:
-            return (chat_text(str(exc)), *panel())
-        rel = moved.relative_to(Path(bot.settings.corpus_dir))
-        return reindex_with(progress, [f"Removed {source} (kept as {rel})."])
-
-    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
-        """Bring the index up to date with the corpus folder (files edited outside the page)."""
-        return reindex_with(progress, [])
-
-    status = bot.status()
-    texts = [c.page_content for c in _first_chunks(bot)]
+def build_app(bot: Assistant) -> gr.Blocks:
+    page = Page(bot)
     with gr.Blocks(title="Document assistant", fill_height=True) as app:
-        current = gr.State([])  # citations of the answer whose sources are shown
-        with gr.Tab("Chat"), gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                reader_choice = gr.Radio(
-                    [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
-                    value=bot.reader_name(), label=f"Answers ({describe(bot.settings)})",
-                    visible="llm" in bot.readers, elem_id="reader", container=False)
-                sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
-                                  elem_id="sources", elem_classes="sources-panel")
-                viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
-                                 elem_id="viewer")
-                chat = gr.ChatInterface(
-                    respond,
-                    chatbot=gr.Chatbot(elem_id="chatbot", buttons=["copy"], height=560,
-                                       placeholder="Ask about your documents. Answers quote "
-                                                   "them and cite where the words are."),
-                    title="Ask your documents",
-                    description=_describe(status),
-                    examples=[[q] for q in example_questions(texts)] or None,
-                    additional_inputs=[reader_choice],
-                    additional_outputs=[current, sources, viewer],
-                    api_name="chat",
-                    flagging_mode="never",
-                    fill_height=False,
-                )
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources.render()
-                gr.Markdown("### Document")
-                viewer.render()
-        chat.chatbot.select(select_answer, None, [current, sources, viewer],
-                            api_visibility="private")
-        chat.chatbot.clear(clear, None, [current, sources, viewer], api_visibility="private")
-        sources.click(open_citation, [current], viewer, api_visibility="private")
-
+        with gr.Tab("Chat"):
+            _chat_tab(page)
         with gr.Tab("Documents"):
-            status_md = gr.Markdown(status_markdown(status), elem_id="index-status")
-            table = gr.Dataframe(documents_rows(bot.documents()), elem_id="documents",
-                                 headers=["Document", "Title", "Chunks", "Indexed"],
-                                 interactive=False, wrap=True)
-            with gr.Row():
-                with gr.Column():
-                    upload = gr.File(label="Add documents", file_count="multiple",
-                                     file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
-                    replace = gr.Checkbox(label="Replace documents that have the same name")
-                    add_btn = gr.Button("Add and index", variant="primary", elem_id="add")
-                with gr.Column():
-                    choice = gr.Dropdown([d["source"] for d in bot.documents()],
-                                         label="Document to remove", elem_id="remove-choice")
-                    remove_btn = gr.Button("Remove and re-index", variant="stop")
-                    reindex_btn = gr.Button("Re-index the folder")
-            log = gr.Markdown(elem_id="index-log")
-        outputs = [log, status_md, table, choice]
-        app.load(panel, None, outputs[1:], api_visibility="private")  # fresh on every visit
-        add_btn.click(add_documents, [upload, replace], outputs, api_name="add_documents").then(
-            lambda: None, None, upload, api_visibility="private")  # ready for the next files
-        remove_btn.click(remove_document, [choice], outputs, api_name="remove_document")
-        reindex_btn.click(reindex, None, outputs, api_name="reindex")
-        gr.api(ask, api_name="ask")
+            _documents_tab(page, app)
+        gr.api(page.ask, api_name="ask")
     return app
+
+
+def _chat_tab(page: Page) -> None:
+    bot = page.bot
+    current = gr.State([])  # citations of the answer whose sources are shown
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            model = bot.model_description()
+            reader_choice = gr.Radio(
+                [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
+                value=bot.reader_name(), label=f"Answers ({model})", visible=bool(model),
+                elem_id="reader", container=False)
+            sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
+                              elem_id="sources", elem_classes="sources-panel")
+            viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
+                             elem_id="viewer")
+            chat = gr.ChatInterface(
+                page.respond,
+                chatbot=gr.Chatbot(elem_id="chatbot", buttons=["copy"], height=560,
+                                   placeholder="Ask about your documents. Answers quote "
+                                               "them and cite where the words are."),
+                title="Ask your documents",
+                description=_describe(bot.documents()),
+                examples=[[q] for q in bot.example_questions()] or None,
+                additional_inputs=[reader_choice],
+                additional_outputs=[current, sources, viewer],
+                api_name="chat",
+                flagging_mode="never",
+                fill_height=False,
+            )
+        with gr.Column(scale=2):
+            gr.Markdown("### Sources")
+            sources.render()
+            gr.Markdown("### Document")
+            viewer.render()
+    chat.chatbot.select(page.select_answer, None, [current, sources, viewer],
+                        api_visibility="private")
+    chat.chatbot.clear(page.clear, None, [current, sources, viewer], api_visibility="private")
+    sources.click(page.open_citation, [current], viewer, api_visibility="private")
+
+
+def _documents_tab(page: Page, app: gr.Blocks) -> None:
+    docs = page.bot.documents()
+    status_md = gr.Markdown(status_markdown(page.bot.status()), elem_id="index-status")
+    table = gr.Dataframe(documents_rows(docs), elem_id="documents",
+                         headers=["Document", "Title", "Chunks", "Indexed"],
+                         interactive=False, wrap=True)
+    with gr.Row():
+        with gr.Column():
+            upload = gr.File(label="Add documents", file_count="multiple",
+                             file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+            replace = gr.Checkbox(label="Replace documents that have the same name")
+            add_btn = gr.Button("Add and index", variant="primary", elem_id="add")
+        with gr.Column():
+            choice = gr.Dropdown([d["source"] for d in docs], label="Document to remove",
+                                 elem_id="remove-choice")
+            remove_btn = gr.Button("Remove and re-index", variant="stop")
+            reindex_btn = gr.Button("Re-index the folder")
+    log = gr.Markdown(elem_id="index-log")
+    outputs = [log, status_md, table, choice]
+    app.load(page.panel, None, outputs[1:], api_visibility="private")  # fresh on every visit
+    add_btn.click(page.add_documents, [upload, replace], outputs,
+                  api_name="add_documents").then(
+        lambda: None, None, upload, api_visibility="private")  # ready for the next files
+    remove_btn.click(page.remove_document, [choice], outputs, api_name="remove_document")
+    reindex_btn.click(page.reindex, None, outputs, api_name="reindex")
 
 
 class _Citations:
@@ -253,25 +277,12 @@ class _Citations:
             self._by_session.pop(request.session_hash or "", None)
 
 
-def _describe(status: dict[str, Any]) -> str:
-    n = len(status.get("documents", {}))
+def _describe(documents: list[dict[str, Any]]) -> str:
+    n = len(documents)
     if not n:
         return "No documents indexed yet: add some in the Documents tab."
     return (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite them; "
             "choose an answer to see its sources.")
-
-
-def _first_chunks(bot: Assistant) -> list[Any]:
-    """The first chunk of each document, newest first: material for example questions."""
-    try:
-        _, docs = bot.store.all_chunks()
-    except Exception:  # noqa: BLE001 — no index yet: no examples, not an error
-        return []
-    first: dict[str, Any] = {}
-    for d in sorted(docs, key=lambda d: d.metadata.get("start", 0)):
-        first.setdefault(d.metadata["source"], d)
-    when = {d["source"]: d.get("indexed_at", "") for d in bot.documents()}
-    return sorted(first.values(), key=lambda d: when.get(d.metadata["source"], ""), reverse=True)
 
 
 class LoginGuard:
@@ -344,5 +355,5 @@ def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,
         server_name=host, server_port=port, share=False, theme=theme, css=CSS, js=JS,
         footer_links=["api"], auth=guard.check if guard else None,
         auth_message="Document assistant",
-        max_file_size=int(bot.settings.max_file_mb * 1e6), **launch)
+        max_file_size=int(bot.settings.indexing.max_file_mb * 1e6), **launch)
     return app

@@ -11,8 +11,8 @@ questions, and bench/gold/heldout.jsonl.
 
     python -m bench.calibrate [--n 600] [--work DIR]
 
-Prints the fitted weights (paste them into `Signals.WEIGHTS` / `BIAS`) and, for the weights
-shipped and the weights just fitted, found / not-found rates at the shipped threshold.
+Prints the fitted weights (paste them into `tuned.FOUND_WEIGHTS` / `FOUND_BIAS`) and, for the
+weights shipped and the weights just fitted, found / not-found rates at the shipped threshold.
 """
 
 from __future__ import annotations
@@ -42,19 +42,13 @@ def scifact_train_claims(n: int) -> list[str]:
 
 
 def signals(bot, questions: list[tuple[str, list]]) -> list[tuple[float, ...]]:
-    """The reader's signals for each (question, history), exactly as `ask` computes them."""
-    from assistant.chat import condense
-    from assistant.found import Signals
+    """The found decision's signals for each (question, history), as `ask` computes them."""
+    from assistant import tuned
 
-    doc_freq = bot.store.keyword_index().doc_freq()
     out = []
     for question, history in questions:
-        query = condense(question, history)
-        vector = bot.embedder.embed_query(query)
-        passages = bot.retriever.search(query, vector)
-        previous = history[-1][1] if history and query != question else ""
-        _, s = bot.extractive.rank(question, query, vector, passages, doc_freq, previous)
-        out.append(s.features() if s else (0.0,) * len(Signals.WEIGHTS))
+        s = bot.evidence(question, history).signals
+        out.append(s.features() if s else (0.0,) * len(tuned.FOUND_WEIGHTS))
     return out
 
 
@@ -73,8 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from assistant import Assistant
-    from assistant.found import Signals
+    from assistant import Assistant, tuned
     from bench import real
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-calibrate-"))
@@ -126,8 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     model = LogisticRegression(C=10, max_iter=1000).fit(x, y, sample_weight=weight)
     fitted = (tuple(round(float(w), 2) for w in model.coef_[0]),
               round(float(model.intercept_[0]), 2))
-    shipped = (Signals.WEIGHTS, Signals.BIAS)
-    threshold = squad.settings.min_evidence
+    shipped = (tuned.FOUND_WEIGHTS, tuned.FOUND_BIAS)
+    threshold = squad.settings.reader.min_evidence
     print(f"fitted:  WEIGHTS = {fitted[0]}  BIAS = {fitted[1]}")
     print(f"shipped: WEIGHTS = {shipped[0]}  BIAS = {shipped[1]}")
     print(f"\n| set: share answered as found (threshold {threshold}) | label | shipped | "

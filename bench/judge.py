@@ -2,7 +2,7 @@
 
 For the first questions of bench/gold's tuning half (`--questions`, 40), in one process on one
 index: the extractive answer's time, then the judge's prompt (exactly what
-`LLMReader.judge` sends) posted to the local llama.cpp server with its prompt cache off, so
+`JudgedReader.verdict` sends) posted to the local llama.cpp server with its prompt cache off, so
 every call reads its whole prompt. The server's own `timings` split each call into reading the
 prompt and writing the verdict.
 
@@ -26,7 +26,6 @@ import httpx
 
 from assistant import Assistant
 from assistant.config import Settings
-from assistant.generate import prompt
 from assistant.llm import llm_available, local_model
 from bench.real import GOLD, build
 
@@ -37,9 +36,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, help="keep the index here between runs")
     args = parser.parse_args(argv)
     settings = Settings.load()
-    if settings.llm_url:
+    if settings.llm.url:
         raise SystemExit("bench.judge times the local model: unset ASSISTANT_LLM_URL")
-    if not llm_available(settings):
+    if not llm_available(settings.llm):
         raise SystemExit("bench.judge needs the local model: run `make model`")
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-judge-"))
     try:
@@ -52,19 +51,17 @@ def main(argv: list[str] | None = None) -> None:
 def _run(settings: Settings, work: Path, questions: int) -> None:
     bot = Assistant(build(work), work / "index", settings=settings)
     bot.index()
-    llm, doc_freq = bot.readers["llm"], bot.store.keyword_index().doc_freq()
-    local = local_model(settings)  # the one the reader loaded
+    judge = bot.readers["extractive"]  # quoting, judged by the model
+    local = local_model(settings.llm)  # the one the reader loaded
     bot.ask("warm-up: load the embedder and the model before anything is timed")
     rows = []
     for line in (GOLD / "tune.jsonl").read_text(encoding="utf-8").splitlines()[:questions]:
         question = json.loads(line)["question"]
         started = time.perf_counter()
-        vector = bot.embedder.embed_query(question)
-        passages = bot.retriever.search(question, vector)
-        ranked, signals = bot.extractive.rank(question, question, vector, passages, doc_freq)
-        bot.extractive.answer(question, question, passages, ranked, signals)
+        evidence = bot.evidence(question)
+        judge.quoter.read(evidence)
         quoting = time.perf_counter() - started
-        messages = prompt(question, llm.snippets(passages, ranked), llm.judge_system)
+        messages = judge.messages(evidence)
         body = {"messages": [{"role": r, "content": c} for r, c in messages], "max_tokens": 3,
                 "temperature": 0, "cache_prompt": False}
         started = time.perf_counter()

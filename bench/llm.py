@@ -27,6 +27,7 @@ Needs the local model (`make model`) or ASSISTANT_LLM_URL. Slow: about 7 s per g
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import shutil
@@ -252,8 +253,7 @@ def main(argv: list[str] | None = None) -> None:
 def _replay(bot, path: Path | None) -> None:
     if path is not None:
         reader = bot.readers["llm"]
-        load = reader._model_factory
-        reader._model_factory = lambda: Replay(load(), path)
+        reader.model = functools.cache(functools.partial(Replay, reader.model(), path))
 
 
 def _print(results: dict) -> None:

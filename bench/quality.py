@@ -52,16 +52,15 @@ def squad_half(bot, baseline_reader, questions: list[Question]) -> dict[str, flo
     spans = gold_spans(bot, questions)
     store = bot.store
     keyword = store.keyword_index()
-    doc_freq = keyword.doc_freq()
     counts = {k: 0 for k in (
         "fused@1", "fused@5", "fused2000", "bm25@1", "bm25@5", "bm252000", "dense@1", "dense@5",
         "dense2000", "answer", "answer_top1", "found", "found_top1")}
     for q in questions:
-        vector = bot.embedder.embed_query(q.question)
-        rankings = {
-            "fused": bot.retriever.search(q.question, vector),
+        evidence = bot.evidence(q.question)
+        rankings = {  # the product's fused ranking, and each of its two alone as baselines
+            "fused": evidence.passages,
             "bm25": [d for d, _ in keyword.search(q.question, 5)],
-            "dense": [d for d, _ in store.dense_search(vector, 5)],
+            "dense": [d for d, _ in store.dense_search(evidence.vector, 5)],
         }
         for name, docs in rankings.items():
             hits = [_overlaps(d.metadata, q, spans) for d in docs]
@@ -69,9 +68,8 @@ def squad_half(bot, baseline_reader, questions: list[Question]) -> dict[str, flo
             counts[f"{name}@5"] += any(hits[:5])
             context = "\n\n".join(d.page_content for d in docs)[:2000]
             counts[f"{name}2000"] += contains_answer(context, q.answers)
-        passages = rankings["fused"]
         for reader, suffix in ((bot.reader, ""), (baseline_reader, "_top1")):
-            answer = reader.read(q.question, q.question, vector, passages, doc_freq)
+            answer = reader.read(evidence)
             counts["found" + suffix] += answer.found
             ok = (answer.found and contains_answer(normalize(answer.text)[:400], q.answers)
                   and any(_overlaps({"source": c.source, "start": c.start, "end": c.end}, q,
@@ -109,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from assistant import Assistant
-    from assistant.read import ExtractiveReader
+    from assistant.readers import QuoteReader
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-quality-"))
     try:
@@ -121,8 +119,7 @@ def main(argv: list[str] | None = None) -> None:
         report = bot.index()
         print(f"indexed {report.documents} SQuAD articles, {report.chunks} chunks in "
               f"{time.perf_counter() - started:.0f} s")
-        s = bot.settings
-        top1 = ExtractiveReader(bot.embedder, min_evidence=s.min_evidence, max_sentences=1)
+        top1 = QuoteReader(max_sentences=1)
         tune_sources = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
         halves = {
             "tuning (1-24)": [q for q in questions if q.source in tune_sources],

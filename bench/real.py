@@ -58,7 +58,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False) -> No
     if judge and "llm" not in bot.readers:
         raise SystemExit("--judge needs a language model: run `make model`")
     report = bot.index()
-    judged = f", the model judging answers under {bot.settings.judge_below}" if judge else ""
+    judged = f", the model judging answers under {bot.settings.reader.judge_below}" if judge else ""
     print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}{judged}\n")
     head = ("split", "questions", "answer hit", "citation precision", "found (answerable)",
             "not found (unanswerable)", "evidence AUC", "p50 ms")

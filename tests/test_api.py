@@ -64,7 +64,7 @@ def test_a_huge_earlier_question_is_cut_to_the_question_limit(article_bot):
     answer = article_bot.ask("and how many jobs depend on it?",
                              history=[(earlier, "The question is too long.")])
     assert "Oppama" in answer.query  # the earlier question still counts, its first 2,000 chars
-    limit = article_bot.settings.max_question_chars
+    limit = article_bot.settings.reader.max_question_chars
     assert len(answer.query) <= len("and how many jobs depend on it?") + 1 + limit
 
 
@@ -90,7 +90,7 @@ def test_missing_index_says_how_to_build_it(corpus, tmp_path):
 
 def test_retriever_is_a_langchain_retriever(article_bot):
     docs = article_bot.retriever.invoke("Oppama plant capacity")
-    assert 0 < len(docs) <= article_bot.settings.top_k
+    assert 0 < len(docs) <= article_bot.settings.retrieval.top_k
     assert "Oppama" in docs[0].page_content
     scores = [d.metadata["score"] for d in docs]
     assert scores == sorted(scores, reverse=True)
@@ -99,3 +99,22 @@ def test_retriever_is_a_langchain_retriever(article_bot):
 def test_document_text_refuses_paths_outside_the_corpus(article_bot):
     with pytest.raises(ValueError, match="outside"):
         article_bot.document_text("../../etc/passwd")
+
+
+def test_the_evidence_is_what_the_answer_rests_on(article_bot):
+    """`evidence()` is the first half of `ask()`: the same passages, ranking and decision."""
+    import dataclasses
+
+    question = "How large is the Oppama plant?"
+    evidence = article_bot.evidence(question)
+    answer = article_bot.ask(question)
+    assert evidence.question == evidence.query == evidence.asked == question
+    assert evidence.found == answer.found and round(evidence.confidence, 4) == answer.evidence
+    best = evidence.ranked[0]
+    assert " ".join(best.text.split()) in answer.text and best.score > evidence.ranked[1].score
+    assert answer.citations[0].text == evidence.passages[best.passage].page_content
+    assert len(evidence.vector) == 384 and evidence.signals.evidence == best.score
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evidence.found = False
+    off = article_bot.evidence("What is the boiling point of liquid nitrogen?")
+    assert not off.found and off.confidence < evidence.confidence

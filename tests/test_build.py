@@ -107,7 +107,7 @@ def test_model_mismatch_in_manifest_is_detected(tmp_path):
 def test_second_writer_stops_with_a_clear_message(tmp_path):
     folder = make_corpus(tmp_path)
     bot = Assistant(folder, tmp_path / "index", lock_timeout=0.5)
-    other = Store(bot.store.dir, bot.embedder, bot.store.split)
+    other = Store(bot.store.dir, bot.embedder, bot.store.identity)
     with other.write_lock(timeout=1), pytest.raises(IndexLockedError, match="another process"):
         bot.index()
     assert bot.index().added == 2  # the lock is free again
@@ -121,11 +121,11 @@ def test_crash_halfway_then_resume(tmp_path, monkeypatch):
     original = bot.embedder.encode
     calls = {"n": 0}
 
-    def failing(texts):
+    def failing(texts, on_batch=None):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("simulated crash")
-        return original(texts)
+        return original(texts, on_batch)
 
     monkeypatch.setattr(bot.embedder, "encode", failing)
     with pytest.raises(RuntimeError, match="simulated crash"):

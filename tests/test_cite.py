@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.cite import facts, markers, numbers, support
+from assistant.readers.cite import facts, numbers, support
+from assistant.text import markers
 
 PASSAGES = [
     "Nissan said closing the Oppama plant would cost 3,900 jobs. The plant opened in 1961.",

@@ -7,12 +7,12 @@ from assistant.errors import ConfigurationError
 
 
 def test_defaults_then_environment_then_overrides(monkeypatch):
-    assert Settings.load().top_k == 8
+    assert Settings.load().retrieval.top_k == 8
     monkeypatch.setenv("ASSISTANT_TOP_K", "12")
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", "/tmp/elsewhere")
     s = Settings.load()
-    assert s.top_k == 12 and s.index_dir == Path("/tmp/elsewhere")
-    assert Settings.load(top_k=3, index_dir=None).top_k == 3  # None means "not given"
+    assert s.retrieval.top_k == 12 and s.index_dir == Path("/tmp/elsewhere")
+    assert Settings.load(top_k=3, index_dir=None).retrieval.top_k == 3  # None means "not given"
 
 
 def test_bad_environment_value_names_the_variable(monkeypatch):

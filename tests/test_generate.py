@@ -17,9 +17,11 @@ from conftest import ARTICLE, ROOT, free_port, smollm2
 
 import assistant
 from assistant import Answer, ConfigurationError
-from assistant.chat import condense
-from assistant.cite import markers, numbers
-from assistant.generate import LLMReader, prompt
+from assistant.chat import Rewriter, condense
+from assistant.readers import LLMReader, QuoteReader
+from assistant.readers.cite import numbers
+from assistant.readers.snippets import prompt, snippets
+from assistant.text import markers
 
 JOBS = "How many jobs would closing the plant cost?"
 
@@ -70,24 +72,16 @@ def test_an_off_topic_question_is_not_found_before_any_generation(bot):
     assert len(pieces) == 1 and not pieces[0].found and pieces[0].reader == "llm"
 
 
-def prepared(bot: assistant.Assistant, question: str):
-    """What the reader has when the model has answered: snippets, passages, ranking."""
-    vector = bot.embedder.embed_query(question)
-    passages = bot.retriever.search(question, vector)
-    ranked, signals = bot.extractive.rank(question, question, vector, passages,
-                                          bot.store.keyword_index().doc_freq())
-    return bot.readers["llm"].snippets(passages, ranked), passages, ranked, signals
-
-
 def test_the_prompt_holds_the_best_sentences_and_their_neighbours_within_the_budget(bot):
-    snippets, passages, ranked, _ = prepared(bot, JOBS)
-    reader = bot.readers["llm"]
+    evidence = bot.evidence(JOBS)
+    reader, passages = bot.readers["llm"], evidence.passages
+    shown = snippets(evidence, reader.max_chars)
     text = bot.document_text(passages[0].metadata["source"])
-    assert sum(len(sn.text) for sn in snippets) <= reader.max_chars
-    assert all(text[sn.start:sn.end] == sn.text for sn in snippets)  # exact document spans
-    best = ranked[0]
-    assert any(sn.start <= best.start and best.end <= sn.end for sn in snippets)
-    first = [sn for sn in snippets if sn.label == 0]  # what the prompt shows as [1]
+    assert sum(len(sn.text) for sn in shown) <= reader.max_chars
+    assert all(text[sn.start:sn.end] == sn.text for sn in shown)  # exact document spans
+    best = evidence.ranked[0]
+    assert any(sn.start <= best.start and best.end <= sn.end for sn in shown)
+    first = [sn for sn in shown if sn.label == 0]  # what the prompt shows as [1]
     assert "3,900 jobs" in " ".join(sn.text for sn in first)  # the best sentence comes first
     # "it now operates at 40%" opens its chunk; the sentence naming "it" ends the chunk before,
     # the sentence after the best one opens the chunk read because it follows (`follow`), and
@@ -97,16 +91,14 @@ def test_the_prompt_holds_the_best_sentences_and_their_neighbours_within_the_bud
     assert len({sn.passage for sn in first}) == 3
     assert first[2].text.startswith("Enter Foxconn")
     assert passages[first[2].passage].metadata["follows"] == passages[first[1].passage].id
-    numbered = prompt(JOBS, snippets)[1][1]
+    numbered = prompt(JOBS, shown, reader.system)[1][1]
     assert numbered.count("[1] ") == 1 and "prowess. Once the birthplace" in numbered
 
 
 def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
-    snippets, passages, ranked, signals = prepared(bot, JOBS)
     generated = ("Closing the plant would cost 3,900 jobs, from passage [2]. It would also "
                  "cost Nissan 12,000 robots [1].")
-    answer = bot.readers["llm"].check(JOBS, JOBS, generated, snippets, passages, ranked,
-                                      signals)
+    answer = bot.readers["llm"].check(bot.evidence(JOBS), generated)
     assert answer.reader == "llm" and answer.found
     assert answer.text == "Closing the plant would cost 3,900 jobs [1]."
     assert answer.reason.startswith("dropped 1 generated sentence") and "12,000" in answer.reason
@@ -117,24 +109,19 @@ def test_supported_sentences_are_kept_and_cited_the_rest_dropped(bot):
 def test_a_word_ending_like_a_pointer_keeps_its_letters(bot):
     """"… supply chain [1]" is not "… supply cha" plus a pointer "in [1]"."""
     question = "What does Nissan bring to the alliance?"
-    snippets, passages, ranked, signals = prepared(bot, question)
     generated = "Nissan brings decades of automotive expertise and established supply chain [1]."
-    answer = bot.readers["llm"].check(question, question, generated, snippets, passages,
-                                      ranked, signals)
+    answer = bot.readers["llm"].check(bot.evidence(question), generated)
     assert answer.reader == "llm" and answer.text.startswith(generated[:-4]), answer.text
 
 
 def test_nothing_supported_falls_back_to_quoting_and_says_why(bot):
-    snippets, passages, ranked, signals = prepared(bot, JOBS)
-    answer = bot.readers["llm"].check(JOBS, JOBS, "The plant employs 250 people [1].",
-                                      snippets, passages, ranked, signals)
+    answer = bot.readers["llm"].check(bot.evidence(JOBS), "The plant employs 250 people [1].")
     assert answer.reader == "extractive" and "250 people" in answer.reason
     assert_every_citation_holds_its_sentence(answer)
 
 
 def test_a_reply_of_only_a_passage_number_is_quoted_and_said_so(bot):
-    snippets, passages, ranked, signals = prepared(bot, JOBS)
-    answer = bot.readers["llm"].check(JOBS, JOBS, "[1]", snippets, passages, ranked, signals)
+    answer = bot.readers["llm"].check(bot.evidence(JOBS), "[1]")
     assert answer.reader == "extractive" and "3,900" in answer.text
     assert answer.reason.startswith("the language model gave no answer, only “[1]”")
 
@@ -148,14 +135,13 @@ def test_quoting_instead_keeps_to_one_stretch_of_text(bot):
     for question, nearby in [("How big is the Oppama plant and what share of its capacity is "
                               "used?", True),
                              ("Which plant could Nissan close and why?", False)]:
-        snippets, passages, ranked, signals = prepared(bot, question)
-        chunk = {int(d.metadata["start"]): int(d.metadata["chunk"]) for d in passages}
-        quoted = bot.extractive.answer(question, question, passages, ranked, signals)
+        evidence = bot.evidence(question)
+        chunk = {int(d.metadata["start"]): int(d.metadata["chunk"]) for d in evidence.passages}
+        quoted = QuoteReader().read(evidence)
         assert len(quoted.citations) == 2, quoted.text  # two sentences, two passages
         first, second = (chunk[c.start] for c in quoted.citations)
         assert (abs(first - second) <= 2) == nearby, (first, second)
-        fallback = reader.check(question, question, "The plant employs 250 people [1].",
-                                snippets, passages, ranked, signals)
+        fallback = reader.check(evidence, "The plant employs 250 people [1].")
         assert fallback.reader == "extractive" and "250 people" in fallback.reason
         if nearby:
             assert fallback.text == quoted.text and "40% capacity" in fallback.text
@@ -165,16 +151,14 @@ def test_quoting_instead_keeps_to_one_stretch_of_text(bot):
 
 
 def test_the_models_not_in_the_documents_stands_unless_the_evidence_is_strong(bot):
-    snippets, passages, ranked, signals = prepared(bot, JOBS)
+    evidence = bot.evidence(JOBS)
     reader = bot.readers["llm"]
-    strong = reader.check(JOBS, JOBS, "Not in the documents.", snippets, passages, ranked,
-                          signals)
+    strong = reader.check(evidence, "Not in the documents.")
     assert strong.evidence >= reader.decline_bar
     assert strong.reader == "extractive" and "3,900" in strong.text
     assert "found no answer" in strong.reason
-    strict = LLMReader(lambda: reader.model, bot.extractive, decline_bar=1.0)
-    declined = strict.check(JOBS, JOBS, "The passages do not say.", snippets, passages,
-                            ranked, signals)
+    strict = LLMReader(reader.model, decline_bar=1.0)
+    declined = strict.check(evidence, "The passages do not say.")
     assert not declined.found and declined.citations == []
     assert "do not answer" in declined.reason
 
@@ -182,7 +166,7 @@ def test_the_models_not_in_the_documents_stands_unless_the_evidence_is_strong(bo
 def test_a_follow_up_is_searched_as_the_models_rewrite_or_else_with_the_last_question(bot):
     first = bot.ask("Which plant could Nissan close?")
     follow, pairs = "How many jobs depend on it?", [(first.question, first.text)]
-    rewritten = bot.readers["llm"].rewrite(follow, pairs)  # None unless one clean question
+    rewritten = Rewriter(bot.readers["llm"].model)(follow, pairs)  # None unless one question
     assert rewritten is None or (rewritten.endswith("?") and "\n" not in rewritten)
     answer = bot.ask(follow, pairs)
     assert answer.question == follow

@@ -415,7 +415,7 @@ def test_api_huge_history_is_bounded(template, tmp_path):
                      history=[("Tell me about vault 3. " + "blah " * 2_000_000, "Too long.")])
     RESULTS.append(("API: a 10 MB earlier question", "answered",
                     f"searched with {len(answer.query):,} characters"))
-    assert len(answer.query) <= 31 + bot.settings.max_question_chars
+    assert len(answer.query) <= 31 + bot.settings.reader.max_question_chars
 
 
 LEDGERS, ENTRIES = 55, 20  # 1,100 chunks: past Chroma's 1,000, so it writes its HNSW files

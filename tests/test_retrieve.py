@@ -34,3 +34,23 @@ def test_the_chunk_after_the_best_passage_is_read_too(tmp_path):
     bot.retriever.follow = 0
     assert bot.retriever.search(question, bot.embedder.embed_query(question)) == [best]
     assert "40%" not in bot.ask(question).text
+
+
+def test_the_retriever_works_in_a_langchain_chain_of_ones_own(article_bot):
+    """`bot.retriever` is a LangChain retriever: invoked, or piped into a runnable, it gives
+    `Document`s whose offsets point into the document text, best first."""
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.runnables import RunnableLambda
+
+    retriever = article_bot.retriever
+    assert isinstance(retriever, BaseRetriever)
+    docs = retriever.invoke("How large is the Oppama plant?")
+    assert 0 < len(docs) <= article_bot.settings.retrieval.top_k + retriever.follow
+    for d in docs:
+        text = article_bot.document_text(d.metadata["source"])
+        assert text[d.metadata["start"]:d.metadata["end"]] == d.page_content
+    assert "170-hectare" in docs[0].page_content
+    scored = [d.metadata["score"] for d in docs if "follows" not in d.metadata]
+    assert scored == sorted(scored, reverse=True)
+    chain = retriever | RunnableLambda(lambda found: [d.metadata["source"] for d in found])
+    assert set(chain.invoke("Who is Foxconn?")) == {"nissan-foxconn-ev-alliance.txt"}

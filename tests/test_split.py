@@ -1,8 +1,9 @@
 from conftest import ARTICLE, WRAPPED_LICENCE, write_pdf
 
-from assistant.embeddings import MAX_SEQ_TOKENS, Embedder
+from assistant.config import SplitSettings
+from assistant.embeddings import Embedder
 from assistant.load import load_document
-from assistant.split import SplitSettings, split_document
+from assistant.split import split_document
 
 EMBEDDER = Embedder()
 
@@ -14,14 +15,14 @@ def test_chunks_are_exact_slices_within_the_window_and_free_of_leftovers():
     for c in chunks:
         assert doc.text[c.metadata["start"]:c.metadata["end"]] == c.page_content
         assert EMBEDDER.count_tokens([c.page_content])[0] <= SplitSettings().chunk_tokens
-        assert SplitSettings().chunk_tokens < MAX_SEQ_TOKENS
+        assert SplitSettings().chunk_tokens < EMBEDDER.max_tokens
         assert "No comments" not in c.page_content and "author avatar" not in c.page_content
     covered = "".join(c.page_content for c in chunks)
     assert "Closing the plant would cost 3,900 jobs" in covered
 
 
 def test_a_long_sentence_stays_whole_unless_the_embedder_cannot_read_it(tmp_path):
-    from assistant.split import SENTENCE_TOKENS
+    from assistant.split import WINDOW_MARGIN
 
     clause = ("Licensor provides the Work on an as is basis, without warranties or conditions "
               "of any kind, either express or implied, including, without limitation, any "
@@ -36,7 +37,8 @@ def test_a_long_sentence_stays_whole_unless_the_embedder_cannot_read_it(tmp_path
     assert any(c.page_content == clause for c in chunks)  # one chunk, not three fragments
     endless = [c for c in chunks if c.page_content.startswith("word")]
     assert len(endless) >= 4  # 900 words: past the embedder's window, so cut
-    assert all(EMBEDDER.count_tokens([c.page_content])[0] <= SENTENCE_TOKENS for c in chunks)
+    assert all(EMBEDDER.count_tokens([c.page_content])[0] <= EMBEDDER.max_tokens - WINDOW_MARGIN
+               for c in chunks)
 
 
 def test_pdf_chunks_carry_their_page(tmp_path):
@@ -73,7 +75,7 @@ def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
     path.write_text(WRAPPED_LICENCE)
     doc = load_document(path, tmp_path)
     chunks = split_document(doc, EMBEDDER.count_tokens,
-                            SplitSettings(chunk_tokens=48, overlap_sentences=0))
+                            SplitSettings(chunk_tokens=48, chunk_overlap_sentences=0))
     opening = [c for c in chunks if c.page_content.startswith("For the purposes")]
     assert len(opening) == 1
     chunk = opening[0]

@@ -1,12 +1,19 @@
-"""The extractive reader: the ranking's order and the sentences quoted, on hand-made passages."""
+"""The ranking of sentences and the quoting reader, on hand-made passages."""
 
 import math
+from dataclasses import replace
 
 from conftest import WRAPPED_LICENCE
 from langchain_core.documents import Document
 
-from assistant.read import Candidate, _best_first
+from assistant import tuned
+from assistant.embeddings import Embedder
+from assistant.evidence import weigh
+from assistant.rank import Candidate, Ranker, best_first
+from assistant.readers import QuoteReader
 from assistant.text import DocFreq
+
+EMBEDDER = Embedder()
 
 
 def test_equal_scores_summed_in_another_order_keep_retrieval_order():
@@ -17,34 +24,34 @@ def test_equal_scores_summed_in_another_order_keep_retrieval_order():
     later = Candidate(1, 0, 10, "Same words.", score=sum(reversed(weights)))  # 0.6000000000000001
     assert later.score > earlier.score
     assert sorted([earlier, later], key=lambda c: -c.score)[0] is later
-    assert sorted([earlier, later], key=_best_first) == [earlier, later]
+    assert sorted([earlier, later], key=best_first) == [earlier, later]
 
 
 def test_commands_figures_and_bylines_are_answers_headings_and_bare_links_are_not():
-    from assistant.read import _is_heading
+    from assistant.rank import is_heading
 
     for line in ("curl -fsSL https://pyenv.run | bash", "rustup component add clippy",
                  "Revenue $ 7,192 $ 8,288", "Research and development 1,875 1,618",
                  "By Charles Hayes", "Tuesday, Jul 8, 2025 12:02 am ET"):
-        assert not _is_heading(line), line
+        assert not is_heading(line), line
     for line in ("Installation", "Step 2: Install Clippy", "http://www.apache.org/licenses/",
                  'Licensed under the Apache License, Version 2.0 (the "License");'):
-        assert _is_heading(line), line
+        assert is_heading(line), line
 
 
-def _reader():
-    from assistant.embeddings import Embedder
-    from assistant.read import ExtractiveReader
-
-    return ExtractiveReader(Embedder(), min_evidence=0.0)
-
-
-def _ask(reader, question, passages, doc_freq, previous=""):
-    vector = reader.embedder.embed_query(question)
+def _evidence(question, passages, doc_freq, *, ranker=None, query=None, previous="", bar=0.0):
+    """The evidence in hand-made passages (their offsets filled in) for a question."""
     for i, p in enumerate(passages):
         p.metadata = {"source": p.metadata.get("source", f"doc{i}.md"), "start": 0,
                       "end": len(p.page_content), "chunk": i, **p.metadata}
-    return reader.read(question, question, vector, passages, doc_freq, previous)
+    query = query or question
+    return weigh(ranker or Ranker(EMBEDDER), bar, question=question, query=query,
+                 asked=question, vector=EMBEDDER.embed_query(query), passages=passages,
+                 doc_freq=doc_freq, previous=previous)
+
+
+def _ask(question, passages, doc_freq, *, quoter=None, **how):
+    return (quoter or QuoteReader()).read(_evidence(question, passages, doc_freq, **how))
 
 
 def test_a_how_many_question_is_answered_by_a_sentence_with_a_count():
@@ -53,13 +60,13 @@ def test_a_how_many_question_is_answered_by_a_sentence_with_a_count():
     passage = Document("The Oppama plant's workers build Nissan's electric vehicles with pride. "
                        "About 3,900 of them would lose their jobs.", metadata={"source": "a.txt"})
     doc_freq = DocFreq(df={"oppama": 1, "plant": 2, "worker": 2, "electric": 2}, n=10)
-    reader = _reader()
-    reader.max_sentences = 1
+    one = QuoteReader(max_sentences=1)
     question = "How many workers does the Oppama plant have?"
-    assert _ask(reader, question, [passage], doc_freq).text == (
+    assert _ask(question, [passage], doc_freq, quoter=one).text == (
         "About 3,900 of them would lose their jobs. [1]")
-    reader.w_untyped = 0.0  # without the check, the restatement wins
-    assert "3,900" not in _ask(reader, question, [passage], doc_freq).text
+    lax = Ranker(EMBEDDER, weights=replace(tuned.SENTENCE, untyped=0.0))
+    # without the check, the restatement wins
+    assert "3,900" not in _ask(question, [passage], doc_freq, quoter=one, ranker=lax).text
 
 
 def test_who_wrote_it_is_answered_by_the_byline():
@@ -71,13 +78,15 @@ def test_who_wrote_it_is_answered_by_the_byline():
             "Foxconn's modular MIH platform, the duo aims to blend automotive expertise with "
             "tech-sector agility.")
     doc_freq = DocFreq(df={"nissan": 60, "foxconn": 60, "piece": 1, "wrote": 1}, n=100)
-    reader = _reader()
-    reader.max_sentences = 1
+    one = QuoteReader(max_sentences=1)
     question = "Who wrote this piece on Nissan and Foxconn?"
-    answer = _ask(reader, question, [Document(text, metadata={"source": "a.txt"})], doc_freq)
+    answer = _ask(question, [Document(text, metadata={"source": "a.txt"})], doc_freq,
+                  quoter=one)
     assert answer.text == "Generated by AI AgentCharles Hayes [1]"
-    reader.sure_kinds = reader.strict_kinds  # a byline worth only the ordinary bonus loses
-    answer = _ask(reader, question, [Document(text, metadata={"source": "a.txt"})], doc_freq)
+    # a byline worth only the ordinary bonus loses
+    unsure = Ranker(EMBEDDER, sure_kinds=tuned.STRICT_KINDS)
+    answer = _ask(question, [Document(text, metadata={"source": "a.txt"})], doc_freq,
+                  quoter=one, ranker=unsure)
     assert "Hayes" not in answer.text
 
 
@@ -85,19 +94,16 @@ def test_an_identifier_asked_for_is_evidence_enough():
     """"What status comes back…?" shares one word with the sentence that answers it; the
     identifier it holds (FFI_BAD_ABI) is as sure a sign of the answer as a count is of a
     "how many" answer, and carries it over the found bar."""
-    from assistant.config import Settings
-    from assistant.embeddings import Embedder
-    from assistant.read import ExtractiveReader
-
     text = ("Every call to ffi_prep_cif checks its abi argument first. "
             "It returns FFI_BAD_ABI if the abi parameter is invalid.")
     question = "What status comes back when the ABI argument is wrong?"
     doc_freq = DocFreq(df={"abi": 2, "argument": 3, "status": 5}, n=10)
-    reader = ExtractiveReader(Embedder(), min_evidence=Settings.min_evidence)
-    answer = _ask(reader, question, [Document(text, metadata={"source": "a.html"})], doc_freq)
+    answer = _ask(question, [Document(text, metadata={"source": "a.html"})], doc_freq,
+                  bar=tuned.MIN_EVIDENCE)
     assert answer.found and "FFI_BAD_ABI" in answer.text, answer
-    reader.sure_kinds = reader.sure_kinds - {"code"}
-    answer = _ask(reader, question, [Document(text, metadata={"source": "a.html"})], doc_freq)
+    unsure = Ranker(EMBEDDER, sure_kinds=tuned.SURE_KINDS - {"code"})
+    answer = _ask(question, [Document(text, metadata={"source": "a.html"})], doc_freq,
+                  bar=tuned.MIN_EVIDENCE, ranker=unsure)
     assert not answer.found, answer
 
 
@@ -105,7 +111,7 @@ def test_a_sentence_ending_in_a_colon_is_quoted_with_what_follows():
     passage = Document("To install additional versions, use the install command. For example, "
                        "to download and install version 3.10.4, run:\n\npyenv install 3.10.4",
                        metadata={"source": "README.md"})
-    answer = _ask(_reader(), "How do I download and install version 3.10.4?", [passage],
+    answer = _ask("How do I download and install version 3.10.4?", [passage],
                   DocFreq(df={}, n=10))
     assert answer.found and "run: [1] pyenv install 3.10.4 [1]" in answer.text
 
@@ -116,12 +122,8 @@ def test_a_follow_up_may_quote_the_previous_answer_again_when_it_holds_the_new_w
                 Document("Nissan's Oppama plant in Japan is a 170-hectare site.",
                          metadata={"source": "a.txt"})]
     doc_freq = DocFreq(df={"japan": 2, "nissan": 2}, n=10)
-    reader = _reader()
-    vector = reader.embedder.embed_query("and in Japan? How many cars did Nissan sell?")
-    for i, p in enumerate(passages):
-        p.metadata.update(start=0, end=len(p.page_content), chunk=i)
-    answer = reader.read("and in Japan?", "and in Japan? How many cars did Nissan sell?",
-                         vector, passages, doc_freq, previous=said)
+    answer = _ask("and in Japan?", passages, doc_freq,
+                  query="and in Japan? How many cars did Nissan sell?", previous=said)
     assert "27,736" in answer.text
 
 
@@ -132,30 +134,29 @@ def test_a_second_sentence_comes_only_from_the_best_ones_document():
     apache = Document("Under this License you may charge a fee for support.",
                       metadata={"source": "apache.txt"})
     doc_freq = DocFreq(df={"fee": 2, "warranty": 1, "support": 1}, n=10)
-    reader = _reader()
-    reader.second = 0.0  # any sentence adding a question word may be quoted second...
-    answer = _ask(reader, "May I charge a fee for warranty and for support?", [mpl, apache],
-                  doc_freq)
+    # any sentence adding a question word may be quoted second...
+    answer = _ask("May I charge a fee for warranty and for support?", [mpl, apache],
+                  doc_freq, quoter=QuoteReader(second=0.0))
     assert answer.found and len(answer.citations) == 1, answer.text  # ...but not this one
 
 
 def test_a_chunk_opening_mid_line_is_quoted_in_whole_sentences(tmp_path):
     """Hard-wrapped text cut into chunks: the sentence the chunk opens with mid-line is quoted
     whole, as the splitter saw it in the document, not from "of this License" on."""
-    from assistant.embeddings import Embedder
+    from assistant.config import SplitSettings
     from assistant.load import load_document
-    from assistant.split import SplitSettings, split_document
+    from assistant.split import split_document
 
     path = tmp_path / "licence.txt"
     path.write_text(WRAPPED_LICENCE)
-    chunks = split_document(load_document(path, tmp_path), Embedder().count_tokens,
-                            SplitSettings(chunk_tokens=48, overlap_sentences=0))
+    chunks = split_document(load_document(path, tmp_path), EMBEDDER.count_tokens,
+                            SplitSettings(chunk_tokens=48, chunk_overlap_sentences=0))
     passages = [c for c in chunks if c.page_content.startswith("For the purposes")]
-    reader = _reader()
     question = "Which works are not derivative works under this License?"
-    vector = reader.embedder.embed_query(question)
-    answer = reader.read(question, question, vector, passages,
-                         DocFreq(df={"derivative": 2, "license": 3}, n=10))
+    evidence = weigh(Ranker(EMBEDDER), 0.0, question=question, query=question, asked=question,
+                     vector=EMBEDDER.embed_query(question), passages=passages,
+                     doc_freq=DocFreq(df={"derivative": 2, "license": 3}, n=10))
+    answer = QuoteReader().read(evidence)
     assert answer.text == ("For the purposes of this License, Derivative Works shall not "
                            "include works that remain separable from, or merely link (or bind "
                            "by name) to the interfaces of, the Work and Derivative Works "
@@ -165,9 +166,7 @@ def test_a_chunk_opening_mid_line_is_quoted_in_whole_sentences(tmp_path):
 def test_a_sentence_from_a_document_that_lacks_the_questions_name_loses():
     """Both licences say when the grant ends; the question names Apache, a document's title
     word, which the Mozilla licence never says."""
-    from dataclasses import replace
-
-    from assistant.read import ExtractiveReader, question_names
+    from assistant.rank import question_names
 
     mpl = Document("Your patent licence under this License terminates on the date you file "
                    "a patent infringement claim.", metadata={"source": "mpl.txt"})
@@ -179,17 +178,16 @@ def test_a_sentence_from_a_document_that_lacks_the_questions_name_loses():
              "apache.txt": frozenset({"apache", "patent", "licence", "license", "terminate"})}
     doc_freq = DocFreq(df={"apache": 1, "patent": 2, "licence": 2, "license": 2}, n=10,
                        terms=terms, titles=frozenset({"apache", "license", "mozilla"}))
-    reader = _reader()
-    reader.max_sentences = 1
-    answer = _ask(reader, question, [mpl, apache], doc_freq)
+    one = QuoteReader(max_sentences=1)
+    answer = _ask(question, [mpl, apache], doc_freq, quoter=one)
     assert answer.citations[0].source == "apache.txt", answer.text
-    reader.w_elsewhere = 0.0  # without the check, the Mozilla clause's wording wins
-    answer = _ask(reader, question, [mpl, apache], doc_freq)
+    # without the check, the Mozilla clause's wording wins
+    anywhere = Ranker(EMBEDDER, weights=replace(tuned.SENTENCE, elsewhere=0.0))
+    answer = _ask(question, [mpl, apache], doc_freq, quoter=one, ranker=anywhere)
     assert answer.citations[0].source == "mpl.txt", answer.text
     # A name that is no document's title word is no sign of the wrong document: SQuAD asks
     # about "the AAA" of an article that never names it.
-    reader.w_elsewhere = ExtractiveReader.w_elsewhere
-    answer = _ask(reader, question, [mpl, apache], replace(doc_freq, titles=frozenset()))
+    answer = _ask(question, [mpl, apache], replace(doc_freq, titles=frozenset()), quoter=one)
     assert answer.citations[0].source == "mpl.txt", answer.text
 
 
@@ -198,19 +196,19 @@ def test_a_title_is_quoted_with_the_text_under_it():
     command under it; the title takes no place of the sentences quoted after it."""
     text = ("1. Automatic installer (Recommended)\n\ncurl -fsSL https://pyenv.run | bash\n\n"
             "For more details visit our other project on GitHub.")
-    reader = _reader()
-    reader.max_sentences = 1
-    answer = _ask(reader, "Where does the recommended automatic installer download from?",
-                  [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10))
+    one = QuoteReader(max_sentences=1)
+    answer = _ask("Where does the recommended automatic installer download from?",
+                  [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10),
+                  quoter=one)
     assert answer.text == ("1. Automatic installer (Recommended) [1] curl -fsSL "
                            "https://pyenv.run | bash [1]"), answer.text
     # The same words in a paragraph of running text are no title: quoted alone.
     text = ("1. Automatic installer (Recommended). It needs curl.\n\n"
             "curl -fsSL https://pyenv.run | bash\n\nFor more details visit our other project.")
-    answer = _ask(reader, "Where does the recommended automatic installer download from?",
-                  [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10))
+    answer = _ask("Where does the recommended automatic installer download from?",
+                  [Document(text, metadata={"source": "README.md"})], DocFreq(df={}, n=10),
+                  quoter=one)
     assert "pyenv.run" not in answer.text, answer.text
-
 
 
 def test_a_coined_name_in_lower_case_counts_as_a_name():
@@ -225,15 +223,12 @@ def test_a_coined_name_in_lower_case_counts_as_a_name():
     doc_freq = DocFreq(df={"pyenv": 1, "commercial": 1, "support": 1}, n=10, terms=terms,
                        titles=frozenset({"pyenv", "readme", "nvda"}))
     question = "How much does commercial support for pyenv cost?"
-    reader = _reader()
-    assert "pyenv" not in reader.embedder.vocabulary()
-    _ask(reader, question, [filing, readme], doc_freq)  # fills in the passages' metadata
-    vector = reader.embedder.embed_query(question)
+    assert "pyenv" not in EMBEDDER.vocabulary()
 
     def scores(w):
-        reader.w_elsewhere = w
-        ranked, _ = reader.rank(question, question, vector, [filing, readme], doc_freq)
-        return {c.source: c.score for c in ranked}
+        ranker = Ranker(EMBEDDER, weights=replace(tuned.SENTENCE, elsewhere=w))
+        evidence = _evidence(question, [filing, readme], doc_freq, ranker=ranker)
+        return {c.source: c.score for c in evidence.ranked}
 
     plain, named = scores(0.0), scores(0.5)
     assert math.isclose(named["2023 Q1 NVDA.pdf"], 0.5 * plain["2023 Q1 NVDA.pdf"])
@@ -248,14 +243,13 @@ def test_a_second_sentence_must_add_more_than_the_documents_name():
                 Document("The Foxconn deal is a test of partnerships.",
                          metadata={"source": "nissan-foxconn.txt", "chunk": 1})]
     doc_freq = DocFreq(df={"foxconn": 20, "ohio": 1, "partner": 5}, n=30)
-    reader = _reader()
-    reader.second = 0.0  # any sentence adding a question word may be quoted second
+    lax = QuoteReader(second=0.0)  # any sentence adding a question word may be quoted second
     question = "Who was Foxconn's partner at the Ohio factory?"
-    assert _ask(reader, question, passages, doc_freq).text == (
+    assert _ask(question, passages, doc_freq, quoter=lax).text == (
         "Its Ohio plant, a joint venture with Fisker, faced delays. [1]")
     for p in passages:  # the same words in a document not named for Foxconn add a word
         p.metadata["source"] = "report.txt"
-    assert len(_ask(reader, question, passages, doc_freq).citations) == 2
+    assert len(_ask(question, passages, doc_freq, quoter=lax).citations) == 2
 
 
 def test_a_second_sentence_from_far_away_must_score_nearly_as_well():
@@ -266,14 +260,13 @@ def test_a_second_sentence_from_far_away_must_score_nearly_as_well():
                 Document("To install additional Python versions, use pyenv install.",
                          metadata={"source": "README.md", "chunk": second_chunk})]
     doc_freq = DocFreq(df={"list": 2, "install": 8, "python": 9, "version": 9}, n=10)
-    reader = _reader()
     question = "How can I list every Python version I could install?"
-    near = _ask(reader, question, passages(2), doc_freq)
+    near = _ask(question, passages(2), doc_freq)
     assert len(near.citations) == 2, near.text
-    far = _ask(reader, question, passages(3), doc_freq)
+    far = _ask(question, passages(3), doc_freq)
     assert far.text == "Running pyenv install -l gives the list of all available versions. [1]"
-    reader.second_far = reader.second
-    assert len(_ask(reader, question, passages(3), doc_freq).citations) == 2
+    same_bar = QuoteReader(second_far=tuned.SECOND)
+    assert len(_ask(question, passages(3), doc_freq, quoter=same_bar).citations) == 2
 
 
 def test_a_second_sentence_may_supply_the_kind_of_thing_asked_for():
@@ -283,6 +276,5 @@ def test_a_second_sentence_may_supply_the_kind_of_thing_asked_for():
                          metadata={"source": "luther.txt", "chunk": 0}),
                 Document("He was buried in Wittenberg after his death on 18 February 1546.",
                          metadata={"source": "luther.txt", "chunk": 6})]
-    answer = _ask(_reader(), "When did Luther die?", passages,
-                  DocFreq(df={"luther": 9, "die": 3}, n=10))
+    answer = _ask("When did Luther die?", passages, DocFreq(df={"luther": 9, "die": 3}, n=10))
     assert len(answer.citations) == 2 and "18 February 1546" in answer.text, answer.text

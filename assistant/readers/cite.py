@@ -22,21 +22,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .text import STOPWORDS, normalize_token, sentences, tokenize
+from .. import tuned
+from ..text import STOPWORDS, markers, normalize_token, sentences, tokenize
 
 # Words that frame an answer rather than state it ("According to the passage, ...").
 FRAMING = frozenset(tokenize(
     "according passage passages document documents text context provided mention mentioned "
     "mentions state stated states say says said answer question information based given "
     "indicate indicates indicated note noted"))
-MIN_WORDS = 0.6  # share of the sentence's content words the passage must hold
-MIN_NEW_WORDS = 0.5  # ... and of those that are not already in the question
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve"))}
 _CAPITAL = re.compile(r"\b[A-Z][\w'’-]*")
-_MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 @dataclass(frozen=True)
@@ -54,12 +52,6 @@ class _Facts:
     numbers: frozenset[str]
     names: frozenset[str]
     words: frozenset[str]
-
-
-def markers(sentence: str) -> tuple[str, list[int]]:
-    """The sentence without its `[n]` markers, and the numbers they held."""
-    cited = [int(n) for m in _MARKER.finditer(sentence) for n in m.group(1).split(",")]
-    return _MARKER.sub("", sentence).strip(), cited
 
 
 def numbers(text: str) -> set[str]:
@@ -148,7 +140,7 @@ def support(sentence: str, passages: Sequence[str], question: str = "",
     if not scored:
         return None
     # Prefer one passage over two, then coverage, then the passages the model named.
-    group, score = max(scored, key=lambda gs: gs[1] - 0.25 * (len(gs[0]) - 1)
+    group, score = max(scored, key=lambda gs: gs[1] - tuned.CITE_TWO_PASSAGES * (len(gs[0]) - 1)
                        + 0.01 * sum(i in hint for i in gs[0]))
     return Support(passages=group, spans=tuple(_closest(passages[i], claim) for i in group),
                    coverage=round(score, 3))
@@ -166,7 +158,7 @@ def _score(claim: _Facts, held: list[_Facts], asked: set[str]) -> float | None:
     share = len(claim.words & words) / len(claim.words)
     new = claim.words - asked
     new_share = len(new & words) / len(new) if new else 1.0
-    if share < MIN_WORDS or new_share < MIN_NEW_WORDS:
+    if share < tuned.CITE_MIN_WORDS or new_share < tuned.CITE_MIN_NEW_WORDS:
         return None
     return share
 

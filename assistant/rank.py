@@ -1,0 +1,217 @@
+"""The candidate sentences of the retrieved passages, scored and ranked best first.
+
+Sentence score = meaning (cosine to the query) + words (share of the question's weighted terms
+present, in the sentence or the one before it, which for the first sentence of a chunk comes
+from the chunk's metadata) + a bonus when the sentence holds what the question asks for (a
+number for "how many", a date for "when", an identifier for "which status"; `kinds`); a
+sentence without the number, percentage or price asked for loses a share of its score, and so
+does one whose document lacks a name the question gives a document by ("Apache", "Nissan").
+The weights are in `tuned`.
+
+Only the sentences the question's words favour are embedded for the meaning term: the forward
+pass is most of a question's time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.documents import Document
+
+from . import tuned
+from .embeddings import Embedder
+from .found import Signals, common_word, missing_share
+from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
+from .split import chunk_sentences
+from .text import STOPWORDS, DocFreq, coverage, tokenize
+
+
+@dataclass
+class Candidate:
+    passage: int  # index into the passages
+    start: int  # absolute offsets into the document text
+    end: int
+    text: str
+    before: str = ""  # the sentence before it in the passage, which "it" or "they" may name
+    source: str = ""  # the document it is from
+    score: float = 0.0
+    terms: frozenset[str] = frozenset()  # the question's terms it holds
+    lone: bool = False  # a short paragraph of its own, a title: "1. Automatic installer"
+    typed: bool = False  # it holds the kind of thing asked for (a date for "when")
+
+
+# Lines that are content however short: commands and code ("rustup component add clippy"),
+# table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
+_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
+_FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
+_WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
+_BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
+
+
+def is_heading(sentence: str) -> bool:
+    """A heading or a fragment, which is not an answer: short, with no sentence end, and not
+    a command, a row of figures or a byline (a manual's answer is often a command line)."""
+    words = len(sentence.split())
+    if _BARE_LINK.match(sentence):
+        return True  # an address alone says nothing about what it is the address of
+    if _content_line(sentence):
+        return False
+    if words >= 5 and sentence.rstrip().endswith(":"):
+        return False  # "For example, to install Python 3.10.4, run:" introduces its answer
+    return words < 4 or (words <= 14 and sentence.rstrip()[-1] not in ".!?\"”)")
+
+
+def _content_line(sentence: str) -> bool:
+    """A command, a row of figures or a byline: content however short, never a title."""
+    return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence)
+                or BYLINE.search(sentence) or len(NUMBERS.findall(sentence)) >= 2)
+
+
+def question_names(question: str) -> set[str]:
+    """The terms of the question's capitalised words after its first: "Nissan", "Apache",
+    "Oppama"; a sentence's first word is capitalised whatever it is."""
+    out: set[str] = set()
+    for m in _WORD_CASED.finditer(question):
+        if m.start() > 0 and m.group()[0].isupper():
+            out.update(t for t in tokenize(m.group()) if t not in STOPWORDS)
+    return out
+
+
+def _lacks(doc_freq: DocFreq, source: str, name: str) -> bool:
+    """Whether the document lacks the name, or the place an adjective is made from: "Asian",
+    "Australian" and "Saharan" are in an article that says "Asia", "Australia", "Sahara"."""
+    return not any(doc_freq.holds(source, name[:len(name) - cut])
+                   for cut in range(4) if len(name) - cut >= 4 or cut == 0)
+
+
+def best_first(cand: Candidate) -> float:
+    """Sort key: the score to 9 places. The terms' weights are summed in set order, which
+    Python varies per process, so equal scores can differ in their last bit; rounded, ties
+    keep retrieval order and the same passages are ranked alike in every process (twenty
+    filings share whole sentences of boilerplate)."""
+    return -round(cand.score, 9)
+
+
+class Ranker:
+    """Scores the passages' sentences for one question. Holds the sentence vectors of earlier
+    questions (an LRU of `cache_size`), so one that comes again is not embedded again."""
+
+    def __init__(self, embedder: Embedder, *, embed_top: int | None = None,
+                 weights: tuned.SentenceWeights = tuned.SENTENCE,
+                 sure_kinds: frozenset[str] = tuned.SURE_KINDS,
+                 strict_kinds: frozenset[str] = tuned.STRICT_KINDS,
+                 cache_size: int = 20000) -> None:
+        self.embedder = embedder
+        self.embed_top = embed_top  # sentences embedded per question (None: all of them)
+        self.weights = weights
+        self.sure_kinds = sure_kinds
+        self.strict_kinds = strict_kinds
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def rank(self, question: str, query: str, query_vector: list[float],
+             passages: list[Document], doc_freq: DocFreq, previous: str = ""
+             ) -> tuple[list[Candidate], Signals | None]:
+        """The passages' sentences, best first, and the signals for the found decision.
+        `question` is what the reader weighs, `query` what was searched (a follow-up with the
+        question it leans on), `previous` the answer a follow-up follows."""
+        candidates = candidates_of(passages)
+        if not candidates:
+            return [], None
+        self._score(candidates, question, query, query_vector, doc_freq)
+        said = " ".join(previous.split())
+        for cand in candidates:
+            # The previous answer again answers nothing new, unless the follow-up's own words
+            # are in it: "and in Japan?" after "76,977 in the U.S. versus 27,736 in Japan".
+            if said and " ".join(cand.text.split()) in said and not cand.terms:
+                cand.score *= self.weights.repeated
+        ranked = sorted(candidates, key=best_first)
+        signals = Signals(evidence=ranked[0].score,
+                          missing=missing_share(question, passages, doc_freq,
+                                                self.embedder.vocabulary()),
+                          dense=float(passages[0].metadata.get("dense") or 0.0))
+        return ranked, signals
+
+    def _score(self, candidates: list[Candidate], question: str, query: str,
+               query_vector: list[float], doc_freq: DocFreq) -> None:
+        w = self.weights
+        asked = set(tokenize(question))
+        context = set(tokenize(query)) - asked  # words carried over from the conversation
+        own = {t: doc_freq.idf(t) for t in asked}
+        borrowed = {t: doc_freq.idf(t) for t in context}
+        kind = expected_type(question)
+        strict = kind in self.strict_kinds  # a number, percentage or price: one is required
+        bonus_weight = w.sure if kind in self.sure_kinds else w.typed
+        untyped = []  # sentences without the number asked for
+        # "Under the Apache License, …" is not answered by the Mozilla licence's clause, nor
+        # "Who is Nissan's chief executive?" by NVIDIA's filing: a name of the question that
+        # names a document (in its title or file name) must be in the sentence's document.
+        coined = {t for t in asked if not common_word(t, self.embedder.vocabulary())}  # "pyenv"
+        names = [t for t in question_names(question) | coined if t in doc_freq.titles]
+        for cand in candidates:
+            tokens = frozenset(tokenize(cand.text))
+            cand.terms = tokens & own.keys()
+            # Words of the sentence before count too: "it now operates at 40% capacity"
+            # answers a question about the plant the previous sentence names.
+            nearby = frozenset(tokenize(cand.before)) - tokens
+            words = coverage(own, tokens) + w.nearby * coverage(own, nearby)
+            if context:
+                words = ((1 - w.borrowed) * words
+                         + w.borrowed * coverage(borrowed, tokens | nearby))
+            bonus = type_bonus(kind, cand.text, question) if kind else 0.0
+            cand.typed = bonus > 0
+            cand.score = w.words * words + bonus_weight * bonus
+            if strict and not bonus:
+                untyped.append(cand)
+        # Meaning costs a forward pass per sentence, the bulk of a question's time: only the
+        # sentences the words already favour are embedded; the rest keep meaning 0.
+        keep = sorted(candidates, key=best_first)[: self.embed_top or None]
+        vectors = self._embed([c.text for c in keep])
+        cosine = vectors @ np.asarray(query_vector, dtype=np.float32)
+        if context:
+            # A follow-up: the borrowed words and the whole query find the topic, but the
+            # question's own words and meaning must decide, or the last answer comes back.
+            alone = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+            cosine = ((1 - w.follow_up_meaning) * cosine
+                      + w.follow_up_meaning * (vectors @ alone))
+        for cand, cos in zip(keep, cosine, strict=True):
+            cand.score += w.meaning * max(float(cos), 0.0)
+        for cand in untyped:
+            cand.score *= 1.0 - w.untyped
+        for cand in candidates if names else ():
+            lacking = sum(_lacks(doc_freq, cand.source, t) for t in names)
+            cand.score *= 1.0 - w.elsewhere * lacking / len(names)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
+                self._vectors[text] = vec
+            while len(self._vectors) > self._cache_size:
+                self._vectors.popitem(last=False)
+        return np.stack([self._vectors[t] for t in texts])
+
+
+def candidates_of(passages: list[Document]) -> list[Candidate]:
+    """Every sentence of the passages that may be an answer, in retrieval order."""
+    out = []
+    for i, doc in enumerate(passages):
+        base = int(doc.metadata["start"])
+        before = str(doc.metadata.get("before", ""))  # the sentence before the chunk
+        content = doc.page_content
+        spans = chunk_sentences(doc)
+        for j, (s, e) in enumerate(spans):
+            text = content[s:e]
+            if not is_heading(text):  # headings and fragments are not answers
+                opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in \
+                    doc.metadata
+                closes = j + 1 < len(spans) and "\n\n" in content[e:spans[j + 1][0]]
+                out.append(Candidate(i, base + s, base + e, text, before,
+                                     str(doc.metadata.get("source", "")),
+                                     lone=opens and closes and len(text.split()) <= 12
+                                     and not _content_line(text)))
+            before = text
+    return out

@@ -1,0 +1,97 @@
+"""The quoting reader: the best sentences of the evidence, quoted and cited. It needs no
+language model, every word of its answer is in the documents, and every citation points at
+the exact sentences quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from .. import tuned
+from ..evidence import Evidence, adjacent
+from ..rank import Candidate
+from ..schema import Answer
+from ..text import document_names
+from .base import Reader, in_pieces, passage_citation
+
+
+class QuoteReader(Reader):
+    name = "extractive"
+
+    def __init__(self, *, max_sentences: int = tuned.MAX_ANSWER_SENTENCES,
+                 nearby_only: bool = False, second: float = tuned.SECOND,
+                 second_far: float = tuned.SECOND_FAR) -> None:
+        self.max_sentences = max_sentences
+        # keep a second sentence to the best one's stretch of text (the language model's
+        # reader quotes so in its place: a far second sentence was where its citations missed)
+        self.nearby_only = nearby_only
+        self.second = second  # a second sentence is quoted when it scores this share of the best
+        self.second_far = second_far  # ... this share when it is not near the best
+
+    def stream(self, evidence: Evidence) -> Iterator[str | Answer]:
+        yield from in_pieces(self.answer(evidence))
+
+    def answer(self, evidence: Evidence, reason: str = "") -> Answer:
+        """The best sentences quoted and cited, or not found when the evidence is too weak.
+
+        A second sentence comes only from the best one's document, and it must add a question
+        word the first lacks that is not just the document's name ("Foxconn" in the
+        Nissan-Foxconn article). Beyond the best one's stretch of text (its passage, or a chunk
+        at most two away; small chunks cut a paragraph in three or four) it must score
+        `second_far` of the best, not `second`, unless it holds the kind of thing asked for
+        that the others lack (the date, for "When did Luther die?")."""
+        ranked, passages = evidence.ranked, evidence.passages
+        if not ranked or not evidence.found:
+            return self.not_found(evidence, reason)
+        best = ranked[0]
+        chosen = [best]
+        follows = _what_follows(best, evidence) if (
+            best.lone or best.text.rstrip().endswith(":")) else None
+        room = self.max_sentences
+        named = document_names(passages[best.passage].metadata)  # every second one's, too
+        if follows is not None:  # "…, run:" is answered by the command that follows it, a
+            # title ("1. Automatic installer (Recommended)") by the text under it
+            chosen.append(follows)
+            room += best.lone  # a title takes no one's place
+        for cand in ranked[1:]:
+            if len(chosen) >= room or cand.score < self.second * best.score:
+                break
+            near = adjacent(passages, cand.passage, best.passage, reach=2)
+            # what the others lack: the kind of thing asked for, or a question word that is
+            # not just the document's name
+            supplies = cand.typed and not any(c.typed for c in chosen)
+            if cand in chosen or cand.source != best.source or not near and (
+                    self.nearby_only or cand.score < self.second_far * best.score
+                    and not supplies):
+                continue
+            said = set().union(*(c.terms for c in chosen))
+            if supplies or cand.terms - said - named:
+                chosen.append(cand)  # it adds a question term the others lack
+        answer = _compose(evidence, chosen, self.name)
+        return replace(answer, reason=reason) if reason else answer
+
+
+def _what_follows(cand: Candidate, evidence: Evidence) -> Candidate | None:
+    """The sentence right after `cand` in its document, if a retrieved passage holds it."""
+    later = [c for c in evidence.ranked if c.source == cand.source and c.start >= cand.end
+             and adjacent(evidence.passages, c.passage, cand.passage)]
+    return min(later, key=lambda c: c.start) if later else None
+
+
+def _compose(evidence: Evidence, chosen: list[Candidate], reader: str) -> Answer:
+    numbers: dict[int, int] = {}  # passage -> citation number, in order of first quote
+    for cand in chosen:
+        numbers.setdefault(cand.passage, len(numbers) + 1)
+    # Quote in reading order: by citation, then by position in the document.
+    chosen = sorted(chosen, key=lambda c: (numbers[c.passage], c.start))
+    parts = [f"{' '.join(c.text.split())} [{numbers[c.passage]}]" for c in chosen]
+    citations = []
+    for p, n in sorted(numbers.items(), key=lambda item: item[1]):
+        quoted = [c for c in chosen if c.passage == p]
+        citations.append(passage_citation(evidence.passages[p], n,
+                                          min(c.start for c in quoted),
+                                          max(c.end for c in quoted)))
+    return Answer(text=" ".join(parts), citations=citations, found=True,
+                  question=evidence.question, query=evidence.query, reader=reader,
+                  evidence=round(evidence.confidence, 4), warning=evidence.warning)

@@ -1,0 +1,82 @@
+"""Every number fitted to data, in one place, each with the command that fitted or chose it.
+
+A setting a user may change (`config`) takes its default from here; the rest are constants of
+the ranking, the found decision and the readers. The experiments behind them, with their
+figures, are in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- splitting and retrieval (python -m bench.quality) -------------------------------------
+
+# word pieces per chunk: small chunks rank the sentence that answers, not its paragraph
+CHUNK_TOKENS = 64
+# passages handed to the reader after fusion (small chunks: more of them)
+TOP_K = 8
+# candidates taken from each of the dense and keyword rankings before fusion
+FETCH_K = 20
+# reciprocal rank fusion constant
+RRF_K = 60
+# the chunk after each of the best FOLLOW passages is read too ("it now operates at 40%")
+FOLLOW = 1
+
+
+# --- the sentence score (python -m bench.quality, tuning half; python -m bench.real, tune) --
+
+
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How a candidate sentence is scored: meaning + words + the kind asked for."""
+
+    meaning: float = 0.7  # cosine of the sentence to the query
+    words: float = 0.5  # weighted share of the question's terms in the sentence
+    nearby: float = 1.0  # ... of those found only in the sentence before (relative to words)
+    typed: float = 0.1  # the sentence holds the kind of thing asked for (a date, a name, a code)
+    sure: float = 0.2  # ... when the check is sure of it (SURE_KINDS)
+    untyped: float = 0.35  # share of the score lost by a sentence without one (STRICT_KINDS)
+    elsewhere: float = 0.5  # share lost when its document lacks a name the question uses
+    borrowed: float = 0.25  # a follow-up's words borrowed from the last question, against its own
+    repeated: float = 0.5  # share kept by the last answer's sentence quoted again for a follow-up
+    follow_up_meaning: float = 0.5  # a follow-up's own meaning, against the whole query's
+
+
+SENTENCE = SentenceWeights()
+# kinds whose check is sure (a byline, an identifier: bench.real tune 0.716 -> 0.753)
+SURE_KINDS = frozenset({"number", "percent", "money", "author", "code"})
+# kinds a sentence must hold to keep its whole score
+STRICT_KINDS = frozenset({"number", "percent", "money"})
+# sentences whose meaning is embedded per question (the forward pass is most of the time)
+EMBEDDED_SENTENCES = 6
+
+
+# --- which sentences the quoting reader quotes (python -m bench.real, tune) ----------------
+
+SECOND = 0.7  # a second sentence is quoted when it scores this share of the best
+SECOND_FAR = 0.85  # ... and this share when it is not within two chunks of the best
+MAX_ANSWER_SENTENCES = 2
+
+
+# --- the found decision (python -m bench.calibrate) -----------------------------------------
+
+# logistic weights over (best sentence score, rarest missing question word, top cosine)
+FOUND_WEIGHTS = (14.95, -2.45, 4.45)
+FOUND_BIAS = -9.45
+MIN_EVIDENCE = 0.6  # the bar on the confidence
+FOLLOW_UP_BAR = 0.6  # share of the bar a follow-up must reach (its own words are few)
+
+
+# --- the language model (python -m bench.real --judge, python -m bench.llm) ----------------
+
+JUDGE_BELOW = 1.0  # the model judges quoted answers less confident than this
+JUDGE_WORDS = 0.5  # ... whose sentence holds less than this share of the question's words
+PROMPT_CHARS = 1000  # characters of passage text in a prompt
+PROMPT_SENTENCES = 4  # best sentences whose neighbours fill the prompt
+DECLINE_BAR = 0.9  # the model's "not in the documents" stands below this confidence
+SHORT_FOLLOW_UP = 4  # a question of this many words or fewer is rewritten as a follow-up
+
+# a generated sentence is supported by a passage holding this share of its content words
+CITE_MIN_WORDS = 0.6
+CITE_MIN_NEW_WORDS = 0.5  # ... and of those that are not already in the question
+CITE_TWO_PASSAGES = 0.25  # what leaning on two passages costs against one

@@ -1,0 +1,37 @@
+"""The health check, run in a child process on real Chroma files."""
+
+import chromadb
+import pytest
+from chromadb.config import Settings
+
+from assistant.health import Check
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A Chroma folder holding 12 chunks' vectors (no embedding model needed)."""
+    folder = tmp_path / "chroma"
+    client = chromadb.PersistentClient(path=str(folder),
+                                       settings=Settings(anonymized_telemetry=False))
+    collection = client.create_collection("chunks", embedding_function=None,
+                                          metadata={"hnsw:space": "cosine"})
+    vectors = [[float(i == j) + 0.01 for j in range(8)] for i in range(12)]
+    collection.add(ids=[f"c{i}" for i in range(12)], embeddings=vectors,
+                   documents=[f"chunk {i}" for i in range(12)])
+    return folder
+
+
+def test_a_whole_store_passes_and_a_wrong_count_is_named(store):
+    assert Check(store, "chunks", 12).problem() is None
+    assert Check(store, "chunks", None).problem() is None
+    assert Check(store, "chunks", 13).problem() == (
+        "it holds 12 chunks where the manifest records 13")
+
+
+def test_missing_files_and_collections_are_named(store, tmp_path):
+    assert Check(store, "others", None).problem() == "its collection 'others' is missing"
+    assert Check(tmp_path / "nowhere", "chunks", None).problem() == (
+        "its chroma.sqlite3 is missing")
+    (store / "chroma.sqlite3").write_bytes(b"garbage" * 100)
+    problem = Check(store, "chunks", None).problem()
+    assert problem and "file is not a database" in problem, problem
