@@ -27,6 +27,7 @@ from .embeddings import Progressing
 from .errors import CorpusError, DocumentError
 from .load import SourceDocument, find_documents, load_document
 from .manifest import DocumentRecord, Manifest, now
+from .records import open_records
 from .schema import IndexReport
 from .split import split_document
 from .store import Store
@@ -134,7 +135,7 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
     the record manager."""
     from langchain_core.indexing import index
 
-    rm = store.record_manager(note)
+    rm = open_records(store, note)
     ids, existing = store.all_chunks()
     # Chunks the records say are in Chroma but are not (its files were removed or emptied):
     # forget them, so that they are embedded again instead of skipped.

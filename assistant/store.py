@@ -4,7 +4,7 @@ built it, so an index made by another model or splitter is never silently mixed 
 
     index/
       chroma/            Chroma's persistent store (vectors, chunk text, metadata)
-      records.sqlite     SQLRecordManager: which chunk hashes are in Chroma, per source
+      records.sqlite     SQLRecordManager: which chunk hashes are in Chroma (`records`)
       keyword/           BM25 over the same chunks, rebuilt after every run
       manifest.json      model, dimension, splitter, schema version, state, documents,
                          and a generation token, new with every write
@@ -259,36 +259,6 @@ class Store:
                 f"cannot open the index in {self.dir} ({' '.join(str(exc).split())}); run "
                 "`assistant index` to rebuild it from the documents") from None
         self._shared.generation = generation
-
-    def record_manager(self, note: Callable[[str], None] | None = None) -> Any:
-        """LangChain's record of which chunk keys are in Chroma. An unreadable one is rebuilt
-        from Chroma's own ids and sources (and `note` told), so nothing is embedded again."""
-        from langchain_classic.indexes import SQLRecordManager
-        from sqlalchemy.exc import SQLAlchemyError
-
-        self.dir.mkdir(parents=True, exist_ok=True)
-        path = self.dir / "records.sqlite"
-
-        def opened() -> Any:
-            rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}")
-            rm.create_schema()
-            return rm
-
-        try:
-            rm = opened()
-            rm.list_keys(limit=1)
-            return rm
-        except SQLAlchemyError as exc:
-            if note:
-                note(f"the record of indexed chunks ({path.name}) was unreadable "
-                     f"({exc.__class__.__name__}); it was rebuilt from Chroma")
-        path.unlink(missing_ok=True)
-        rm = opened()
-        ids, docs = self.all_chunks()
-        for i in range(0, len(ids), 1000):
-            rm.update(ids[i:i + 1000], group_ids=[d.metadata.get("source") for d in
-                                                  docs[i:i + 1000]])
-        return rm
 
     def all_chunks(self) -> tuple[list[str], list[Document]]:
         """Every chunk in Chroma, read in pages (Chroma caps one request's size)."""

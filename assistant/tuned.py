@@ -54,7 +54,8 @@ EMBEDDED_SENTENCES = 6
 # --- which sentences the quoting reader quotes (python -m bench.real, tune) ----------------
 
 SECOND = 0.7  # a second sentence is quoted when it scores this share of the best
-SECOND_FAR = 0.85  # ... and this share when it is not within two chunks of the best
+SECOND_FAR = 0.85  # ... and this share when it is not within SECOND_NEAR chunks of the best
+SECOND_NEAR = 2  # small chunks cut a paragraph in three or four
 MAX_ANSWER_SENTENCES = 2
 
 

@@ -57,7 +57,7 @@ class QuoteReader(Reader):
         for cand in ranked[1:]:
             if len(chosen) >= room or cand.score < self.second * best.score:
                 break
-            near = adjacent(passages, cand.passage, best.passage, reach=2)
+            near = adjacent(passages, cand.passage, best.passage, reach=tuned.SECOND_NEAR)
             # what the others lack: the kind of thing asked for, or a question word that is
             # not just the document's name
             supplies = cand.typed and not any(c.typed for c in chosen)
