@@ -25,7 +25,7 @@ from langchain_core.documents import Document
 from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
 from .errors import CorpusError, DocumentError
-from .load import SourceDocument, find_documents, load_document
+from .load import SUPPORTED_SUFFIXES, SourceDocument, find_documents, load_document
 from .manifest import DocumentRecord, Manifest, now
 from .records import open_records
 from .schema import IndexReport
@@ -51,7 +51,7 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
     paths = find_documents(corpus_dir)  # raises CorpusError before anything is touched
     if not paths:
         raise CorpusError(
-            f"no documents in {corpus_dir} (looked for .txt, .md, .html, .htm, .pdf); add some "
+            f"no documents in {corpus_dir} (looked for {', '.join(SUPPORTED_SUFFIXES)}); add some "
             "and run again — the existing index was left as it was"
         )
 

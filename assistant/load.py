@@ -21,9 +21,10 @@ from pathlib import Path
 
 from .errors import CorpusError, DocumentError
 from .markup import html_text, markdown_text, unbox
-from .text import Span
+from .office import OFFICE_SUFFIXES, convert
+from .text import Span, normalize_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", *OFFICE_SUFFIXES)
 
 
 @dataclass
@@ -64,8 +65,8 @@ def find_documents(corpus_dir: Path) -> list[Path]:
     """Supported files under corpus_dir, hidden files and folders skipped, in a stable order."""
     if not corpus_dir.exists():
         raise CorpusError(
-            f"corpus folder {corpus_dir} does not exist; create it and put .txt, .md, .html or "
-            f".pdf files in it, or point ASSISTANT_CORPUS_DIR / --corpus at your documents"
+            f"corpus folder {corpus_dir} does not exist; create it and put documents in it "
+            f"({', '.join(SUPPORTED_SUFFIXES)}), or point ASSISTANT_CORPUS_DIR / --corpus at them"
         )
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus path {corpus_dir} is a file, not a folder; give its folder")
@@ -99,6 +100,10 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
     if suffix == ".pdf":
         text, page_starts = _pdf_text(source, data)
         title = _first_line_title(text) or _stem_title(path)
+    elif suffix in OFFICE_SUFFIXES:
+        converted = convert(source, suffix, data)
+        text, page_starts = converted.text, converted.page_starts
+        title = converted.title or _first_line_title(text) or _stem_title(path)
     else:
         raw = _decode(source, data)
         if suffix in (".html", ".htm"):
@@ -186,27 +191,6 @@ def _decode(source: str, data: bytes) -> str:
     if controls > 0.05 * len(text):
         raise DocumentError(source, _BINARY)
     return normalize_text(text)
-
-
-def normalize_text(text: str) -> str:
-    """Unify newlines and Unicode forms, and drop stray characters from another script (such as
-    a lone CJK character inside "May 2025") that break keyword matching of the word they touch."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _drop_stray_script_chars(text)
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
-
-
-def _drop_stray_script_chars(text: str) -> str:
-    cjk = [i for i, ch in enumerate(text) if _is_cjk(ch)]
-    if not cjk or len(cjk) > 0.002 * len(text):
-        return text  # a document in that script, or quoting it: keep everything
-    lone = {i for i in cjk if not (i > 0 and _is_cjk(text[i - 1]))
-            and not (i + 1 < len(text) and _is_cjk(text[i + 1]))}
-    return "".join(ch for i, ch in enumerate(text) if i not in lone)
 
 
 # Whole lines that are page furniture wherever they appear.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -151,6 +152,27 @@ def clip(text: str, limit: int = 120) -> str:
     """The text on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def normalize_text(text: str) -> str:
+    """Unify newlines and Unicode forms, and drop stray characters from another script (such as
+    a lone CJK character inside "May 2025") that break keyword matching of the word they touch."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _drop_stray_script_chars(text)
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+
+
+def _drop_stray_script_chars(text: str) -> str:
+    cjk = [i for i, ch in enumerate(text) if _is_cjk(ch)]
+    if not cjk or len(cjk) > 0.002 * len(text):
+        return text  # a document in that script, or quoting it: keep everything
+    lone = {i for i in cjk if not (i > 0 and _is_cjk(text[i - 1]))
+            and not (i + 1 < len(text) and _is_cjk(text[i + 1]))}
+    return "".join(ch for i, ch in enumerate(text) if i not in lone)
 
 
 # --- keyword tokens -------------------------------------------------------------------------

@@ -48,10 +48,16 @@ def gold_spans(bot, questions: list[Question]) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def squad_half(bot, baseline_reader, questions: list[Question]) -> dict[str, float]:
+def squad_half(bot, questions: list[Question]) -> dict[str, float]:
+    from assistant.evidence import weigh
+    from assistant.rank import Ranker
+    from assistant.readers import QuoteReader
+
     spans = gold_spans(bot, questions)
     store = bot.store
     keyword = store.keyword_index()
+    # the baseline: the best sentence alone, every sentence of the passages embedded
+    top1, every_sentence = QuoteReader(max_sentences=1), Ranker(bot.embedder)
     counts = {k: 0 for k in (
         "fused@1", "fused@5", "fused2000", "bm25@1", "bm25@5", "bm252000", "dense@1", "dense@5",
         "dense2000", "answer", "answer_top1", "found", "found_top1")}
@@ -68,8 +74,10 @@ def squad_half(bot, baseline_reader, questions: list[Question]) -> dict[str, flo
             counts[f"{name}@5"] += any(hits[:5])
             context = "\n\n".join(d.page_content for d in docs)[:2000]
             counts[f"{name}2000"] += contains_answer(context, q.answers)
-        for reader, suffix in ((bot.reader, ""), (baseline_reader, "_top1")):
-            answer = reader.read(evidence)
+        alone = weigh(every_sentence, bot.settings.reader.min_evidence, question=q.question,
+                      query=q.question, asked=q.question, vector=evidence.vector,
+                      passages=evidence.passages, doc_freq=keyword.doc_freq())
+        for answer, suffix in ((bot.reader.read(evidence), ""), (top1.read(alone), "_top1")):
             counts["found" + suffix] += answer.found
             ok = (answer.found and contains_answer(normalize(answer.text)[:400], q.answers)
                   and any(_overlaps({"source": c.source, "start": c.start, "end": c.end}, q,
@@ -107,7 +115,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from assistant import Assistant
-    from assistant.readers import QuoteReader
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-quality-"))
     try:
@@ -119,7 +126,6 @@ def main(argv: list[str] | None = None) -> None:
         report = bot.index()
         print(f"indexed {report.documents} SQuAD articles, {report.chunks} chunks in "
               f"{time.perf_counter() - started:.0f} s")
-        top1 = QuoteReader(max_sentences=1)
         tune_sources = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
         halves = {
             "tuning (1-24)": [q for q in questions if q.source in tune_sources],
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         results = {}
         for name, pool in halves.items():
-            results[name] = squad_half(bot, top1, sample(pool, args.n))
+            results[name] = squad_half(bot, sample(pool, args.n))
         off_topic = not_found_rate(bot, scifact_claims())
         v2 = not_found_rate(bot, squad_v2_unanswerable({a["title"] for a in articles}, args.v2))
         _print(results, off_topic, v2)

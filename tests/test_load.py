@@ -122,13 +122,14 @@ def test_utf16_with_bom_is_read(tmp_path):
 
 
 def test_find_documents_skips_hidden_and_unsupported(tmp_path):
-    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.docx", ".hidden.txt", "sub/f.htm"):
+    for name in ("a.txt", "b.md", "c.html", "d.pdf", "e.docx", "f.exe", ".hidden.txt",
+                 "sub/f.htm"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("x")
     os.makedirs(tmp_path / ".git")
     (tmp_path / ".git" / "g.txt").write_text("x")
     found = [p.relative_to(tmp_path).as_posix() for p in find_documents(tmp_path)]
-    assert found == ["a.txt", "b.md", "c.html", "d.pdf", "sub/f.htm"]
+    assert found == ["a.txt", "b.md", "c.html", "d.pdf", "e.docx", "sub/f.htm"]
 
 
 def test_missing_corpus_folder_says_what_to_do(tmp_path):

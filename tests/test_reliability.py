@@ -106,6 +106,17 @@ def _then(*steps: Callable[[World], object], run: Callable[[World], list[str]]
     return setup
 
 
+def _zipped(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
 def _sparse(w: World) -> None:
     with (w.corpus / "huge.txt").open("wb") as f:
         f.truncate(8 * 2**30)
@@ -212,6 +223,18 @@ CASES = [
     Case("PDF without text", _then(lambda w: write_pdf(w.corpus / "photo.pdf", [""]),
                                    run=World.build), "warning", "photo.pdf: has no text layer",
          then=World.ask),
+    Case("damaged Word file", _then(_write("report.docx", b"PK\x03\x04" + b"\x00" * 200),
+                                    run=World.build), "warning",
+         "report.docx: is not a readable DOCX file", then=World.ask),
+    Case("text renamed to .xlsx", _then(_write("sheet.xlsx", "vault,colour\n3,red3\n"),
+                                        run=World.build), "warning",
+         "sheet.xlsx: is not a readable XLSX file", then=World.ask),
+    Case("Latin-1 CSV", _then(_write("rates.csv", "caf\xe9,cr\xe8me\n1,2\n".encode("latin-1")),
+                              run=World.build), "warning", "rates.csv: is not valid UTF-8",
+         then=World.ask),
+    Case("EPUB without its container", _then(_write("book.epub", _zipped({"x.html": "<p>x"})),
+                                             run=World.build), "warning",
+         "book.epub: is not a readable EPUB file", then=World.ask),
     Case("HTML with no text", _then(_write("app.html", "<html><script>x()</script></html>"),
                                     run=World.build), "warning", "app.html: holds no text",
          then=World.ask),
