@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError, DocumentError
+from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .text import Span, normalize_text
@@ -97,6 +98,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         raise DocumentError(source, "is empty; nothing to index")
     suffix = path.suffix.lower()
     page_starts: list[int] = []
+    marked: list[Span] = []  # leftovers the converter knows of (a man page's header)
     if suffix == ".pdf":
         text, page_starts = _pdf_text(source, data)
         title = _first_line_title(text) or _stem_title(path)
@@ -111,6 +113,9 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
             text = normalize_text(text)
         elif suffix in (".md", ".markdown"):
             text, title = markdown_text(raw), _markdown_title(raw)
+        elif is_man_page(raw):
+            page = reflow_man_page(raw)
+            text, title, marked = page.text, page.title, page.leftovers
         else:
             text, title = unbox(raw), ""
         title = title or _first_line_title(text) or _stem_title(path)
@@ -122,7 +127,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
         page_starts=page_starts,
-        leftovers=find_leftovers(text),
+        leftovers=sorted(find_leftovers(text) + marked),
     )
 
 

@@ -52,10 +52,11 @@ _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
 
 
 def is_heading(sentence: str) -> bool:
-    """A heading or a fragment, which is not an answer: short, with no sentence end, and not
-    a command, a row of figures or a byline (a manual's answer is often a command line)."""
+    """A heading, a fragment or a question, which is not an answer: short, with no sentence
+    end, and not a command, a row of figures or a byline (a manual's answer is often a
+    command line). A FAQ's question line matches the question best and answers nothing."""
     words = len(sentence.split())
-    if _BARE_LINK.match(sentence):
+    if _BARE_LINK.match(sentence) or sentence.rstrip(" \"'”’)]").endswith("?"):
         return True  # an address alone says nothing about what it is the address of
     if _content_line(sentence):
         return False

@@ -278,3 +278,16 @@ def test_a_second_sentence_may_supply_the_kind_of_thing_asked_for():
                          metadata={"source": "luther.txt", "chunk": 6})]
     answer = _ask("When did Luther die?", passages, DocFreq(df={"luther": 9, "die": 3}, n=10))
     assert len(answer.citations) == 2 and "18 February 1546" in answer.text, answer.text
+
+
+def test_a_faqs_own_question_is_never_the_answer_to_it():
+    """The FAQ's question line restates the user's question best; the answer is the line
+    under it, which shares few of its words (zlib's FAQ, question 43)."""
+    passage = Document("43. Is zlib subject to export controls? What is its ECCN?\n\n"
+                       "zlib is not subject to export controls, and so is classified as EAR99.",
+                       metadata={"source": "zlib-FAQ.txt"})
+    answer = _ask("Does zlib fall under export control rules?", [passage],
+                  DocFreq(df={"zlib": 5, "export": 1, "control": 1}, n=10),
+                  quoter=QuoteReader(max_sentences=1))
+    assert answer.text == ("zlib is not subject to export controls, and so is classified as "
+                           "EAR99. [1]"), answer.text
