@@ -9,7 +9,6 @@ splitter never puts them in a chunk.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import stat
@@ -23,6 +22,7 @@ from .errors import CorpusError, DocumentError
 from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
+from .pdf import PdfPages, read_pdf
 from .text import Span, normalize_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", *OFFICE_SUFFIXES)
@@ -100,8 +100,9 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
     page_starts: list[int] = []
     marked: list[Span] = []  # leftovers the converter knows of (a man page's header)
     if suffix == ".pdf":
-        text, page_starts = _pdf_text(source, data)
-        title = _first_line_title(text) or _stem_title(path)
+        pdf = _pdf(source, data)
+        text, page_starts, marked = pdf.text, pdf.page_starts, pdf.leftovers
+        title = pdf.title or _first_line_title(text) or _stem_title(path)
     elif suffix in OFFICE_SUFFIXES:
         converted = convert(source, suffix, data)
         text, page_starts = converted.text, converted.page_starts
@@ -269,44 +270,20 @@ def _stem_title(path: Path) -> str:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-PDF_MAX_ARRAY = 5_000_000
+def _pdf(source: str, data: bytes) -> PdfPages:
+    """Every page's text (`pdf.read_pdf`); DocumentError when it cannot be read."""
+    import pypdfium2 as pdfium
 
-
-def _pdf_text(source: str, data: bytes) -> tuple[str, list[int]]:
-    """Text layer of every page joined by blank lines, with the offset where each page starts."""
-    import io
-
-    from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import PyPdfError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # corrupt files log noise, then raise
     try:
-        # pypdf caps arrays at 100,000 elements against hostile files; real 10-Q filings hold
-        # bigger ones. The file size limit (max_file_mb) still bounds the work.
-        with apply_configuration(array_maximum_element_count=PDF_MAX_ARRAY):
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise DocumentError(source, "is an encrypted PDF; save an unencrypted copy")
-            pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError,
-            RecursionError) as exc:
+        pages = read_pdf(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise DocumentError(source, "is an encrypted PDF; save an unencrypted copy") from None
         raise DocumentError(
-            source,
-            f"is not a readable PDF ({exc.__class__.__name__}: {exc}); re-export or remove it",
-        ) from None
-    parts: list[str] = []
-    starts: list[int] = []
-    pos = 0
-    for page in pages:
-        page_text = normalize_text(page).strip()
-        starts.append(pos)
-        parts.append(page_text)
-        pos += len(page_text) + 2
-    text = "\n\n".join(parts)
-    if not text.strip():
+            source, f"is not a readable PDF ({' '.join(str(exc).split())}); re-export or "
+            "remove it") from None
+    if not pages.text.strip():
         raise DocumentError(
             source, "has no text layer (a scanned PDF?); run OCR on it (e.g. ocrmypdf) first"
         )
-    return text, starts
+    return pages

@@ -105,7 +105,7 @@ _HTML_TAG = re.compile(
     re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _REF_DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)([^\]]+)\]:\s+\S+.*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_IMAGE = re.compile(r"!\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")  # ![alt](url), ![alt][ref]
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _SHORTCUT = re.compile(r"\[([^\]^][^\]]*)\](?![(\[:])")  # [text], defined elsewhere
@@ -132,7 +132,7 @@ def markdown_text(markdown: str) -> str:
               if (m := _REF_DEFINITION.match(line))}
     out: list[str] = []
     fence: str | None = None
-    for line in markdown.split("\n"):
+    for line in _join_code_spans(markdown.split("\n")):
         opened = _FENCE.match(line)
         if fence:
             if opened and opened.group(1) == fence:
@@ -147,6 +147,23 @@ def markdown_text(markdown: str) -> str:
             continue
         out.append(_markdown_line(line, labels))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def _join_code_spans(lines: list[str]) -> list[str]:
+    """A code span broken across two lines ("instead of just\n`os.PathLike`" is fine, "`foo\n
+    bar`" is not) joined into one line, as a renderer reads it: otherwise each half keeps a
+    stray backtick and the words beside it lose their spaces."""
+    out: list[str] = []
+    fence = False
+    for line in lines:
+        if _FENCE.match(line):
+            fence = not fence
+        elif (not fence and out and out[-1].count("`") % 2 == 1 and line.strip()
+              and not _FENCE.match(out[-1])):
+            out[-1] = f"{out[-1].rstrip()} {line.lstrip()}"
+            continue
+        out.append(line)
+    return out
 
 
 def _markdown_line(line: str, labels: set[str]) -> str:

@@ -59,3 +59,9 @@ def test_a_box_of_asterisks_is_taken_off_its_text():
     text = unbox(boxed)
     assert text.split("\n")[0] == "Intro *stays* here."
     assert "shall\nnot apply to death or\npersonal injury." in text and "*" not in text[20:]
+
+
+def test_badges_by_reference_and_code_spans_across_lines_read_as_rendered():
+    text = markdown_text("[![Build Status][badge]][link]\n\n[badge]: https://x/b.svg\n"
+                         "[link]: https://x\n\nPass `os.PathLike\nobjects` instead.\n")
+    assert text == "Build Status\n\nPass os.PathLike objects instead."

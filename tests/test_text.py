@@ -77,3 +77,12 @@ def test_rare_terms_weigh_more():
     freq = DocFreq({"nissan": 9, "oppama": 1}, 10)
     assert freq.idf("oppama") > freq.idf("nissan") > 0
     assert freq.idf("never-seen") > freq.idf("oppama")
+
+
+def test_a_year_opening_a_wrapped_line_is_no_list_number():
+    text = ("The Company issued commercial paper notes that mature at different dates in the "
+            "fourth quarter of fiscal\n2023. The Company repaid them in full.\n"
+            "1. Summary of significant accounting policies")
+    spans = [text[s:e] for s, e in sentences(text)]
+    assert spans[0].endswith("in the fourth quarter of fiscal\n2023.")
+    assert spans[-1] == "1. Summary of significant accounting policies"

@@ -1,0 +1,287 @@
+"""PDFs read with the positions of their characters (PDFium, through pypdfium2), so that the
+layout says what a line of text alone cannot:
+
+- a table's row is rebuilt as one line carrying its label and its columns' headers, found by
+  where the figures stand under the headings ("Products — Three Months Ended July 1, 2023:
+  $60,584; …"), so a quoted row says which quarter each figure is;
+- a line repeated at the top or bottom of most pages ("Apple Inc. | Q3 2023 Form 10-Q | 11")
+  is a running header or footer, marked as a leftover and never quoted;
+- the title is the document's own (its metadata) when it reads as one, else the words set
+  in the largest type on the first page ("Apple Inc. — FORM 10-Q"), not "UNITED STATES".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .text import Span, normalize_text
+
+# A figure as a filing prints it: 60,584  (265)  4.67  12%  — (nothing)
+_FIGURE = re.compile(r"^\(?-?\$?[\d,]*\d(?:\.\d+)?\)?%?$|^[—–-]$")
+_GAP = 12.0  # points between two columns' right edges that make them two columns
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    top: float
+    height: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0 if self.words else 0.0
+
+
+@dataclass
+class PdfPages:
+    text: str
+    title: str = ""
+    page_starts: list[int] = field(default_factory=list)
+    leftovers: list[Span] = field(default_factory=list)
+
+
+def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
+    """Every page's text, tables as rows with their headers, furniture marked."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data, password=password)
+    try:
+        pages = [_lines(doc[i]) for i in range(len(doc))]
+        metadata = doc.get_metadata_dict()
+    finally:
+        doc.close()
+    furniture = _furniture(pages)
+    parts: list[str] = []
+    starts: list[int] = []
+    leftovers: list[Span] = []
+    pos = 0
+    for lines in pages:
+        starts.append(pos)
+        page_lines: list[tuple[str, bool]] = []
+        for block in _tables(lines):
+            if isinstance(block, list):
+                page_lines += [(row, False) for row in block]
+            else:
+                page_lines.append((block.text, _key(block.text) in furniture))
+        page_text = ""
+        for text, leftover in page_lines:
+            text = normalize_text(text).strip()
+            if not text:
+                continue
+            if page_text:
+                page_text += "\n"
+            if leftover:
+                leftovers.append((pos + len(page_text), pos + len(page_text) + len(text)))
+            page_text += text
+        parts.append(page_text)
+        pos += len(page_text) + 2
+    return PdfPages("\n\n".join(parts), _title(metadata, pages), starts, leftovers)
+
+
+def _lines(page: object) -> list[Line]:
+    """The page's lines in PDFium's reading order, each word with its horizontal extent."""
+    tp = page.get_textpage()  # type: ignore[attr-defined]
+    text = tp.get_text_range()
+    lines: list[Line] = []
+    pos = 0
+    for raw in re.split(r"\r\n|\n|\r", text):
+        words: list[Word] = []
+        top = height = 0.0
+        for m in re.finditer(r"\S+", raw):
+            boxes = [tp.get_charbox(pos + i) for i in range(m.start(), m.end())]
+            words.append(Word(m.group(), min(b[0] for b in boxes), max(b[2] for b in boxes)))
+            top = max(top, max(b[3] for b in boxes))
+            height = max(height, max(b[3] - b[1] for b in boxes))
+        if words:
+            lines.append(Line(words, top, height))
+        pos += len(raw) + (2 if text[pos + len(raw):pos + len(raw) + 2] == "\r\n" else 1)
+    return lines
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _furniture(pages: list[list[Line]]) -> set[str]:
+    """Lines that open or close most pages, page numbers aside: running heads and feet."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        ends = {_key(line.text) for line in lines[:2] + lines[-2:]}
+        seen.update(ends)
+    bar = max(3, len(pages) // 2)
+    return {key for key, n in seen.items() if n >= bar and key.strip("# ")}
+
+
+def _cells(line: Line) -> tuple[list[Word], list[Word]]:
+    """The row's label words and its figures (two or more, a "$" joined to the figure after
+    it), or its words and no figures."""
+    words = list(line.words)
+    figures: list[Word] = []
+    while words and (_FIGURE.match(words[-1].text) or words[-1].text == "$"):
+        word = words.pop()
+        if word.text == "$":
+            if figures:
+                figures[0] = Word("$" + figures[0].text, word.x0, figures[0].x1)
+            continue
+        figures.insert(0, word)
+    return (words, figures) if len(figures) >= 2 else (line.words, [])
+
+
+def _tables(lines: list[Line]) -> list[Line | list[str]]:
+    """The page's lines, each table's rows (and the heading lines they now carry) replaced by
+    the rows as lines with their headers, where the table begins."""
+    out: list[Line | list[str]] = []
+    used: set[int] = set()
+    tables: dict[int, list[str]] = {}
+    i = 0
+    while i < len(lines):
+        table = _table_at(lines, i, used)
+        if table is None:
+            i += 1
+            continue
+        taken, rows = table
+        tables[min(taken)] = rows
+        used.update(taken)
+        i = max(taken) + 1
+    for i, line in enumerate(lines):
+        if i in tables:
+            out.append(tables[i])
+        elif i not in used:
+            out.append(line)
+    return out
+
+
+def _table_at(lines: list[Line], start: int, used: set[int]
+              ) -> tuple[set[int], list[str]] | None:
+    """A table whose first row of figures is `lines[start]`: the lines it takes (its heading
+    lines among them) and its rows as text, or None."""
+    _, figures = _cells(lines[start])
+    if not figures or start in used:
+        return None
+    rows: dict[int, list[Word]] = {}
+    end = start
+    while end < len(lines):
+        _, cells = _cells(lines[end])
+        if cells and len(cells) == len(figures):
+            rows[end] = cells
+        elif cells or len(lines[end].words) > 12:
+            break  # another table, or running text
+        end += 1
+    if len(rows) < 2:
+        return None
+    last = max(rows)
+    columns = _columns(list(rows.values()))
+    if columns is None:
+        return None
+    heading, labels = _heading_lines(lines, start, min(c[0] for c in columns) - 2, used)
+    names = _headers([lines[k] for k in heading], columns)
+    text_rows = [lines[k].text for k in labels]
+    parent, indent = ("", 0.0) if not labels else (lines[labels[-1]].text.rstrip(" :"),
+                                                    lines[labels[-1]].x0)
+    for index in range(start, last + 1):
+        line = lines[index]
+        if index not in rows:
+            parent, indent = line.text.rstrip(" :"), line.x0
+            text_rows.append(line.text)
+            continue
+        label = [w for w in line.words if w.x1 < columns[0][0] - 1]
+        name = " ".join(w.text for w in label).rstrip(" :")
+        if parent and label and label[0].x0 > indent + 1 and name:
+            name = f"{parent}, {name}"  # indented under a label of its own
+        cells = [f"{h}: {v.text}" if h else v.text
+                 for h, v in zip(names, rows[index], strict=True)]
+        text_rows.append(f"{name} — {'; '.join(cells)}." if name else "; ".join(cells) + ".")
+    return set(range(start, last + 1)) | set(heading) | set(labels), text_rows
+
+
+def _heading_lines(lines: list[Line], start: int, left: float, used: set[int]
+                   ) -> tuple[list[int], list[int]]:
+    """The lines set above the table's first row and over its columns (right of the labels),
+    top to bottom, up to the first line that reaches into the labels' side (a caption,
+    running text); and the rows' labels set alone between them and the first row ("Net
+    sales:"), top to bottom."""
+    first = lines[start]
+    above = sorted((k for k, line in enumerate(lines) if k not in used and k != start
+                    and first.top < line.top <= first.top + 90), key=lambda k: lines[k].top)
+    out: list[int] = []
+    labels: list[int] = []
+    for k in above:
+        line = lines[k]
+        if line.words[-1].x1 < left:
+            if not out:
+                labels.append(k)  # a row's label set alone ("Net sales:")
+            continue
+        if line.words[0].x0 < left or _cells(line)[1]:
+            break
+        out.append(k)
+    def top_down(ks: list[int]) -> list[int]:
+        return sorted(ks, key=lambda k: -lines[k].top)
+    return top_down(out), top_down(labels)
+
+
+def _columns(rows: list[list[Word]]) -> list[tuple[float, float]] | None:
+    """The columns' extents from where the rows' figures stand, or None when their right
+    edges (figures are set flush right) are too close to tell two columns apart."""
+    out = [(min(w.x0 for w in column), max(w.x1 for w in column))
+           for column in zip(*rows, strict=True)]
+    rights = [b for _, b in out]
+    if any(b - a < _GAP for a, b in zip(rights, rights[1:], strict=False)):
+        return None
+    return out
+
+
+def _headers(lines: list[Line], columns: list[tuple[float, float]]) -> list[str]:
+    """Each column's heading: the phrases set above it, top to bottom; a phrase spanning
+    several columns ("Three Months Ended") heads each of them."""
+    names: list[list[str]] = [[] for _ in columns]
+    for line in lines:
+        for phrase, x0, x1 in _phrases(line):
+            hit = [k for k, (a, b) in enumerate(columns) if x0 < b + 3 and a - 3 < x1]
+            if not hit:
+                centre = (x0 + x1) / 2
+                hit = [min(range(len(columns)),
+                           key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - centre))]
+            for k in hit:
+                names[k].append(phrase)
+    return [" ".join(parts) for parts in names]
+
+
+def _phrases(line: Line) -> list[tuple[str, float, float]]:
+    """Words close together as one phrase, with its extent."""
+    out: list[tuple[str, float, float]] = []
+    for w in line.words:
+        if out and w.x0 - out[-1][2] < 4.5:
+            text, x0, _ = out[-1]
+            out[-1] = (f"{text} {w.text}", x0, w.x1)
+        else:
+            out.append((w.text, w.x0, w.x1))
+    return out
+
+
+def _title(metadata: dict, pages: list[list[Line]]) -> str:
+    """The metadata's title when it has words (not an accession number), else the first
+    page's text in the largest type."""
+    title = " ".join(str(metadata.get("Title") or "").split())
+    if len(re.findall(r"[^\W\d_]{3,}", title)) >= 2:
+        return title
+    first = pages[0] if pages else []
+    if not first:
+        return ""
+    largest = max(line.height for line in first)
+    big = [line.text for line in first if line.height >= 0.9 * largest][:3]
+    return " — ".join(big)[:200]
