@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 # Versions tested together; torch is the CPU build (an unpinned torch pulls a CUDA build).
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-# Browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+# Browser tests drive Debian's Chromium (Playwright cannot download a browser here); scanned
+# PDFs are read by Debian's Tesseract when it is installed, and the tests install it.
 CHROMIUM := /usr/bin/chromium
+TESSERACT := /usr/bin/tesseract
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean-index browser model reliability
+.PHONY: run test lint bench clean-index browser ocr model reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,14 +36,20 @@ model: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(BIN)/assistant serve
 
-## test: install what is missing (Chromium included), lint, run the whole test suite
-test: $(VENV)/.installed-test browser lint
+## test: install what is missing (Chromium and Tesseract included), lint, run all the tests
+test: $(VENV)/.installed-test browser ocr lint
 	$(BIN)/python -m pytest
 
 browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## ocr: Debian's Tesseract, which reads scanned PDFs (optional for `make run`)
+ocr:
+	@test -x $(TESSERACT) || { echo "installing Debian's tesseract-ocr to read scanned PDFs"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant tests bench

@@ -283,7 +283,10 @@ def _pdf(source: str, data: bytes) -> PdfPages:
             source, f"is not a readable PDF ({' '.join(str(exc).split())}); re-export or "
             "remove it") from None
     if not pages.text.strip():
+        if pages.scanned and pages.ocr:
+            raise DocumentError(source, "has no text layer, and Tesseract found no text on its "
+                                "pages; check the scan")
         raise DocumentError(
-            source, "has no text layer (a scanned PDF?); run OCR on it (e.g. ocrmypdf) first"
-        )
+            source, "has no text layer (a scanned PDF?); install Tesseract (`apt-get install "
+            "tesseract-ocr`) to have it read, or run OCR on it (e.g. ocrmypdf) first")
     return pages

@@ -7,14 +7,19 @@ layout says what a line of text alone cannot:
 - a line repeated at the top or bottom of most pages ("Apple Inc. | Q3 2023 Form 10-Q | 11")
   is a running header or footer, marked as a leftover and never quoted;
 - the title is the document's own (its metadata) when it reads as one, else the words set
-  in the largest type on the first page ("Apple Inc. — FORM 10-Q"), not "UNITED STATES".
+  in the largest type on the first page ("Apple Inc. — FORM 10-Q"), not "UNITED STATES";
+- a page with no text layer (a scan) is read by Tesseract when it is installed.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .text import Span, normalize_text
 
@@ -51,6 +56,8 @@ class PdfPages:
     title: str = ""
     page_starts: list[int] = field(default_factory=list)
     leftovers: list[Span] = field(default_factory=list)
+    scanned: int = 0  # pages without a text layer
+    ocr: bool = False  # whether Tesseract read them
 
 
 def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
@@ -58,8 +65,16 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data, password=password)
+    tesseract = shutil.which("tesseract")
+    scanned = 0
     try:
         pages = [_lines(doc[i]) for i in range(len(doc))]
+        scans: dict[int, str] = {}
+        for i, lines in enumerate(pages):
+            if not lines:
+                scanned += 1
+                if tesseract:
+                    scans[i] = _ocr(doc[i], tesseract)
         metadata = doc.get_metadata_dict()
     finally:
         doc.close()
@@ -68,9 +83,10 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
     starts: list[int] = []
     leftovers: list[Span] = []
     pos = 0
-    for lines in pages:
+    for number, lines in enumerate(pages):
         starts.append(pos)
-        page_lines: list[tuple[str, bool]] = []
+        page_lines: list[tuple[str, bool]] = [(line, False) for line in
+                                              scans.get(number, "").split("\n")]
         for block in _tables(lines):
             if isinstance(block, list):
                 page_lines += [(row, False) for row in block]
@@ -80,15 +96,33 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
         for text, leftover in page_lines:
             text = normalize_text(text).strip()
             if not text:
+                if page_text and not page_text.endswith("\n\n"):
+                    page_text += "\n"  # a scan's paragraph break
                 continue
             if page_text:
                 page_text += "\n"
             if leftover:
                 leftovers.append((pos + len(page_text), pos + len(page_text) + len(text)))
             page_text += text
+        page_text = page_text.rstrip("\n")
         parts.append(page_text)
         pos += len(page_text) + 2
-    return PdfPages("\n\n".join(parts), _title(metadata, pages), starts, leftovers)
+    return PdfPages("\n\n".join(parts), _title(metadata, pages), starts, leftovers, scanned,
+                    bool(tesseract))
+
+
+def _ocr(page: object, tesseract: str) -> str:
+    """A scanned page's text, read by Tesseract from the page rendered at 300 dpi."""
+    image = page.render(scale=300 / 72).to_pil()  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory(prefix="assistant-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path)
+        try:
+            done = subprocess.run([tesseract, str(path), "stdout"], capture_output=True,
+                                  text=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+    return done.stdout if done.returncode == 0 else ""
 
 
 def _lines(page: object) -> list[Line]:

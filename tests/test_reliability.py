@@ -117,6 +117,15 @@ def _zipped(files: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
+def _scan(w: World) -> None:
+    """A PDF that is a picture of a typed page, as a scanner makes one."""
+    import pypdfium2 as pdfium
+
+    typed = write_pdf(w.root / "typed.pdf", ["The secret colour of vault 9 is red9."])
+    page = pdfium.PdfDocument(typed.read_bytes())[0].render(scale=2).to_pil()
+    page.convert("RGB").save(w.corpus / "scan.pdf")
+
+
 def _sparse(w: World) -> None:
     with (w.corpus / "huge.txt").open("wb") as f:
         f.truncate(8 * 2**30)
@@ -235,6 +244,10 @@ CASES = [
     Case("EPUB without its container", _then(_write("book.epub", _zipped({"x.html": "<p>x"})),
                                              run=World.build), "warning",
          "book.epub: is not a readable EPUB file", then=World.ask),
+    Case("scanned PDF", _then(_scan, run=World.build), "answered", "", then=World.ask),
+    Case("scanned PDF, no Tesseract", _then(_scan, lambda w: w.env.update(PATH="/nonexistent"),
+                                            run=World.build), "warning",
+         "scan.pdf: has no text layer .* install Tesseract", then=World.ask),
     Case("HTML with no text", _then(_write("app.html", "<html><script>x()</script></html>"),
                                     run=World.build), "warning", "app.html: holds no text",
          then=World.ask),

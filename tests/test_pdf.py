@@ -1,0 +1,86 @@
+"""PDFs read with their layout: table rows with their headers, running heads and feet, the
+title, and scanned pages read by Tesseract. The PDFs are drawn here with reportlab, set as a
+filing sets its statements."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import DocumentError
+from assistant.load import load_document
+
+FOOTER = "Heron Holdings | Q3 2023 Form 10-Q | {n}"
+
+
+def statement(path: Path, pages: int = 3) -> Path:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setTitle("0000320193-23-000077")  # what EDGAR puts there: an accession number
+    for n in range(1, pages + 1):
+        if n == 1:
+            c.setFont("Helvetica-Bold", 16)
+            c.drawString(72, 720, "Heron Holdings Inc.")
+            c.setFont("Helvetica", 9)
+            c.drawString(72, 700, "CONDENSED STATEMENTS OF OPERATIONS (In millions)")
+            c.drawCentredString(390, 680, "Three Months Ended")
+            c.drawRightString(360, 668, "July 1,")
+            c.drawRightString(360, 656, "2023")
+            c.drawRightString(440, 668, "June 25,")
+            c.drawRightString(440, 656, "2022")
+            c.drawString(72, 640, "Net sales:")
+            for y, (label, now, before) in zip((626, 612, 598), (
+                    ("Herons", "39,669", "40,665"), ("Egrets", "6,840", "7,382"),
+                    ("Total net sales", "46,509", "48,047")), strict=True):
+                c.drawString(84, y, label)
+                c.drawRightString(360, y, now)
+                c.drawRightString(440, y, before)
+            c.drawString(72, 570, "Sales of herons fell in the quarter as the season ended "
+                                  "early in the north.")
+        else:
+            c.setFont("Helvetica", 9)
+            c.drawString(72, 700, f"Page {n} discusses risk factors of the heron trade.")
+        c.setFont("Helvetica", 8)
+        c.drawString(200, 40, FOOTER.format(n=n))
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_a_tables_rows_carry_their_label_and_column_headers(tmp_path):
+    doc = load_document(statement(tmp_path / "heron.pdf"), tmp_path)
+    lines = doc.text.split("\n")
+    assert ("Net sales, Herons — Three Months Ended July 1, 2023: 39,669; Three Months Ended "
+            "June 25, 2022: 40,665.") in lines
+    assert any(line.startswith("Net sales, Total net sales — ") for line in lines)
+    assert "Sales of herons fell in the quarter as the season ended early in the north." in lines
+    assert doc.page_at(doc.text.index("Egrets")) == 1
+
+
+def test_running_feet_are_leftovers_and_the_title_is_the_largest_type(tmp_path):
+    doc = load_document(statement(tmp_path / "heron.pdf"), tmp_path)
+    marked = [doc.text[s:e] for s, e in doc.leftovers]
+    assert marked == [FOOTER.format(n=n) for n in (1, 2, 3)]
+    assert doc.title == "Heron Holdings Inc."  # not the accession number in its metadata
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None,
+                    reason="Tesseract is not installed (`make test` installs it)")
+def test_a_scanned_page_is_read_by_tesseract(tmp_path):
+    import pypdfium2 as pdfium
+    from conftest import write_pdf
+
+    text = write_pdf(tmp_path / "typed.pdf", ["The heron colony at Rye Harbour held\n"
+                                               "fifty seven nests in the spring of 2023."])
+    image = pdfium.PdfDocument(text.read_bytes())[0].render(scale=2).to_pil()
+    image.convert("RGB").save(tmp_path / "scan.pdf")  # a picture of the page, no text layer
+    doc = load_document(tmp_path / "scan.pdf", tmp_path)
+    assert "heron colony at Rye Harbour" in doc.text and "2023" in doc.text
+
+
+def test_a_pdf_that_is_not_one_is_a_clear_error(tmp_path):
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    with pytest.raises(DocumentError, match="broken.pdf: is not a readable PDF"):
+        load_document(tmp_path / "broken.pdf", tmp_path)
