@@ -162,17 +162,24 @@ def _furniture(pages: list[list[Line]]) -> set[str]:
 
 
 def _cells(line: Line) -> tuple[list[Word], list[Word]]:
-    """The row's label words and its figures (two or more, a "$" joined to the figure after
-    it), or its words and no figures."""
+    """The row's label words and its figures (two or more; a "$" set apart joined to the
+    figure after it, a "%" to the figure before it), or its words and no figures."""
     words = list(line.words)
     figures: list[Word] = []
-    while words and (_FIGURE.match(words[-1].text) or words[-1].text == "$"):
+    percent: Word | None = None
+    while words and (_FIGURE.match(words[-1].text) or words[-1].text in ("$", "%")):
         word = words.pop()
-        if word.text == "$":
+        if word.text == "%":
+            percent = word
+        elif word.text == "$":
             if figures:
                 figures[0] = Word("$" + figures[0].text, word.x0, figures[0].x1)
-            continue
-        figures.insert(0, word)
+        else:
+            if percent is not None:
+                word, percent = Word(word.text + "%", word.x0, percent.x1), None
+            figures.insert(0, word)
+    if percent is not None:  # "% of net revenue": the label's own sign
+        words.append(percent)
     return (words, figures) if len(figures) >= 2 else (line.words, [])
 
 
@@ -207,21 +214,24 @@ def _table_at(lines: list[Line], start: int, used: set[int]
     _, figures = _cells(lines[start])
     if not figures or start in used:
         return None
-    rows: dict[int, list[Word]] = {}
+    found: dict[int, list[Word]] = {}
     end = start
     while end < len(lines):
         _, cells = _cells(lines[end])
-        if cells and len(cells) == len(figures):
-            rows[end] = cells
+        if cells and len(cells) <= len(figures) + 2:
+            found[end] = cells
         elif cells or len(lines[end].words) > 12:
             break  # another table, or running text
         end += 1
-    if len(rows) < 2:
-        return None
-    last = max(rows)
-    columns = _columns(list(rows.values()))
+    widest = max(len(cells) for cells in found.values())
+    columns = _columns([cells for cells in found.values() if len(cells) == widest])
     if columns is None:
         return None
+    rows = {k: placed for k, cells in found.items()
+            if (placed := _place(cells, columns)) is not None}
+    if len(rows) < 2 or start not in rows:
+        return None
+    last = max(rows)
     heading, labels = _heading_lines(lines, start, min(c[0] for c in columns) - 2, used)
     names = _headers([lines[k] for k in heading], columns)
     text_rows = [lines[k].text for k in labels]
@@ -230,7 +240,8 @@ def _table_at(lines: list[Line], start: int, used: set[int]
     for index in range(start, last + 1):
         line = lines[index]
         if index not in rows:
-            parent, indent = line.text.rstrip(" :"), line.x0
+            if not _cells(line)[1]:  # a label of its own ("Operating expenses:")
+                parent, indent = line.text.rstrip(" :"), line.x0
             text_rows.append(line.text)
             continue
         label = [w for w in line.words if w.x1 < columns[0][0] - 1]
@@ -238,7 +249,7 @@ def _table_at(lines: list[Line], start: int, used: set[int]
         if parent and label and label[0].x0 > indent + 1 and name:
             name = f"{parent}, {name}"  # indented under a label of its own
         cells = [f"{h}: {v.text}" if h else v.text
-                 for h, v in zip(names, rows[index], strict=True)]
+                 for h, v in zip(names, rows[index], strict=True) if v is not None]
         text_rows.append(f"{name} — {'; '.join(cells)}." if name else "; ".join(cells) + ".")
     return set(range(start, last + 1)) | set(heading) | set(labels), text_rows
 
@@ -266,6 +277,18 @@ def _heading_lines(lines: list[Line], start: int, left: float, used: set[int]
     def top_down(ks: list[int]) -> list[int]:
         return sorted(ks, key=lambda k: -lines[k].top)
     return top_down(out), top_down(labels)
+
+
+def _place(cells: list[Word], columns: list[tuple[float, float]]) -> list[Word | None] | None:
+    """A row's figures under the columns whose right edges they stand at (a row may leave a
+    column empty), or None when one stands under none."""
+    placed: list[Word | None] = [None] * len(columns)
+    for cell in cells:
+        k = min(range(len(columns)), key=lambda k: abs(columns[k][1] - cell.x1))
+        if abs(columns[k][1] - cell.x1) > _GAP or placed[k] is not None:
+            return None
+        placed[k] = cell
+    return placed
 
 
 def _columns(rows: list[list[Word]]) -> list[tuple[float, float]] | None:

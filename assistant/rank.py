@@ -151,7 +151,9 @@ class Ranker:
         # "Who is Nissan's chief executive?" by NVIDIA's filing: a name of the question that
         # names a document (in its title or file name) must be in the sentence's document.
         coined = {t for t in asked if not common_word(t, self.embedder.vocabulary())}  # "pyenv"
-        names = [t for t in question_names(question) | coined if t in doc_freq.titles]
+        # A title's figures ("Q1", "2023", "2.0") are a period or a version, not a name.
+        names = [t for t in question_names(question) | coined
+                 if t in doc_freq.titles and not any(ch.isdigit() for ch in t)]
         for cand in candidates:
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()
