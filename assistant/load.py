@@ -284,8 +284,8 @@ def _pdf(source: str, data: bytes) -> PdfPages:
             "remove it") from None
     if not pages.text.strip():
         if pages.scanned and pages.ocr:
-            raise DocumentError(source, "has no text layer, and Tesseract found no text on its "
-                                "pages; check the scan")
+            raise DocumentError(source, "has no text layer, and Tesseract (OCR) found no text "
+                                "on its pages; check the scan")
         raise DocumentError(
             source, "has no text layer (a scanned PDF?); install Tesseract (`apt-get install "
             "tesseract-ocr`) to have it read, or run OCR on it (e.g. ocrmypdf) first")
