@@ -16,26 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.llm import figures  # numbers that carry an answer, as bench.llm counts them
+
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sec10q"
 TUNE = ("AAPL", "AMZN")
-_FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
-
-
-def figures(text: str) -> set[str]:
-    """Numbers that carry an answer (not years, not one-digit counts), as digits."""
-    out = set()
-    for m in _FIGURE.finditer(text):
-        n = m.group().strip("$%").replace(",", "").rstrip(".")
-        if n and not re.fullmatch(r"(19|20)\d\d|\d", n):
-            out.add(n)
-    return out
 
 
 def questions() -> list[dict]:
