@@ -58,26 +58,11 @@ class Assistant:
         self.retriever = HybridRetriever(store=self.store, settings=s.retrieval)
         ranker = Ranker(self.embedder, embed_top=s.reader.embedded_sentences or None)
         self._gather = Gatherer(self.store, self.retriever, ranker, s.reader)
-        self._rewrite: Rewriter | None = None  # a follow-up made to stand alone by the model
-        self.readers = self._readers(s)
+        # the readers, and the model's rewriter of follow-ups when a model is at hand
+        self.readers, self._rewrite = _readers(s)
         self.reader: Reader = reader or self.readers[s.reader.reader or "extractive"]
         self._lock = threading.Lock()
 
-    def _readers(self, s: Settings) -> dict[str, Reader]:
-        """The readers these settings allow: quoting always, the language model's when one is
-        installed or configured (and then it judges the quotes too)."""
-        if s.reader.reader not in ("", *READERS):
-            raise ConfigurationError(f"unknown reader {s.reader.reader!r}: use llm or extractive")
-        quoter = QuoteReader(max_sentences=s.reader.max_answer_sentences)
-        if not llm_available(s.llm):
-            if s.reader.reader == "llm":
-                chat_model(s.llm)  # raises the error that says what to install or set
-            return {"extractive": quoter}
-        model = functools.cache(functools.partial(chat_model, s.llm))  # loaded on first use
-        self._rewrite = Rewriter(model)
-        return {"extractive": JudgedReader(quoter, model, judge_below=s.reader.judge_below,
-                                           judge_words=s.reader.judge_words),
-                "llm": LLMReader(model)}
 
     # --- indexing -------------------------------------------------------------------------
 
@@ -224,3 +209,22 @@ class Assistant:
                 "limit (ASSISTANT_MAX_QUESTION_CHARS); ask about one thing at a time"
             )
         return question
+
+
+def _readers(s: Settings) -> tuple[dict[str, Reader], Rewriter | None]:
+    """The readers these settings allow, quoting always, the language model's when one is
+    installed or configured (and then it judges the quotes too); and the model's rewriter of
+    follow-ups, when there is a model."""
+    if s.reader.reader not in ("", *READERS):
+        raise ConfigurationError(f"unknown reader {s.reader.reader!r}: use llm or extractive")
+    quoter = QuoteReader(max_sentences=s.reader.max_answer_sentences)
+    if not llm_available(s.llm):
+        if s.reader.reader == "llm":
+            chat_model(s.llm)  # raises the error that says what to install or set
+        return {"extractive": quoter}, None
+    model = functools.cache(functools.partial(chat_model, s.llm))  # loaded on first use
+    readers: dict[str, Reader] = {
+        "extractive": JudgedReader(quoter, model, judge_below=s.reader.judge_below,
+                                   judge_words=s.reader.judge_words),
+        "llm": LLMReader(model)}
+    return readers, Rewriter(model)
