@@ -16,16 +16,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.llm import figures  # numbers that carry an answer, as bench.llm counts them
+from bench.llm import figures as _figures  # numbers that carry an answer
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sec10q"
 TUNE = ("AAPL", "AMZN")
+
+
+def figures(text: str) -> set[str]:
+    """The numbers that carry an answer, "10-Q" and "10-K" not counted: every reviewed answer
+    names the form, and a quoted page footer ("Form 10-Q | 3") would match its "10"."""
+    return _figures(re.sub(r"\b10-[QK]\b", " ", text))
 
 
 def questions() -> list[dict]:
