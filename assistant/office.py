@@ -1,4 +1,4 @@
-"""Office documents, spreadsheets and e-books to the text a reader sees.
+"""Office documents, spreadsheets, e-books and e-mails to the text a reader sees.
 
 Each converter returns `Converted`: the text citations index into (the viewer shows it), a
 title, and where each page (a slide, a sheet) begins. A table's row becomes one line that
@@ -7,13 +7,16 @@ carries its row label and its columns' headers, so a quoted row says what its fi
     version 22.10 — codename: Kinetic Kudu; release: 2022-10-20; eol: 2023-07-20.
 
 .docx and .pptx are read with python-docx and python-pptx, .xlsx with openpyxl; .odt and
-.epub are zip files of XML and XHTML, read with the standard library and `markup.html_text`.
+.epub are zip files of XML and XHTML, read with the standard library and `markup.html_text`;
+.eml with the standard library's `email` (its headers, then its text, or its HTML as laid out).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import email
+import email.policy
 import io
 import posixpath
 import re
@@ -26,7 +29,7 @@ from .errors import DocumentError
 from .markup import html_text
 from .text import normalize_text
 
-OFFICE_SUFFIXES = (".docx", ".pptx", ".xlsx", ".csv", ".odt", ".epub")
+OFFICE_SUFFIXES = (".docx", ".pptx", ".xlsx", ".csv", ".odt", ".epub", ".eml")
 
 
 @dataclass
@@ -266,13 +269,33 @@ def epub(data: bytes) -> Converted:
     return out.result(title.strip())
 
 
+def eml(data: bytes) -> Converted:
+    """An e-mail: From, To, Date and Subject, then its plain text (or its HTML laid out as a
+    browser would); the subject is the title. Attachments are not read."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not message.keys():
+        raise ValueError("no mail headers")
+    out = _Builder()
+    out.add("\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Date", "Subject")
+                       if message[name]))
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is not None:
+        text = body.get_content()
+        if body.get_content_type() == "text/html":
+            text = html_text(text)[0]
+        for block in re.split(r"\n\s*\n", text):
+            out.add(block)
+    return out.result(str(message["Subject"] or ""))
+
+
 # --- dispatch ---------------------------------------------------------------------------------
 
 
 def convert(source: str, suffix: str, data: bytes) -> Converted:
     """The text of an office document, e-book or spreadsheet; DocumentError when it cannot be
     read."""
-    readers = {".docx": docx, ".pptx": pptx, ".xlsx": xlsx, ".odt": odt, ".epub": epub}
+    readers = {".docx": docx, ".pptx": pptx, ".xlsx": xlsx, ".odt": odt, ".epub": epub,
+               ".eml": eml}
     try:
         if suffix == ".csv":
             return csv_text(data.decode("utf-8-sig"))

@@ -142,3 +142,43 @@ def test_a_damaged_office_file_is_a_document_error_naming_it(tmp_path, name):
     (tmp_path / name).write_bytes(b"PK\x03\x04 this is not really a zip file")
     with pytest.raises(DocumentError, match=rf"{name}: is not a readable"):
         load_document(tmp_path / name, tmp_path)
+
+
+
+MAIL = """From: Anne Field <anne@example.org>
+To: garden-club@example.org
+Date: Tue, 3 Jun 2025 09:12:00 +0100
+Subject: Seed order for the spring
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: quoted-printable
+
+Hello all,
+
+The seed order went in on Monday and cost =C2=A312 in all.
+It arrives on Friday.
+
+--b1
+Content-Type: text/html; charset="utf-8"
+
+<p>Hello all,</p><p>The seed order went in on Monday.</p>
+--b1--
+"""
+
+
+def test_an_email_reads_its_headers_then_its_plain_text(tmp_path):
+    (tmp_path / "seeds.eml").write_text(MAIL)
+    doc = load_document(tmp_path / "seeds.eml", tmp_path)
+    assert doc.title == "Seed order for the spring"
+    assert doc.text.startswith("From: Anne Field <anne@example.org>\nTo: garden-club@")
+    assert ("The seed order went in on Monday and cost £12 in all.\nIt arrives on Friday."
+            in doc.text)
+
+
+def test_a_mail_with_no_headers_is_refused(tmp_path):
+    (tmp_path / "note.eml").write_text("just some words\n")
+    with pytest.raises(DocumentError, match="note.eml: is not a readable EML file"):
+        load_document(tmp_path / "note.eml", tmp_path)
