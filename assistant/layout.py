@@ -138,7 +138,7 @@ def _join(lines: list[str]) -> str:
             text = text[:-1] + ("" if part[:1].islower() else "-") + part
         else:
             text = f"{text} {part}" if text else part
-    return text.replace("\u2010", "-")
+    return text
 
 
 def _spaced(line: str) -> str:
