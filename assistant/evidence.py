@@ -1,7 +1,8 @@
 """The evidence stage: a question (and the conversation before it) in, one `Evidence` out.
 
     question, history ─ standalone query ─ embed ─ retrieve ─ rank sentences ─ found signals
-                                                                               └▶ Evidence
+                                                   (within the                 └▶ Evidence
+                                                    documents it names)
 
 This is the only place the ask pipeline is written. Readers turn an `Evidence` into an answer;
 benchmarks and tests get one from `Assistant.evidence()`.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from langchain_core.documents import Document
 
 from . import tuned
-from .text import DocFreq, coverage, tokenize
+from .text import DocFreq, coverage, document_names, tokenize
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,10 @@ def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
     to 1 (a word the whole index has never seen), scaled by the index size so small and large
     corpora read alike. Words in `common` (the embedding model's whole-word vocabulary) are
     not specific: a paraphrase ("today", "share") is no sign of an off-topic question, while
-    a missing "pneumocystis" or "Oppama" is."""
-    seen = set().union(*(tokenize(p.page_content) for p in passages)) if passages else set()
+    a missing "pneumocystis" or "Oppama" is. A passage holds its document's names too: a
+    quarterly filing's chunk rarely says "Apple", its title does."""
+    seen = set().union(*(tokenize(p.page_content) for p in passages),
+                       *(document_names(p.metadata) for p in passages))
     absent = [doc_freq.idf(t) for t in set(tokenize(question))
               if t not in seen and not common_word(t, common)]
     return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from langchain_core.documents import Document
 
 from .text import DocFreq, document_names, tokenize
@@ -55,18 +57,19 @@ class KeywordIndex:
         """Built once per index: the terms by document take a pass over every chunk."""
         if self._doc_freq is None:
             terms: dict[str, set[str]] = defaultdict(set)
-            titles: set[str] = set()
+            names: dict[str, frozenset[str]] = {}
             for doc in self.docs:
                 source = str(doc.metadata.get("source", ""))
-                if source not in terms:  # a document's chunks share its title and file name
-                    titles.update(document_names(doc.metadata))
+                if source not in names:  # a document's chunks share its title and file name
+                    names[source] = frozenset(document_names(doc.metadata))
                 terms[source].update(tokenize(keyword_text(doc)))
             self._doc_freq = DocFreq(self.df, len(self.docs),
                                      {source: frozenset(t) for source, t in terms.items()},
-                                     frozenset(titles))
+                                     frozenset().union(*names.values()), names)
         return self._doc_freq
 
     _by_place: dict[tuple[str, int], int] | None = field(default=None, repr=False)
+    _sources: np.ndarray | None = field(default=None, repr=False)  # each chunk's source
 
     def chunk_at(self, source: str, chunk: int) -> tuple[str, Document] | None:
         """The id and the chunk numbered `chunk` of a document, if the index holds it."""
@@ -76,8 +79,10 @@ class KeywordIndex:
         i = self._by_place.get((source, chunk))
         return None if i is None else (self.ids[i], self.docs[i])
 
-    def search(self, query: str, k: int) -> list[tuple[Document, float]]:
-        """Chunks ranked by BM25 score, best first; chunks sharing no word are left out."""
+    def search(self, query: str, k: int, sources: Collection[str] = ()
+               ) -> list[tuple[Document, float]]:
+        """Chunks ranked by BM25 score, best first; chunks sharing no word are left out, and
+        so are those of documents other than `sources` when it is given."""
         tokens = tokenize(query)
         if self._bm25 is None or not tokens:
             return []
@@ -86,7 +91,13 @@ class KeywordIndex:
         if not tokens:
             return []
         k = min(k, len(self.docs))
-        idx, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, n_threads=1)
+        mask = None
+        if sources:
+            if self._sources is None:
+                self._sources = np.array([str(d.metadata.get("source", "")) for d in self.docs])
+            mask = np.isin(self._sources, list(sources)).astype(np.float32)
+        idx, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, n_threads=1,
+                                          weight_mask=mask)
         out = []
         for i, score in zip(idx[0], scores[0], strict=True):
             if score > 0:

@@ -8,7 +8,8 @@ carries its row label and its columns' headers, so a quoted row says what its fi
 
 .docx and .pptx are read with python-docx and python-pptx, .xlsx with openpyxl; .odt and
 .epub are zip files of XML and XHTML, read with the standard library and `markup.html_text`;
-.eml with the standard library's `email` (its headers, then its text, or its HTML as laid out).
+.eml with the standard library's `email` (its headers, then its text, or its HTML as laid out);
+.rtf with striprtf, whose table rows ("2.1|2024-03-01|") become rows like any other table's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .errors import DocumentError
 from .markup import html_text
 from .text import normalize_text
 
-OFFICE_SUFFIXES = (".docx", ".pptx", ".xlsx", ".csv", ".odt", ".epub", ".eml")
+OFFICE_SUFFIXES = (".docx", ".pptx", ".xlsx", ".csv", ".odt", ".epub", ".eml", ".rtf")
 
 
 @dataclass
@@ -288,6 +289,31 @@ def eml(data: bytes) -> Converted:
     return out.result(str(message["Subject"] or ""))
 
 
+_RTF_TITLE = re.compile(r"\{\\title\s+([^}]*)\}")
+
+
+def rtf(data: bytes) -> Converted:
+    """Rich Text: each paragraph a block, each run of table rows a table; the title from the
+    document's information group. RTF is 7-bit: other characters come as escapes."""
+    from striprtf.striprtf import rtf_to_text
+
+    raw = data.decode("latin-1")
+    if not raw.lstrip().startswith("{\\rtf"):
+        raise ValueError("no {\\rtf header")
+    out = _Builder()
+    rows: list[list[str]] = []
+    for line in rtf_to_text(raw, errors="replace").splitlines() + [""]:
+        if line.endswith("|"):
+            rows.append(line[:-1].split("|"))
+            continue
+        for row in table_lines(rows):
+            out.add(row)
+        rows = []
+        out.add(line)
+    title = _RTF_TITLE.search(raw)
+    return out.result(title.group(1).strip() if title else "")
+
+
 # --- dispatch ---------------------------------------------------------------------------------
 
 
@@ -295,7 +321,7 @@ def convert(source: str, suffix: str, data: bytes) -> Converted:
     """The text of an office document, e-book or spreadsheet; DocumentError when it cannot be
     read."""
     readers = {".docx": docx, ".pptx": pptx, ".xlsx": xlsx, ".odt": odt, ".epub": epub,
-               ".eml": eml}
+               ".eml": eml, ".rtf": rtf}
     try:
         if suffix == ".csv":
             return csv_text(data.decode("utf-8-sig"))

@@ -23,10 +23,11 @@ from langchain_core.documents import Document
 
 from . import tuned
 from .embeddings import Embedder
-from .found import Signals, common_word, missing_share
+from .found import Signals, missing_share
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
+from .scope import document_names_asked, named
 from .split import chunk_sentences
-from .text import STOPWORDS, DocFreq, coverage, tokenize
+from .text import DocFreq, coverage, tokenize
 
 
 @dataclass
@@ -47,7 +48,6 @@ class Candidate:
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
-_WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
 
 
@@ -71,21 +71,10 @@ def _content_line(sentence: str) -> bool:
                 or BYLINE.search(sentence) or len(NUMBERS.findall(sentence)) >= 2)
 
 
-def question_names(question: str) -> set[str]:
-    """The terms of the question's capitalised words after its first: "Nissan", "Apache",
-    "Oppama"; a sentence's first word is capitalised whatever it is."""
-    out: set[str] = set()
-    for m in _WORD_CASED.finditer(question):
-        if m.start() > 0 and m.group()[0].isupper():
-            out.update(t for t in tokenize(m.group()) if t not in STOPWORDS)
-    return out
-
-
 def _lacks(doc_freq: DocFreq, source: str, name: str) -> bool:
-    """Whether the document lacks the name, or the place an adjective is made from: "Asian",
-    "Australian" and "Saharan" are in an article that says "Asia", "Australia", "Sahara"."""
-    return not any(doc_freq.holds(source, name[:len(name) - cut])
-                   for cut in range(4) if len(name) - cut >= 4 or cut == 0)
+    """Whether the document lacks the name (or the place an adjective is made from)."""
+    held = doc_freq.terms.get(source)
+    return held is not None and not named(name, held)
 
 
 def best_first(cand: Candidate) -> float:
@@ -150,10 +139,7 @@ class Ranker:
         # "Under the Apache License, …" is not answered by the Mozilla licence's clause, nor
         # "Who is Nissan's chief executive?" by NVIDIA's filing: a name of the question that
         # names a document (in its title or file name) must be in the sentence's document.
-        coined = {t for t in asked if not common_word(t, self.embedder.vocabulary())}  # "pyenv"
-        # A title's figures ("Q1", "2023", "2.0") are a period or a version, not a name.
-        names = [t for t in question_names(question) | coined
-                 if t in doc_freq.titles and not any(ch.isdigit() for ch in t)]
+        names = document_names_asked(question, doc_freq, self.embedder.vocabulary())
         for cand in candidates:
             tokens = frozenset(tokenize(cand.text))
             cand.terms = tokens & own.keys()

@@ -7,6 +7,7 @@ the fusion of choice when neither ranking can be trusted alone.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -16,6 +17,7 @@ from pydantic import ConfigDict
 
 from . import tuned
 from .config import RetrievalSettings
+from .scope import scope
 from .store import Store
 
 
@@ -46,11 +48,17 @@ class HybridRetriever(BaseRetriever):
                                 run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self.search(query, self.store.embedder.embed_query(query))
 
-    def search(self, query: str, vector: list[float]) -> list[Document]:
-        """Search with a query vector the caller already has (the reader reuses it)."""
+    def search(self, query: str, vector: list[float], sources: Collection[str] | None = None
+               ) -> list[Document]:
+        """Search with a query vector the caller already has (the reader reuses it), within
+        `sources`: by default the documents the query names (see `scope`), everywhere if it
+        names none; `()` is everywhere."""
         s = self.settings
-        dense = self.store.dense_search(vector, s.fetch_k)
-        keyword = self.store.keyword_index().search(query, s.fetch_k)
+        if sources is None:
+            sources = scope(query, self.store.keyword_index().doc_freq(),
+                            self.store.embedder.vocabulary())
+        dense = self.store.dense_search(vector, s.fetch_k, sources)
+        keyword = self.store.keyword_index().search(query, s.fetch_k, sources)
         by_id: dict[str, Document] = {}
         dense_score: dict[str, float] = {}
         keyword_score: dict[str, float] = {}

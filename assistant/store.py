@@ -24,7 +24,7 @@ import contextlib
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -285,14 +285,18 @@ class Store:
         with self._shared.lock:
             return self.vectorstore()._collection.count()
 
-    def dense_search(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
-        """Nearest chunks by cosine similarity (1 - Chroma's cosine distance), best first."""
+    def dense_search(self, vector: list[float], k: int, sources: Collection[str] = ()
+                     ) -> list[tuple[Document, float]]:
+        """Nearest chunks by cosine similarity (1 - Chroma's cosine distance), best first;
+        only those of `sources` when it is given."""
+        where = {"source": {"$in": sorted(sources)}} if sources else None
         with self._shared.lock:
             vs = self.vectorstore()
             size = vs._collection.count()
             if k <= 0 or size == 0:
                 return []
-            hits = vs.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, size))
+            hits = vs.similarity_search_by_vector_with_relevance_scores(
+                vector, k=min(k, size), filter=where)
         return [(doc, 1.0 - float(distance)) for doc, distance in hits]
 
     # --- keyword index --------------------------------------------------------------------

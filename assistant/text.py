@@ -251,6 +251,8 @@ class DocFreq:
     terms: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # the terms of the documents' titles and file names, which name a document
     titles: frozenset[str] = frozenset()
+    # those terms by source
+    names: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def holds(self, source: str, term: str) -> bool:
         """Whether the document holds the term; True for a document it has no terms of."""

@@ -182,3 +182,33 @@ def test_a_mail_with_no_headers_is_refused(tmp_path):
     (tmp_path / "note.eml").write_text("just some words\n")
     with pytest.raises(DocumentError, match="note.eml: is not a readable EML file"):
         load_document(tmp_path / "note.eml", tmp_path)
+
+
+RTF = r"""{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}
+{\info{\title Release notes for Widget 2.1}{\author Ann Example}}
+\pard\b Widget 2.1\b0\par
+\pard The widget now starts in half the time. The caf\'e9 mode was removed\u8212?it never 
+worked.\par
+\trowd\cellx2000\cellx4000
+\intbl Version\cell Released\cell\row
+\trowd\cellx2000\cellx4000
+\intbl 2.1\cell 2024-03-01\cell\row
+\pard Thanks to all contributors.\par
+}
+"""
+
+
+def test_rich_text_reads_its_paragraphs_escapes_and_table_rows(tmp_path):
+    """A line break in RTF source is no space (writers wrap after one), escapes are read."""
+    (tmp_path / "notes.rtf").write_text(RTF)
+    doc = load_document(tmp_path / "notes.rtf", tmp_path)
+    assert doc.title == "Release notes for Widget 2.1"
+    assert ("The widget now starts in half the time. The café mode was removed—it never "
+            "worked.") in doc.text
+    assert "\n\nVersion 2.1 — Released: 2024-03-01.\n\nThanks to all contributors." in doc.text
+
+
+def test_text_that_is_not_rich_text_is_refused(tmp_path):
+    (tmp_path / "memo.rtf").write_text("just some words\n")
+    with pytest.raises(DocumentError, match="memo.rtf: is not a readable RTF file"):
+        load_document(tmp_path / "memo.rtf", tmp_path)

@@ -166,7 +166,7 @@ def test_a_chunk_opening_mid_line_is_quoted_in_whole_sentences(tmp_path):
 def test_a_sentence_from_a_document_that_lacks_the_questions_name_loses():
     """Both licences say when the grant ends; the question names Apache, a document's title
     word, which the Mozilla licence never says."""
-    from assistant.rank import question_names
+    from assistant.scope import question_names
 
     mpl = Document("Your patent licence under this License terminates on the date you file "
                    "a patent infringement claim.", metadata={"source": "mpl.txt"})

@@ -1,0 +1,60 @@
+"""Which documents a question is about, when it names them: "Apple's Q3 2023 10-Q" is one
+filing of twenty, and "the Apache License" one licence of many.
+
+A name of the question (a capitalised word after its first, or a coined word no dictionary
+has: "pyenv") names documents when it is in the titles or file names of some documents but not
+of all. Search then stays within them; among them, the documents whose names hold the most of
+the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"). A question that names no
+document is searched everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from .found import common_word
+from .text import STOPWORDS, DocFreq, tokenize
+
+_WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
+
+
+def question_names(question: str) -> set[str]:
+    """The terms of the question's capitalised words after its first: "Nissan", "Apache",
+    "Oppama"; a sentence's first word is capitalised whatever it is."""
+    out: set[str] = set()
+    for m in _WORD_CASED.finditer(question):
+        if m.start() > 0 and m.group()[0].isupper():
+            out.update(t for t in tokenize(m.group()) if t not in STOPWORDS)
+    return out
+
+
+def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container[str]
+                         ) -> list[str]:
+    """The question's names that name some documents: in a title or file name, not a figure
+    ("Q1", "2023" are a period or a version), and not in every document's names ("Form")."""
+    coined = {t for t in tokenize(question) if not common_word(t, vocabulary)}
+    every = (frozenset.intersection(*doc_freq.names.values())
+             if len(doc_freq.names) > 1 else frozenset())
+    return sorted(t for t in question_names(question) | coined
+                  if t in doc_freq.titles and t not in every
+                  and not any(ch.isdigit() for ch in t))
+
+
+def named(name: str, names: Container[str]) -> bool:
+    """Whether a document's names hold the name, or the place an adjective is made from:
+    "Asian", "Australian" and "Saharan" name what is titled "Asia", "Australia", "Sahara"."""
+    return any(name[:len(name) - cut] in names
+               for cut in range(4) if len(name) - cut >= 4 or cut == 0)
+
+
+def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> frozenset[str]:
+    """The sources the question's search stays within; empty when it names no document."""
+    asked = document_names_asked(question, doc_freq, vocabulary)
+    sources = [s for s, names in doc_freq.names.items() if any(named(t, names) for t in asked)]
+    if not sources:
+        return frozenset()
+    words = set(tokenize(question))
+    held = {s: len(words & doc_freq.names[s]) for s in sources}
+    most = max(held.values())
+    return frozenset(s for s in sources if held[s] == most)

@@ -1,0 +1,65 @@
+"""A question that names documents is searched within them: one quarterly filing of many."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.scope import document_names_asked, scope
+from assistant.text import DocFreq, document_names
+
+FILINGS = ["2023 Q1 Acme.txt", "2023 Q2 Acme.txt", "2023 Q1 Globex.txt", "2022 Q4 Globex.txt"]
+VOCABULARY = frozenset({"what", "was", "revenue", "latest", "form", "the", "in", "report"})
+
+
+def _doc_freq(titles: dict[str, str]) -> DocFreq:
+    names = {s: frozenset(document_names({"source": s, "title": t})) for s, t in titles.items()}
+    return DocFreq({}, 10, names, frozenset().union(*names.values()), names)
+
+
+def test_the_name_and_the_period_choose_the_filing():
+    doc_freq = _doc_freq({s: "Form 10-Q" for s in FILINGS})
+    assert scope("What was Acme's revenue in Q2 2023?", doc_freq, VOCABULARY) == {
+        "2023 Q2 Acme.txt"}
+    # a period that no filing of the company holds leaves all of its filings
+    assert scope("What was Acme's revenue in the latest report?", doc_freq, VOCABULARY) == {
+        "2023 Q1 Acme.txt", "2023 Q2 Acme.txt"}
+    assert scope("What was Globex's revenue in 2023?", doc_freq, VOCABULARY) == {
+        "2023 Q1 Globex.txt"}
+    # two companies named: the filings of both
+    assert scope("Was Acme's revenue above Globex's?", doc_freq, VOCABULARY) == set(FILINGS)
+
+
+def test_a_question_that_names_no_document_is_searched_everywhere():
+    doc_freq = _doc_freq({s: "Form 10-Q" for s in FILINGS})
+    assert scope("What was the revenue in Q2 2023?", doc_freq, VOCABULARY) == set()
+    # "Form" is in every title, so it names none of them
+    assert document_names_asked("What does the Form say about Acme?", doc_freq,
+                                VOCABULARY) == ["acme"]
+    one = _doc_freq({"notes.txt": "Notes on Acme"})
+    assert scope("What does Acme make?", one, VOCABULARY) == {"notes.txt"}
+
+
+def test_a_filing_that_never_names_its_company_is_found_by_its_file_name(tmp_path: Path):
+    """Each filing says "the Company", never its name; the file name says whose it is and
+    which quarter. Asked about one, the answer comes from that one, not a near twin."""
+    import assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    figures = {"2023 Q1 Acme.txt": "41.2", "2023 Q2 Acme.txt": "43.9",
+               "2023 Q1 Globex.txt": "12.5", "2023 Q2 Globex.txt": "13.1"}
+    for name, revenue in figures.items():
+        (corpus / name).write_text(
+            "Quarterly report\n\nThe Company designs and sells industrial pumps and valves "
+            f"to utilities.\n\nNet revenue for the quarter was ${revenue} million, driven by "
+            "demand for replacement valves.\n\nThe Company has no off-balance-sheet "
+            "arrangements.\n")
+    bot = assistant.Assistant(corpus, tmp_path / "index", top_k=2,
+                              min_evidence=0.0)  # which filing is quoted, not the bar
+    bot.index()
+    answer = bot.ask("How much revenue did Acme report for Q2 2023?")
+    assert "$43.9 million" in answer.text
+    assert {Path(c.source).name for c in answer.citations} == {"2023 Q2 Acme.txt"}
+    answer = bot.ask("How much revenue did Globex report for Q1 2023?")
+    assert "$12.5 million" in answer.text
+    assert {Path(c.source).name for c in answer.citations} == {"2023 Q1 Globex.txt"}
