@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from .tables import table_lines
+
 _DROP_TAGS = frozenset(("script", "style", "noscript", "template", "nav", "header", "footer",
                         "aside", "form", "button", "svg", "iframe", "head"))
 _BLOCK_TAGS = frozenset(("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5",
@@ -32,6 +34,7 @@ class _HTMLText(HTMLParser):
         self.pre = 0
         self.capture: str | None = None  # "title" or "h1" while collecting the first one
         self.names: dict[str, list[str]] = {}  # the first <title>'s and <h1>'s text
+        self.tables: list[_Table] = []  # the tables open around the text, innermost last
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "body" and self.skip:  # a head left open ends where the body starts
@@ -48,6 +51,8 @@ class _HTMLText(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self.brk = 2
             self.pre += tag == "pre"
+            if not self.skip:
+                self._table_start(tag)
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         if tag == "br" and not self.skip:
@@ -62,6 +67,8 @@ class _HTMLText(HTMLParser):
             self.brk = 2
             if tag == "pre":
                 self.pre = max(0, self.pre - 1)
+            if not self.skip:
+                self._table_end(tag)
 
     def handle_data(self, data: str) -> None:
         if self.capture:
@@ -80,11 +87,65 @@ class _HTMLText(HTMLParser):
         self.brk = 0
         self.out.append(data)
 
+    # A data table's rows become lines that carry their headers (see `tables`); a table
+    # used for layout (one column, long cells, another table inside) stays blocks of text.
+
+    def _table_start(self, tag: str) -> None:
+        if tag == "table":
+            if self.tables:
+                self.tables[-1].layout = True
+            self.tables.append(_Table(len(self.out)))
+        elif self.tables:
+            table = self.tables[-1]
+            if tag == "tr":
+                table.close_cell(self.out)
+                table.rows.append([])
+            elif tag in ("td", "th"):
+                table.close_cell(self.out)
+                table.cell = len(self.out)
+
+    def _table_end(self, tag: str) -> None:
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag in ("td", "th", "tr"):
+            table.close_cell(self.out)
+        elif tag == "table":
+            table.close_cell(self.out)
+            self.tables.pop()
+            lines = None if table.layout else table.lines()
+            if lines:
+                self.out[table.start:] = ["\n\n" if table.start else "", "\n\n".join(lines)]
+
     def text(self) -> str:
         return "".join(self.out).strip()
 
     def name(self, tag: str) -> str:
         return " ".join("".join(self.names.get(tag, [])).split())
+
+
+class _Table:
+    """An HTML table being read: where its text began in the output, its rows of cells."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.rows: list[list[str]] = []
+        self.cell: int | None = None  # where the open cell's text began
+        self.layout = False
+
+    def close_cell(self, out: list[str]) -> None:
+        if self.cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].append(" ".join("".join(out[self.cell:]).split()))
+            self.cell = None
+
+    def lines(self) -> list[str] | None:
+        """The rows as lines, or None for a table that lays out a page, not data."""
+        cells = [c for row in self.rows for c in row]
+        if max(map(len, self.rows), default=0) < 2 or max(map(len, cells), default=0) > 300:
+            return None
+        return table_lines(self.rows)
 
 
 def html_text(html: str) -> tuple[str, str]:
@@ -106,6 +167,7 @@ _HTML_TAG = re.compile(
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _REF_DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)([^\]]+)\]:\s+\S+.*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")  # ![alt](url), ![alt][ref]
+_SHORTCUT_IMAGE = re.compile(r"!\[([^\]]+)\](?![(\[:])")  # ![alt], alt defined elsewhere
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _SHORTCUT = re.compile(r"\[([^\]^][^\]]*)\](?![(\[:])")  # [text], defined elsewhere
@@ -125,14 +187,25 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 def markdown_text(markdown: str) -> str:
     """The words of a Markdown file as they read once rendered: headings without their `#`,
     emphasis, code spans and escapes without their marks, links as their text, HTML tags and
-    comments dropped, table rows as cells between ` | `. Code blocks are kept as written (a
-    command is often the answer) and lines stay lines, so the text still reads in order."""
+    comments dropped, a table's rows as lines that carry its headers (see `tables`). Code
+    blocks are kept as written (a command is often the answer) and lines stay lines, so the
+    text still reads in order."""
     markdown = _COMMENT.sub("", markdown)
     labels = {m.group(1).lower() for line in markdown.split("\n")
               if (m := _REF_DEFINITION.match(line))}
     out: list[str] = []
     fence: str | None = None
-    for line in _join_code_spans(markdown.split("\n")):
+    lines = _join_code_spans(markdown.split("\n"))
+    table: list[list[str]] = []
+    for i, line in enumerate(lines):
+        if not fence and (table or i + 1 < len(lines) and "|" in line
+                          and _TABLE_RULE.match(lines[i + 1]) and "|" in lines[i + 1]):
+            if "|" in line and line.strip():  # a row (or the header, or the rule under it)
+                if not _TABLE_RULE.match(line):
+                    table.append([_markdown_line(c, labels).strip() for c in _cells(line)])
+                continue
+            out.extend(["", "\n\n".join(table_lines(table)), ""])
+            table = []
         opened = _FENCE.match(line)
         if fence:
             if opened and opened.group(1) == fence:
@@ -146,7 +219,17 @@ def markdown_text(markdown: str) -> str:
             out.append("")
             continue
         out.append(_markdown_line(line, labels))
+    if table:
+        out.extend(["", "\n\n".join(table_lines(table))])
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def _cells(row: str) -> list[str]:
+    """A pipe table row's cells: outer pipes optional, an escaped pipe kept in its cell."""
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [c.replace("\x00", "|") for c in row.replace("\\|", "\x00").split("|")]
 
 
 def _join_code_spans(lines: list[str]) -> list[str]:
@@ -176,9 +259,11 @@ def _markdown_line(line: str, labels: set[str]) -> str:
     line = re.sub(r"^(\s*)(?:>\s?)+", r"\1", line)  # blockquote marks
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-        line = " | ".join(cell.strip() for cell in stripped[1:-1].split("|"))
+        line = " | ".join(cell.strip() for cell in stripped[1:-1].split("|"))  # no header rule
     line = _FOOTNOTE.sub("", line)
     line = _IMAGE.sub(r"\1", line)
+    line = _SHORTCUT_IMAGE.sub(
+        lambda m: m.group(1) if m.group(1).lower() in labels else m.group(), line)
     line = _LINK.sub(r"\1", line)
     line = _REF_LINK.sub(r"\1", line)
     line = _SHORTCUT.sub(lambda m: m.group(1) if m.group(1).lower() in labels else m.group(), line)

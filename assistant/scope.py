@@ -4,19 +4,24 @@ filing of twenty, and "the Apache License" one licence of many.
 A name of the question (a capitalised word after its first, or a coined word no dictionary
 has: "pyenv") names documents when it is in the titles or file names of some documents but not
 of all. Search then stays within them; among them, the documents whose names hold the most of
-the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"). A question that names no
-document is searched everywhere.
+the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"), or, for "the latest" or
+"the most recent", the one whose file name holds the latest year, then the highest numbers
+("2023 Q3" after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no document
+is searched everywhere.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Container
+from pathlib import PurePath
 
 from .found import common_word
 from .text import STOPWORDS, DocFreq, tokenize
 
 _WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
+_NEWEST = re.compile(r"\b(?:latest|newest|most\s+recent)\b", re.IGNORECASE)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def question_names(question: str) -> set[str]:
@@ -57,4 +62,16 @@ def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> froze
     words = set(tokenize(question))
     held = {s: len(words & doc_freq.names[s]) for s in sources}
     most = max(held.values())
-    return frozenset(s for s in sources if held[s] == most)
+    sources = [s for s in sources if held[s] == most]
+    if len(sources) > 1 and _NEWEST.search(question):
+        newest = max(map(_recency, sources))
+        if newest > (0, ()):
+            sources = [s for s in sources if _recency(s) == newest]
+    return frozenset(sources)
+
+
+def _recency(source: str) -> tuple[int, tuple[int, ...]]:
+    """How recent a file name says its document is: its latest year, then its numbers."""
+    numbers = [int(n) for n in re.findall(r"\d+", PurePath(source).stem)]
+    years = [n for n in numbers if _YEAR.match(str(n))]
+    return max(years, default=0), tuple(n for n in numbers if n not in years)

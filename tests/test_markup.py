@@ -34,9 +34,7 @@ def test_markdown_reads_as_rendered():
         "See the docs and clippy::todo, or https://example.org.",
         "Keep snake_case_names and 2 * 3 * 4 as they are; escape *stars*.",
         "",
-        "Flag | Default",
-        "",
-        "-v | off",
+        "Flag -v — Default: off.",  # a row carries its headers
         "",
         "Quoted advice.",
         "",
@@ -65,3 +63,33 @@ def test_badges_by_reference_and_code_spans_across_lines_read_as_rendered():
     text = markdown_text("[![Build Status][badge]][link]\n\n[badge]: https://x/b.svg\n"
                          "[link]: https://x\n\nPass `os.PathLike\nobjects` instead.\n")
     assert text == "Build Status\n\nPass os.PathLike objects instead."
+
+
+def test_a_table_row_carries_its_headers_in_html_and_markdown():
+    from assistant.markup import html_text
+
+    html = ("<p>Releases:</p><table><thead><tr><th>Version</th><th>Codename</th>"
+            "<th>Released</th></tr></thead><tbody><tr><td>22.04</td><td>Jammy "
+            "<b>Jellyfish</b></td><td>2022-04-21</td></tr></tbody></table><p>More soon.</p>")
+    assert html_text(html)[0] == ("Releases:\n\nVersion 22.04 — Codename: Jammy Jellyfish; "
+                                  "Released: 2022-04-21.\n\nMore soon.")
+    markdown = ("Releases:\n\n| Version | Codename | Released |\n|---|:---|---:|\n"
+                "| 22.04 | Jammy *Jellyfish* | 2022-04-21 |\n\nMore soon.")
+    assert markdown_text(markdown) == html_text(html)[0]
+
+
+def test_a_table_that_lays_out_a_page_stays_paragraphs():
+    from assistant.markup import html_text
+
+    prose = "This paragraph is the body of the page, set in a table as old sites did. " * 5
+    html = (f"<table><tr><td>Menu</td><td><p>{prose}</p><table><tr><td>a</td><td>b</td></tr>"
+            "</table></td></tr></table>")
+    text = html_text(html)[0]
+    assert text.startswith("Menu\n\nThis paragraph is the body") and " — " not in text
+
+
+def test_a_badge_of_reference_images_reads_as_its_words():
+    source = ("[![openssl logo]][www.openssl.org] [![Build Status][ci]][ci-link]\n\n"
+              "[openssl logo]: https://x.org/logo.svg\n[www.openssl.org]: https://x.org\n"
+              "[ci]: https://x.org/ci.svg\n[ci-link]: https://x.org/ci\n\nSee ![x] here.")
+    assert markdown_text(source) == "openssl logo Build Status\n\nSee ![x] here."

@@ -187,8 +187,8 @@ def test_a_mail_with_no_headers_is_refused(tmp_path):
 RTF = r"""{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}
 {\info{\title Release notes for Widget 2.1}{\author Ann Example}}
 \pard\b Widget 2.1\b0\par
-\pard The widget now starts in half the time. The caf\'e9 mode was removed\u8212?it never 
-worked.\par
+\pard The widget now starts in half the time. The caf\'e9 mode was removed\u8212?it never
+ worked.\par
 \trowd\cellx2000\cellx4000
 \intbl Version\cell Released\cell\row
 \trowd\cellx2000\cellx4000
@@ -199,7 +199,7 @@ worked.\par
 
 
 def test_rich_text_reads_its_paragraphs_escapes_and_table_rows(tmp_path):
-    """A line break in RTF source is no space (writers wrap after one), escapes are read."""
+    """A line break in RTF source is no space (writers wrap before one), escapes are read."""
     (tmp_path / "notes.rtf").write_text(RTF)
     doc = load_document(tmp_path / "notes.rtf", tmp_path)
     assert doc.title == "Release notes for Widget 2.1"

@@ -21,8 +21,17 @@ def test_the_name_and_the_period_choose_the_filing():
     assert scope("What was Acme's revenue in Q2 2023?", doc_freq, VOCABULARY) == {
         "2023 Q2 Acme.txt"}
     # a period that no filing of the company holds leaves all of its filings
-    assert scope("What was Acme's revenue in the latest report?", doc_freq, VOCABULARY) == {
+    assert scope("What was Acme's revenue in the third quarter?", doc_freq, VOCABULARY) == {
         "2023 Q1 Acme.txt", "2023 Q2 Acme.txt"}
+    # the latest: the file name's latest year, then its highest numbers
+    assert scope("What was Acme's revenue in the latest report?", doc_freq, VOCABULARY) == {
+        "2023 Q2 Acme.txt"}
+    assert scope("Globex's most recent revenue?", doc_freq, VOCABULARY) == {
+        "2023 Q1 Globex.txt"}
+    notes = _doc_freq({"widget-notes-2.9.md": "Widget 2.9", "widget-notes-2.10.md": "Widget 2.10",
+                       "gadget.md": "Gadget"})
+    assert scope("What changed in the newest Widget release?", notes, VOCABULARY) == {
+        "widget-notes-2.10.md"}
     assert scope("What was Globex's revenue in 2023?", doc_freq, VOCABULARY) == {
         "2023 Q1 Globex.txt"}
     # two companies named: the filings of both
