@@ -3,7 +3,8 @@ filing of twenty, and "the Apache License" one licence of many.
 
 A name of the question (a capitalised word after its first, or a coined word no dictionary
 has: "pyenv") names documents when it is in the titles or file names of some documents but not
-of all. Search then stays within them; among them, the documents whose names hold the most of
+of all, and few others say it ("French" titles one article of many and is said in most).
+Search then stays within them; among them, the documents whose names hold the most of
 the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"), or, for "the latest" or
 "the most recent", the one whose file name holds the latest year, then the highest numbers
 ("2023 Q3" after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no document
@@ -13,9 +14,10 @@ is searched everywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from pathlib import PurePath
 
+from . import tuned
 from .found import common_word
 from .text import STOPWORDS, DocFreq, tokenize
 
@@ -55,7 +57,8 @@ def named(name: str, names: Container[str]) -> bool:
 
 def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> frozenset[str]:
     """The sources the question's search stays within; empty when it names no document."""
-    asked = document_names_asked(question, doc_freq, vocabulary)
+    asked = [t for t in document_names_asked(question, doc_freq, vocabulary)
+             if _said(t, doc_freq.terms) <= tuned.SCOPE_SPREAD * _said(t, doc_freq.names)]
     sources = [s for s, names in doc_freq.names.items() if any(named(t, names) for t in asked)]
     if not sources:
         return frozenset()
@@ -68,6 +71,11 @@ def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> froze
         if newest > (0, ()):
             sources = [s for s in sources if _recency(s) == newest]
     return frozenset(sources)
+
+
+def _said(name: str, terms: Mapping[str, frozenset[str]]) -> int:
+    """How many documents hold the name among `terms` (their words, or their names)."""
+    return sum(name in held for held in terms.values())
 
 
 def _recency(source: str) -> tuple[int, tuple[int, ...]]:

@@ -21,6 +21,11 @@ FETCH_K = 20
 RRF_K = 60
 # the chunk after each of the best FOLLOW passages is read too ("it now operates at 40%")
 FOLLOW = 1
+# a name searched within the documents it names only when at most this many documents say it
+# for each one it names: "Apple" (5 filings say it, 4 are titled by it) names Apple's filings,
+# "French" (22 articles, 1 title) is a word; bench.quality tuning hit@1 0.707 -> see
+# docs/benchmarks.md, bench.sec tune
+SCOPE_SPREAD = 4
 
 
 # --- the sentence score (python -m bench.quality, tuning half; python -m bench.real, tune) --
