@@ -204,7 +204,7 @@ def markdown_text(markdown: str) -> str:
                 if not _TABLE_RULE.match(line):
                     table.append([_markdown_line(c, labels).strip() for c in _cells(line)])
                 continue
-            out.extend(["", "\n\n".join(table_lines(table)), ""])
+            out.extend(["", _table_text(table), ""])
             table = []
         opened = _FENCE.match(line)
         if fence:
@@ -220,8 +220,13 @@ def markdown_text(markdown: str) -> str:
             continue
         out.append(_markdown_line(line, labels))
     if table:
-        out.extend(["", "\n\n".join(table_lines(table))])
+        out.extend(["", _table_text(table)])
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def _table_text(rows: list[list[str]]) -> str:
+    """A pipe table's rows as lines with their headers; a table of headers alone, as they are."""
+    return "\n\n".join(table_lines(rows) or ["; ".join(c for c in rows[0] if c)])
 
 
 def _cells(row: str) -> list[str]:

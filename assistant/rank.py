@@ -25,7 +25,7 @@ from . import tuned
 from .embeddings import Embedder
 from .found import Signals, missing_share
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
-from .scope import document_names_asked, named
+from .scope import document_names_asked
 from .split import chunk_sentences
 from .text import DocFreq, coverage, tokenize
 
@@ -69,12 +69,6 @@ def _content_line(sentence: str) -> bool:
     """A command, a row of figures or a byline: content however short, never a title."""
     return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence)
                 or BYLINE.search(sentence) or len(NUMBERS.findall(sentence)) >= 2)
-
-
-def _lacks(doc_freq: DocFreq, source: str, name: str) -> bool:
-    """Whether the document lacks the name (or the place an adjective is made from)."""
-    held = doc_freq.terms.get(source)
-    return held is not None and not named(name, held)
 
 
 def best_first(cand: Candidate) -> float:
@@ -171,7 +165,7 @@ class Ranker:
         for cand in untyped:
             cand.score *= 1.0 - w.untyped
         for cand in candidates if names else ():
-            lacking = sum(_lacks(doc_freq, cand.source, t) for t in names)
+            lacking = sum(not doc_freq.holds(cand.source, t) for t in names)
             cand.score *= 1.0 - w.elsewhere * lacking / len(names)
 
     def _embed(self, texts: list[str]) -> np.ndarray:

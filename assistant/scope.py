@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from . import tuned
 from .found import common_word
-from .text import STOPWORDS, DocFreq, tokenize
+from .text import STOPWORDS, DocFreq, named, tokenize
 
 _WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
 _NEWEST = re.compile(r"\b(?:latest|newest|most\s+recent)\b", re.IGNORECASE)
@@ -46,13 +46,6 @@ def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container
     return sorted(t for t in question_names(question) | coined
                   if t in doc_freq.titles and t not in every
                   and not any(ch.isdigit() for ch in t))
-
-
-def named(name: str, names: Container[str]) -> bool:
-    """Whether a document's names hold the name, or the place an adjective is made from:
-    "Asian", "Australian" and "Saharan" name what is titled "Asia", "Australia", "Sahara"."""
-    return any(name[:len(name) - cut] in names
-               for cut in range(4) if len(name) - cut >= 4 or cut == 0)
 
 
 def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> frozenset[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Container, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -241,6 +241,13 @@ def document_names(metadata: Mapping[str, object]) -> set[str]:
     return set(tokenize(f"{metadata.get('title', '')} {stem}"))
 
 
+def named(name: str, terms: Container[str]) -> bool:
+    """Whether the terms hold the name, or the place an adjective is made from: "Asian",
+    "Australian" and "Saharan" name what says "Asia", "Australia", "Sahara"."""
+    return any(name[:len(name) - cut] in terms
+               for cut in range(4) if len(name) - cut >= 4 or cut == 0)
+
+
 @dataclass(frozen=True)
 class DocFreq:
     """Document frequencies from the keyword index, for weighing question terms by rarity."""
@@ -254,10 +261,11 @@ class DocFreq:
     # those terms by source
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
-    def holds(self, source: str, term: str) -> bool:
-        """Whether the document holds the term; True for a document it has no terms of."""
+    def holds(self, source: str, name: str) -> bool:
+        """Whether the document holds the name (see `named`); True for a document it has no
+        terms of."""
         held = self.terms.get(source)
-        return held is None or term in held
+        return held is None or named(name, held)
 
     def idf(self, term: str) -> float:
         seen = self.df.get(term, 0)

@@ -76,6 +76,8 @@ def test_a_table_row_carries_its_headers_in_html_and_markdown():
     markdown = ("Releases:\n\n| Version | Codename | Released |\n|---|:---|---:|\n"
                 "| 22.04 | Jammy *Jellyfish* | 2022-04-21 |\n\nMore soon.")
     assert markdown_text(markdown) == html_text(html)[0]
+    # a table of headers alone keeps them
+    assert markdown_text("A\n\n| Only | Headers |\n|---|---|\n\nB") == "A\n\nOnly; Headers\n\nB"
 
 
 def test_a_table_that_lays_out_a_page_stays_paragraphs():
