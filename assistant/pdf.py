@@ -26,6 +26,7 @@ from .text import Span, normalize_text
 # A figure as a filing prints it: 60,584  (265)  4.67  12%  — (nothing)
 _FIGURE = re.compile(r"^\(?-?\$?[\d,]*\d(?:\.\d+)?\)?%?$|^[—–-]$")
 _GAP = 12.0  # points between two columns' right edges that make them two columns
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass
@@ -212,8 +213,8 @@ def _table_at(lines: list[Line], start: int, used: set[int]
     """A table whose first row of figures is `lines[start]`: the lines it takes (its heading
     lines among them) and its rows as text, or None."""
     _, figures = _cells(lines[start])
-    if not figures or start in used:
-        return None
+    if not figures or start in used or _years(lines[start]):
+        return None  # a row of years alone heads the columns under it
     found: dict[int, list[Word]] = {}
     end = start
     while end < len(lines):
@@ -233,7 +234,8 @@ def _table_at(lines: list[Line], start: int, used: set[int]
         return None
     last = max(rows)
     heading, labels = _heading_lines(lines, start, min(c[0] for c in columns) - 2, used)
-    names = _headers([lines[k] for k in heading], columns)
+    names = _headers([lines[k] for k in heading],
+                     _centres([cells for cells in found.values() if len(cells) == widest]))
     text_rows = [lines[k].text for k in labels]
     parent, indent = ("", 0.0) if not labels else (lines[labels[-1]].text.rstrip(" :"),
                                                     lines[labels[-1]].x0)
@@ -271,12 +273,17 @@ def _heading_lines(lines: list[Line], start: int, left: float, used: set[int]
             if not out:
                 labels.append(k)  # a row's label set alone ("Net sales:")
             continue
-        if line.words[0].x0 < left or _cells(line)[1]:
+        if line.words[0].x0 < left or _cells(line)[1] and not _years(line):
             break
         out.append(k)
     def top_down(ks: list[int]) -> list[int]:
         return sorted(ks, key=lambda k: -lines[k].top)
     return top_down(out), top_down(labels)
+
+
+def _years(line: Line) -> bool:
+    """A line of years alone ("2023 2022 2023 2022"): the columns' heading, not a row."""
+    return len(line.words) >= 2 and all(_YEAR.match(w.text) for w in line.words)
 
 
 def _place(cells: list[Word], columns: list[tuple[float, float]]) -> list[Word | None] | None:
@@ -302,19 +309,35 @@ def _columns(rows: list[list[Word]]) -> list[tuple[float, float]] | None:
     return out
 
 
-def _headers(lines: list[Line], columns: list[tuple[float, float]]) -> list[str]:
-    """Each column's heading: the phrases set above it, top to bottom; a phrase spanning
-    several columns ("Three Months Ended") heads each of them."""
-    names: list[list[str]] = [[] for _ in columns]
+def _centres(rows: list[list[Word]]) -> list[float]:
+    """Where each column's figures stand: the median middle of its figures, those joined to
+    a "$" set apart left out (the sign stands far left of the digits)."""
+    out = []
+    for column in zip(*rows, strict=True):
+        plain = [w for w in column if not w.text.startswith("$")] or list(column)
+        mids = sorted((w.x0 + w.x1) / 2 for w in plain)
+        out.append(mids[len(mids) // 2])
+    return out
+
+
+def _headers(lines: list[Line], centres: list[float]) -> list[str]:
+    """Each column's heading: of each line set above the table, the phrase nearest the
+    column, top to bottom. A phrase centred over a group of columns ("Three Months Ended"
+    over two quarters, "Nine Months Ended" over the next two) heads each column of its group;
+    a phrase farther from a column than the columns are apart heads none of it."""
+    pitch = min((b - a for a, b in zip(centres, centres[1:], strict=False)), default=1e9)
+    names: list[list[str]] = [[] for _ in centres]
+    rows: dict[float, list[Word]] = {}  # phrases set apart on one baseline are one line
     for line in lines:
-        for phrase, x0, x1 in _phrases(line):
-            hit = [k for k, (a, b) in enumerate(columns) if x0 < b + 3 and a - 3 < x1]
-            if not hit:
-                centre = (x0 + x1) / 2
-                hit = [min(range(len(columns)),
-                           key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - centre))]
-            for k in hit:
-                names[k].append(phrase)
+        rows.setdefault(round(line.top), []).extend(line.words)
+    for top in sorted(rows, reverse=True):
+        phrases = _phrases(Line(sorted(rows[top], key=lambda w: w.x0), top, 0.0))
+        for k, centre in enumerate(centres):
+            def apart(phrase: tuple[str, float, float], c: float = centre) -> float:
+                return max(phrase[1] - c, c - phrase[2], 0.0)
+            nearest = min(phrases, key=apart)
+            if apart(nearest) < pitch:
+                names[k].append(nearest[0])
     return [" ".join(parts) for parts in names]
 
 

@@ -59,6 +59,42 @@ def test_a_tables_rows_carry_their_label_and_column_headers(tmp_path):
     assert doc.page_at(doc.text.index("Egrets")) == 1
 
 
+def test_headings_over_groups_of_columns_and_a_row_of_years_head_each_column(tmp_path):
+    """Set as some filings set their statements: "Three Months Ended" and "Nine Months Ended"
+    flush right over their pair of columns, the years on a line of their own, a "$" set far
+    left of its figure."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "grouped.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 9)
+    c.drawString(72, 720, "INCOME STATEMENTS (In millions)")
+    columns = (340, 410, 480, 550)
+    for right, group in ((410, "Three Months Ended"), (550, "Nine Months Ended")):
+        c.drawRightString(right, 700, group)
+        c.drawRightString(right, 690, "March 31,")
+    for right, year in zip(columns, ("2023", "2022", "2023", "2022"), strict=True):
+        c.drawRightString(right, 676, year)
+    for y, label, figures in ((660, "Product", ("15,588", "17,366", "47,846", "54,776")),
+                              (646, "Service and other", ("37,269", "31,994", "107,880",
+                                                          "91,629"))):
+        c.drawString(72, y, label)
+        for right, figure in zip(columns, figures, strict=True):
+            if label == "Product":
+                c.drawString(right - 60, y, "$")
+            c.drawRightString(right, y, figure)
+    c.drawString(72, 620, "Revenue grew with the cloud.")
+    c.showPage()
+    c.save()
+    lines = load_document(path, tmp_path).text.split("\n")
+    assert ("Product — Three Months Ended March 31, 2023: $15,588; Three Months Ended March "
+            "31, 2022: $17,366; Nine Months Ended March 31, 2023: $47,846; Nine Months Ended "
+            "March 31, 2022: $54,776.") in lines
+    assert any(line.startswith("Service and other — Three Months Ended March 31, 2023: "
+                               "37,269;") for line in lines)
+
+
 def test_running_feet_are_leftovers_and_the_title_is_the_largest_type(tmp_path):
     doc = load_document(statement(tmp_path / "heron.pdf"), tmp_path)
     marked = [doc.text[s:e] for s, e in doc.leftovers]
