@@ -29,7 +29,7 @@ _DEFAULT = SplitSettings()
 
 def describe(settings: SplitSettings) -> dict[str, int | str]:
     """What the manifest records: a change here means every chunk must be rebuilt."""
-    return {"splitter": "sentences-v5", "chunk_tokens": settings.chunk_tokens,
+    return {"splitter": "sentences-v6", "chunk_tokens": settings.chunk_tokens,
             "overlap_sentences": settings.chunk_overlap_sentences}
 
 
@@ -40,6 +40,7 @@ class _Piece:
     tokens: int
     new_paragraph: bool
     heading: bool = False  # a short paragraph of one line without end punctuation
+    introduces: bool = False  # ends in ":" ("run the following command:"): what follows is its
 
 
 def split_document(doc: SourceDocument, count_tokens: TokenCounter,
@@ -106,7 +107,8 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
     pieces: list[_Piece] = []
     for ((start, end), first, heading), n in zip(spans, counts, strict=True):
         if n <= limit:
-            pieces.append(_Piece(start, end, n, first, heading))
+            pieces.append(_Piece(start, end, n, first, heading,
+                                 text[start:end].rstrip().endswith(":")))
         else:
             for j, (s, e) in enumerate(_cut_long(text, start, end, n, limit)):
                 pieces.append(_Piece(s, e, count_tokens([text[s:e]])[0], first and j == 0))
@@ -140,17 +142,24 @@ def _cut_long(text: str, start: int, end: int, tokens: int, budget: int) -> list
 def _pack(pieces: list[_Piece], settings: SplitSettings) -> list[Span]:
     """Greedy packing: close a chunk when the next sentence would overflow it, at a paragraph
     break once the chunk is half full, and before a heading once it is a quarter full. Overlap
-    repeats the last sentences, but only inside a paragraph, where their context still holds."""
+    repeats the last sentences, but only inside a paragraph, where their context still holds.
+    A sentence that introduces the paragraph after it ("run the following command:") stays
+    with it: no break between them, and on overflow it opens the next chunk."""
     budget = settings.chunk_tokens
     out: list[Span] = []
     current: list[_Piece] = []
     tokens = 0
     for piece in pieces:
         overflow = current and tokens + piece.tokens > budget
-        paragraph_break = current and piece.new_paragraph and (
+        leads = current and current[-1].introduces and piece.new_paragraph
+        paragraph_break = current and piece.new_paragraph and not leads and (
             tokens >= budget // 2 or (piece.heading and tokens >= budget // 4)
         )
-        if overflow or paragraph_break:
+        if (overflow and leads and len(current) > 1
+                and current[-1].tokens + piece.tokens <= 2 * budget):
+            out.append((current[0].start, current[-2].end))
+            current, tokens = [current[-1]], current[-1].tokens
+        elif overflow or paragraph_break:
             out.append((current[0].start, current[-1].end))
             keep: list[_Piece] = []
             overlap = settings.chunk_overlap_sentences

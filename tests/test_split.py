@@ -92,3 +92,19 @@ def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
     for bad in ("0-4 5-90", "0-x", "4-0"):
         doc = Document(page_content="One. Two.", metadata={"sentences": bad})
         assert chunk_sentences(doc) == [(0, 4), (5, 9)], bad
+
+
+def test_a_sentence_that_introduces_a_command_stays_with_it(tmp_path):
+    """Clippy's README: "…run the following command:" closed one chunk, and the command it
+    introduces opened the next."""
+    path = tmp_path / "README.md"
+    path.write_text(
+        "## Install\n\nYou can install Rustup on supported platforms. This will help us install "
+        "Clippy and its dependencies. If you already have Rustup installed, update to ensure "
+        "you have the latest Rustup and compiler. Once you have rustup and the latest stable "
+        "release (at least Rust 1.29) installed, run the following command:\n\n"
+        "```terminal\nrustup component add clippy\n```\n\nThat is all.\n")
+    doc = load_document(path, tmp_path)
+    chunks = [c.page_content for c in split_document(doc, EMBEDDER.count_tokens)]
+    assert any("run the following command:" in c and "rustup component add clippy" in c
+               for c in chunks), chunks
