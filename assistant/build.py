@@ -80,6 +80,7 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
             try:
                 loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes,
                                             outside_links=settings.outside_links))
+                report.warnings.extend(f"{loaded[-1].source}: {n}" for n in loaded[-1].notes)
             except DocumentError as exc:
                 failed.add(exc.path)
                 kept = exc.path in previous.documents

@@ -36,6 +36,7 @@ class SourceDocument:
     sha256: str  # of the file's bytes: tells a changed file from an unchanged one
     page_starts: list[int] = field(default_factory=list)  # PDFs: offset where page i+1 begins
     leftovers: list[Span] = field(default_factory=list)  # spans that are not answer material
+    notes: list[str] = field(default_factory=list)  # what could not be read, the rest indexed
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for documents without pages."""
@@ -99,9 +100,12 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
     suffix = path.suffix.lower()
     page_starts: list[int] = []
     marked: list[Span] = []  # leftovers the converter knows of (a man page's header)
+    notes: list[str] = []
     if suffix == ".pdf":
         pdf = _pdf(source, data)
         text, page_starts, marked = pdf.text, pdf.page_starts, pdf.leftovers
+        if pdf.scanned and not pdf.ocr:
+            notes.append(_unread_pages(pdf.scanned))
         title = pdf.title or _first_line_title(text) or _stem_title(path)
     elif suffix in OFFICE_SUFFIXES:
         converted = convert(source, suffix, data)
@@ -129,6 +133,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         sha256=hashlib.sha256(data).hexdigest(),
         page_starts=page_starts,
         leftovers=sorted(find_leftovers(text) + marked),
+        notes=notes,
     )
 
 
@@ -268,6 +273,15 @@ def _stem_title(path: Path) -> str:
 
 
 # --- PDF ------------------------------------------------------------------------------------
+
+
+def _unread_pages(pages: list[int]) -> str:
+    """What a PDF's pages without a text layer, left unread, ask of the user."""
+    shown = ", ".join(map(str, pages[:10])) + (", …" if len(pages) > 10 else "")
+    one = len(pages) == 1
+    return (f"{'page' if one else 'pages'} {shown} {'has' if one else 'have'} no text layer "
+            f"and {'was' if one else 'were'} not read; install Tesseract (`apt-get install "
+            f"tesseract-ocr`) to have {'it' if one else 'them'} read, then index again")
 
 
 def _pdf(source: str, data: bytes) -> PdfPages:

@@ -57,7 +57,7 @@ class PdfPages:
     title: str = ""
     page_starts: list[int] = field(default_factory=list)
     leftovers: list[Span] = field(default_factory=list)
-    scanned: int = 0  # pages without a text layer
+    scanned: list[int] = field(default_factory=list)  # pages (from 1) without a text layer
     ocr: bool = False  # whether Tesseract read them
 
 
@@ -67,13 +67,13 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
 
     doc = pdfium.PdfDocument(data, password=password)
     tesseract = shutil.which("tesseract")
-    scanned = 0
+    scanned: list[int] = []
     try:
         pages = [_lines(doc[i]) for i in range(len(doc))]
         scans: dict[int, str] = {}
         for i, lines in enumerate(pages):
             if not lines:
-                scanned += 1
+                scanned.append(i + 1)
                 if tesseract:
                     scans[i] = _ocr(doc[i], tesseract)
         metadata = doc.get_metadata_dict()

@@ -126,6 +126,21 @@ def _scan(w: World) -> None:
     page.convert("RGB").save(w.corpus / "scan.pdf")
 
 
+def _mixed(w: World) -> None:
+    """A PDF of a typed page, then a scanned one: the scan's words are no text layer."""
+    from pypdf import PdfReader, PdfWriter
+
+    _scan(w)
+    typed = write_pdf(w.root / "cover.pdf", ["The report covers the vault colours."])
+    writer = PdfWriter()
+    for part in (typed, w.corpus / "scan.pdf"):
+        for page in PdfReader(part).pages:
+            writer.add_page(page)
+    (w.corpus / "scan.pdf").unlink()
+    with (w.corpus / "mixed.pdf").open("wb") as f:
+        writer.write(f)
+
+
 def _sparse(w: World) -> None:
     with (w.corpus / "huge.txt").open("wb") as f:
         f.truncate(8 * 2**30)
@@ -254,6 +269,10 @@ CASES = [
     Case("scanned PDF, no Tesseract", _then(_scan, lambda w: w.env.update(PATH="/nonexistent"),
                                             run=World.build), "warning",
          "scan.pdf: has no text layer .* install Tesseract", then=World.ask),
+    Case("typed page, then a scanned one, no Tesseract",
+         _then(_mixed, lambda w: w.env.update(PATH="/nonexistent"), run=World.build),
+         "warning", "mixed.pdf: page 2 has no text layer and was not read; install Tesseract",
+         then=World.ask),
     Case("HTML with no text", _then(_write("app.html", "<html><script>x()</script></html>"),
                                     run=World.build), "warning", "app.html: holds no text",
          then=World.ask),
