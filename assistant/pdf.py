@@ -239,17 +239,28 @@ def _table_at(lines: list[Line], start: int, used: set[int]
     text_rows = [lines[k].text for k in labels]
     parent, indent = ("", 0.0) if not labels else (lines[labels[-1]].text.rstrip(" :"),
                                                     lines[labels[-1]].x0)
+    level: bool | None = None  # whether the group's rows stand level with its label
     for index in range(start, last + 1):
         line = lines[index]
         if index not in rows:
             if not _cells(line)[1]:  # a label of its own ("Operating expenses:")
-                parent, indent = line.text.rstrip(" :"), line.x0
+                parent, indent, level = line.text.rstrip(" :"), line.x0, None
             text_rows.append(line.text)
             continue
         label = [w for w in line.words if w.x1 < columns[0][0] - 1]
         name = " ".join(w.text for w in label).rstrip(" :")
-        if parent and label and label[0].x0 > indent + 1 and name:
-            name = f"{parent}, {name}"  # indented under a label of its own
+        if parent and label and name:
+            # Rows indented under a label of their own ("Net sales:") belong to it until one
+            # stands out of the indent; rows level with it ("Revenue" over the segments'
+            # rows) until a total closes the group.
+            flush = abs(label[0].x0 - indent) <= 1
+            level = flush if level is None else level
+            if label[0].x0 < indent - 1 or flush != level:
+                parent = ""
+            else:
+                name = f"{parent}, {name}"
+                if level and name.split(", ", 1)[1].lower().startswith("total"):
+                    parent = ""
         cells = [f"{h}: {v.text}" if h else v.text
                  for h, v in zip(names, rows[index], strict=True) if v is not None]
         text_rows.append(f"{name} — {'; '.join(cells)}." if name else "; ".join(cells) + ".")
@@ -327,11 +338,15 @@ def _headers(lines: list[Line], centres: list[float]) -> list[str]:
     a phrase farther from a column than the columns are apart heads none of it."""
     pitch = min((b - a for a, b in zip(centres, centres[1:], strict=False)), default=1e9)
     names: list[list[str]] = [[] for _ in centres]
-    rows: dict[float, list[Word]] = {}  # phrases set apart on one baseline are one line
-    for line in lines:
-        rows.setdefault(round(line.top), []).extend(line.words)
-    for top in sorted(rows, reverse=True):
-        phrases = _phrases(Line(sorted(rows[top], key=lambda w: w.x0), top, 0.0))
+    rows: list[list[Line]] = []  # phrases set apart at (nearly) one height are one line
+    for line in sorted(lines, key=lambda line: -line.top):
+        if rows and rows[-1][-1].top - line.top < 3.5:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    for row in rows:
+        words = sorted((w for line in row for w in line.words), key=lambda w: w.x0)
+        phrases = _phrases(Line(words, row[0].top, 0.0))
         for k, centre in enumerate(centres):
             def apart(phrase: tuple[str, float, float], c: float = centre) -> float:
                 return max(phrase[1] - c, c - phrase[2], 0.0)
