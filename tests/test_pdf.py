@@ -95,6 +95,43 @@ def test_headings_over_groups_of_columns_and_a_row_of_years_head_each_column(tmp
                                "37,269;") for line in lines)
 
 
+def test_rows_level_with_a_label_belong_to_it_until_a_total(tmp_path):
+    """Segments listed level with "Revenue", then again level with "Operating income": each
+    row says which it is; the headings of the two groups stand 3 points apart in height."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "segments.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 9)
+    c.drawString(72, 720, "Segment revenue and operating income were as follows:")
+    c.drawRightString(410, 700, "Three Months Ended")
+    c.drawRightString(550, 703, "Nine Months Ended")
+    for right, year in zip((340, 410, 480, 550), ("2023", "2022", "2023", "2022"), strict=True):
+        c.drawRightString(right, 688, year)
+    y = 672
+    for group, rows in (("Revenue", (("Cloud", "22,081"), ("Devices", "13,260"),
+                                     ("Total", "35,341"))),
+                        ("Operating income", (("Cloud", "9,476"), ("Devices", "4,237"),
+                                              ("Total", "13,713")))):
+        c.drawString(72, y, group)
+        y -= 14
+        for label, figure in rows:
+            c.drawString(72, y, label)
+            for right in (340, 410, 480, 550):
+                c.drawRightString(right, y, figure)
+            y -= 14
+    c.drawString(72, y - 20, "Cloud revenue grew with demand.")
+    c.showPage()
+    c.save()
+    lines = load_document(path, tmp_path).text.split("\n")
+    assert ("Revenue, Cloud — Three Months Ended 2023: 22,081; Three Months Ended 2022: "
+            "22,081; Nine Months Ended 2023: 22,081; Nine Months Ended 2022: 22,081.") in lines
+    assert any(line.startswith("Operating income, Cloud — Three Months Ended 2023: 9,476;")
+               for line in lines), lines
+    assert any(line.startswith("Revenue, Total — ") for line in lines)
+
+
 def test_running_feet_are_leftovers_and_the_title_is_the_largest_type(tmp_path):
     doc = load_document(statement(tmp_path / "heron.pdf"), tmp_path)
     marked = [doc.text[s:e] for s, e in doc.leftovers]
