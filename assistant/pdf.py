@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
         starts.append(pos)
         page_lines: list[tuple[str, bool]] = [(line, False) for line in
                                               scans.get(number, "").split("\n")]
-        for block in _tables(lines):
+        for block in _tables(lines, furniture):
             if isinstance(block, list):
                 page_lines += [(row, False) for row in block]
             else:
@@ -184,15 +185,17 @@ def _cells(line: Line) -> tuple[list[Word], list[Word]]:
     return (words, figures) if len(figures) >= 2 else (line.words, [])
 
 
-def _tables(lines: list[Line]) -> list[Line | list[str]]:
+def _tables(lines: list[Line], furniture: Set[str] = frozenset()) -> list[Line | list[str]]:
     """The page's lines, each table's rows (and the heading lines they now carry) replaced by
-    the rows as lines with their headers, where the table begins."""
+    the rows as lines with their headers, where the table begins. A running head ("Table of
+    Contents") is never a column's heading."""
     out: list[Line | list[str]] = []
     used: set[int] = set()
+    heads = {i for i, line in enumerate(lines) if _key(line.text) in furniture}
     tables: dict[int, list[str]] = {}
     i = 0
     while i < len(lines):
-        table = _table_at(lines, i, used)
+        table = _table_at(lines, i, used | heads)
         if table is None:
             i += 1
             continue
@@ -233,8 +236,9 @@ def _table_at(lines: list[Line], start: int, used: set[int]
     if len(rows) < 2 or start not in rows:
         return None
     last = max(rows)
-    heading, labels = _heading_lines(lines, start, min(c[0] for c in columns) - 2, used)
-    names = _headers([lines[k] for k in heading],
+    heading, labels, shared = _heading_lines(lines, start, min(c[0] for c in columns) - 2,
+                                             used)
+    names = _headers([shared.get(k, lines[k]) for k in heading],
                      _centres([cells for cells in found.values() if len(cells) == widest]))
     text_rows = [lines[k].text for k in labels]
     parent, indent = ("", 0.0) if not labels else (lines[labels[-1]].text.rstrip(" :"),
@@ -264,32 +268,43 @@ def _table_at(lines: list[Line], start: int, used: set[int]
         cells = [f"{h}: {v.text}" if h else v.text
                  for h, v in zip(names, rows[index], strict=True) if v is not None]
         text_rows.append(f"{name} — {'; '.join(cells)}." if name else "; ".join(cells) + ".")
-    return set(range(start, last + 1)) | set(heading) | set(labels), text_rows
+    return (set(range(start, last + 1)) | set(heading) - set(shared) | set(labels),
+            text_rows)
 
 
 def _heading_lines(lines: list[Line], start: int, left: float, used: set[int]
-                   ) -> tuple[list[int], list[int]]:
+                   ) -> tuple[list[int], list[int], dict[int, Line]]:
     """The lines set above the table's first row and over its columns (right of the labels),
     top to bottom, up to the first line that reaches into the labels' side (a caption,
-    running text); and the rows' labels set alone between them and the first row ("Net
-    sales:"), top to bottom."""
+    running text); the rows' labels set alone between them and the first row ("Net
+    sales:"), top to bottom; and, of the lines that hold a caption on the labels' side and,
+    far right of it, the columns' headings ("(In Millions; Unaudited)   Sep 30, 2023 …"),
+    those headings: the line itself stays text."""
     first = lines[start]
     above = sorted((k for k, line in enumerate(lines) if k not in used and k != start
                     and first.top < line.top <= first.top + 90), key=lambda k: lines[k].top)
     out: list[int] = []
     labels: list[int] = []
+    shared: dict[int, Line] = {}
     for k in above:
         line = lines[k]
         if line.words[-1].x1 < left:
             if not out:
                 labels.append(k)  # a row's label set alone ("Net sales:")
             continue
-        if line.words[0].x0 < left or _cells(line)[1] and not _years(line):
+        if _cells(line)[1] and not _years(line):
             break
+        if line.words[0].x0 < left:
+            # split at the widest gap: a caption within the labels' side, then headings
+            gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:], strict=False)]
+            cut = max(range(len(gaps)), key=gaps.__getitem__, default=-1) + 1
+            if not cut or gaps[cut - 1] < 40 or line.words[cut - 1].x1 >= left:
+                break  # running text, or a caption that runs over the columns
+            shared[k] = Line(line.words[cut:], line.top, line.height)
         out.append(k)
     def top_down(ks: list[int]) -> list[int]:
         return sorted(ks, key=lambda k: -lines[k].top)
-    return top_down(out), top_down(labels)
+    return top_down(out), top_down(labels), shared
 
 
 def _years(line: Line) -> bool:

@@ -132,6 +132,33 @@ def test_rows_level_with_a_label_belong_to_it_until_a_total(tmp_path):
     assert any(line.startswith("Revenue, Total — ") for line in lines)
 
 
+def test_dates_set_on_the_line_of_a_caption_head_the_columns(tmp_path):
+    """"(In Millions; Unaudited)" at the left and the columns' dates far right of it, on one
+    line: the dates head the columns, the caption stays text."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "caption.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 9)
+    c.drawString(72, 720, "Consolidated Statements of Income")
+    c.drawRightString(410, 700, "Three Months Ended")
+    c.drawString(72, 688, "(In Millions; Unaudited)")
+    c.drawRightString(340, 688, "Sep 30, 2023")
+    c.drawRightString(410, 688, "Oct 1, 2022")
+    for y, label, now, before in ((672, "Net revenue", "14,158", "15,338"),
+                                  (658, "Cost of sales", "8,140", "8,803")):
+        c.drawString(72, y, label)
+        c.drawRightString(340, y, now)
+        c.drawRightString(410, y, before)
+    c.showPage()
+    c.save()
+    text = load_document(path, tmp_path).text
+    assert ("Net revenue — Three Months Ended Sep 30, 2023: 14,158; Three Months Ended Oct 1, "
+            "2022: 15,338.") in text.split("\n")
+    assert "(In Millions; Unaudited)" in text
+
+
 def test_running_feet_are_leftovers_and_the_title_is_the_largest_type(tmp_path):
     doc = load_document(statement(tmp_path / "heron.pdf"), tmp_path)
     marked = [doc.text[s:e] for s, e in doc.leftovers]
