@@ -40,7 +40,7 @@ class _Piece:
     tokens: int
     new_paragraph: bool
     heading: bool = False  # a short paragraph of one line without end punctuation
-    introduces: bool = False  # ends in ":" ("run the following command:"): what follows is its
+    introduces: bool = False  # ends in ":" ("run the following command:"), so the next belongs
 
 
 def split_document(doc: SourceDocument, count_tokens: TokenCounter,
