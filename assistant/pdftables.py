@@ -74,7 +74,7 @@ def tables(lines: list[Line], furniture: Set[str] = frozenset()) -> list[Line | 
     out: list[Line | list[str]] = []
     used: set[int] = set()
     heads = {i for i, line in enumerate(lines) if line_key(line.text) in furniture}
-    tables: dict[int, list[str]] = {}
+    placed: dict[int, list[str]] = {}  # a table's rows, by the line where it begins
     i = 0
     while i < len(lines):
         table = _table_at(lines, i, used | heads)
@@ -82,12 +82,12 @@ def tables(lines: list[Line], furniture: Set[str] = frozenset()) -> list[Line | 
             i += 1
             continue
         taken, rows = table
-        tables[min(taken)] = rows
+        placed[min(taken)] = rows
         used.update(taken)
         i = max(taken) + 1
     for i, line in enumerate(lines):
-        if i in tables:
-            out.append(tables[i])
+        if i in placed:
+            out.append(placed[i])
         elif i not in used:
             out.append(line)
     return out
