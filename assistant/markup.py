@@ -7,6 +7,7 @@ break in the markup never splits one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from .tables import table_lines
@@ -224,6 +225,12 @@ def markdown_text(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
+def _defined(labels: set[str]) -> Callable[[re.Match[str]], str]:
+    """A shortcut reference ("[text]", "![alt]") as its words when its label is defined
+    elsewhere in the file, else as written."""
+    return lambda m: m.group(1) if m.group(1).lower() in labels else m.group()
+
+
 def _table_text(rows: list[list[str]]) -> str:
     """A pipe table's rows as lines with their headers; a table of headers alone, as they are."""
     return "\n\n".join(table_lines(rows) or ["; ".join(c for c in rows[0] if c)])
@@ -267,11 +274,11 @@ def _markdown_line(line: str, labels: set[str]) -> str:
         line = " | ".join(cell.strip() for cell in stripped[1:-1].split("|"))  # no header rule
     line = _FOOTNOTE.sub("", line)
     line = _IMAGE.sub(r"\1", line)
-    line = _SHORTCUT_IMAGE.sub(
-        lambda m: m.group(1) if m.group(1).lower() in labels else m.group(), line)
+    defined = _defined(labels)
+    line = _SHORTCUT_IMAGE.sub(defined, line)
     line = _LINK.sub(r"\1", line)
     line = _REF_LINK.sub(r"\1", line)
-    line = _SHORTCUT.sub(lambda m: m.group(1) if m.group(1).lower() in labels else m.group(), line)
+    line = _SHORTCUT.sub(defined, line)
     line = _AUTOLINK.sub(r"\1", line)
     spans: list[str] = []  # code spans and escaped marks are kept as written, out of the way
 

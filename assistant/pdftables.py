@@ -110,7 +110,8 @@ def _table_at(lines: list[Line], start: int, used: set[int]
             break  # another table, or running text
         end += 1
     widest = max(len(cells) for cells in found.values())
-    columns = _columns([cells for cells in found.values() if len(cells) == widest])
+    full = [cells for cells in found.values() if len(cells) == widest]  # no column left empty
+    columns = _columns(full)
     if columns is None:
         return None
     rows = {k: placed for k, cells in found.items()
@@ -121,7 +122,7 @@ def _table_at(lines: list[Line], start: int, used: set[int]
     heading, labels, shared = _heading_lines(lines, start, min(c[0] for c in columns) - 2,
                                              used)
     names = _headers([shared.get(k, lines[k]) for k in heading],
-                     _centres([cells for cells in found.values() if len(cells) == widest]))
+                     _centres(full))
     text_rows = [lines[k].text for k in labels]
     parent, indent = ("", 0.0) if not labels else (lines[labels[-1]].text.rstrip(" :"),
                                                     lines[labels[-1]].x0)

@@ -41,10 +41,8 @@ def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container
     """The question's names that name some documents: in a title or file name, not a figure
     ("Q1", "2023" are a period or a version), and not in every document's names ("Form")."""
     coined = {t for t in tokenize(question) if not common_word(t, vocabulary)}
-    every = (frozenset.intersection(*doc_freq.names.values())
-             if len(doc_freq.names) > 1 else frozenset())
     return sorted(t for t in question_names(question) | coined
-                  if t in doc_freq.titles and t not in every
+                  if t in doc_freq.titles and t not in doc_freq.common_names
                   and not any(ch.isdigit() for ch in t))
 
 

@@ -7,6 +7,7 @@ reader weigh the same words.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -260,6 +261,14 @@ class DocFreq:
     titles: frozenset[str] = frozenset()
     # those terms by source
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def common_names(self) -> frozenset[str]:
+        """The name terms every document has ("form" of "Form 10-Q"), which name none; once
+        per index, not per question."""
+        if len(self.names) < 2:
+            return frozenset()
+        return frozenset.intersection(*self.names.values())
 
     def holds(self, source: str, name: str) -> bool:
         """Whether the document holds the name (see `named`); True for a document it has no
