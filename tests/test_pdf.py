@@ -3,6 +3,8 @@ title, and scanned pages read by Tesseract. The PDFs are drawn here with reportl
 filing sets its statements."""
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,19 @@ def statement(path: Path, pages: int = 3) -> Path:
     return path
 
 
+@contextmanager
+def one_page(path: Path) -> Iterator[object]:
+    """A one-page PDF drawn by the caller on a reportlab canvas, 9-point Helvetica."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 9)
+    yield c
+    c.showPage()
+    c.save()
+
+
 def test_a_tables_rows_carry_their_label_and_column_headers(tmp_path):
     doc = load_document(statement(tmp_path / "heron.pdf"), tmp_path)
     lines = doc.text.split("\n")
@@ -63,30 +78,24 @@ def test_headings_over_groups_of_columns_and_a_row_of_years_head_each_column(tmp
     """Set as some filings set their statements: "Three Months Ended" and "Nine Months Ended"
     flush right over their pair of columns, the years on a line of their own, a "$" set far
     left of its figure."""
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "grouped.pdf"
-    c = canvas.Canvas(str(path), pagesize=letter)
-    c.setFont("Helvetica", 9)
-    c.drawString(72, 720, "INCOME STATEMENTS (In millions)")
-    columns = (340, 410, 480, 550)
-    for right, group in ((410, "Three Months Ended"), (550, "Nine Months Ended")):
-        c.drawRightString(right, 700, group)
-        c.drawRightString(right, 690, "March 31,")
-    for right, year in zip(columns, ("2023", "2022", "2023", "2022"), strict=True):
-        c.drawRightString(right, 676, year)
-    for y, label, figures in ((660, "Product", ("15,588", "17,366", "47,846", "54,776")),
-                              (646, "Service and other", ("37,269", "31,994", "107,880",
-                                                          "91,629"))):
-        c.drawString(72, y, label)
-        for right, figure in zip(columns, figures, strict=True):
-            if label == "Product":
-                c.drawString(right - 60, y, "$")
-            c.drawRightString(right, y, figure)
-    c.drawString(72, 620, "Revenue grew with the cloud.")
-    c.showPage()
-    c.save()
+    with one_page(path) as c:
+        c.drawString(72, 720, "INCOME STATEMENTS (In millions)")
+        columns = (340, 410, 480, 550)
+        for right, group in ((410, "Three Months Ended"), (550, "Nine Months Ended")):
+            c.drawRightString(right, 700, group)
+            c.drawRightString(right, 690, "March 31,")
+        for right, year in zip(columns, ("2023", "2022", "2023", "2022"), strict=True):
+            c.drawRightString(right, 676, year)
+        for y, label, figures in ((660, "Product", ("15,588", "17,366", "47,846", "54,776")),
+                                  (646, "Service and other", ("37,269", "31,994", "107,880",
+                                                              "91,629"))):
+            c.drawString(72, y, label)
+            for right, figure in zip(columns, figures, strict=True):
+                if label == "Product":
+                    c.drawString(right - 60, y, "$")
+                c.drawRightString(right, y, figure)
+        c.drawString(72, 620, "Revenue grew with the cloud.")
     lines = load_document(path, tmp_path).text.split("\n")
     assert ("Product — Three Months Ended March 31, 2023: $15,588; Three Months Ended March "
             "31, 2022: $17,366; Nine Months Ended March 31, 2023: $47,846; Nine Months Ended "
@@ -98,32 +107,26 @@ def test_headings_over_groups_of_columns_and_a_row_of_years_head_each_column(tmp
 def test_rows_level_with_a_label_belong_to_it_until_a_total(tmp_path):
     """Segments listed level with "Revenue", then again level with "Operating income": each
     row says which it is; the headings of the two groups stand 3 points apart in height."""
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "segments.pdf"
-    c = canvas.Canvas(str(path), pagesize=letter)
-    c.setFont("Helvetica", 9)
-    c.drawString(72, 720, "Segment revenue and operating income were as follows:")
-    c.drawRightString(410, 700, "Three Months Ended")
-    c.drawRightString(550, 703, "Nine Months Ended")
-    for right, year in zip((340, 410, 480, 550), ("2023", "2022", "2023", "2022"), strict=True):
-        c.drawRightString(right, 688, year)
-    y = 672
-    for group, rows in (("Revenue", (("Cloud", "22,081"), ("Devices", "13,260"),
-                                     ("Total", "35,341"))),
-                        ("Operating income", (("Cloud", "9,476"), ("Devices", "4,237"),
-                                              ("Total", "13,713")))):
-        c.drawString(72, y, group)
-        y -= 14
-        for label, figure in rows:
-            c.drawString(72, y, label)
-            for right in (340, 410, 480, 550):
-                c.drawRightString(right, y, figure)
+    with one_page(path) as c:
+        c.drawString(72, 720, "Segment revenue and operating income were as follows:")
+        c.drawRightString(410, 700, "Three Months Ended")
+        c.drawRightString(550, 703, "Nine Months Ended")
+        for right, year in zip((340, 410, 480, 550), ("2023", "2022", "2023", "2022"), strict=True):
+            c.drawRightString(right, 688, year)
+        y = 672
+        for group, rows in (("Revenue", (("Cloud", "22,081"), ("Devices", "13,260"),
+                                         ("Total", "35,341"))),
+                            ("Operating income", (("Cloud", "9,476"), ("Devices", "4,237"),
+                                                  ("Total", "13,713")))):
+            c.drawString(72, y, group)
             y -= 14
-    c.drawString(72, y - 20, "Cloud revenue grew with demand.")
-    c.showPage()
-    c.save()
+            for label, figure in rows:
+                c.drawString(72, y, label)
+                for right in (340, 410, 480, 550):
+                    c.drawRightString(right, y, figure)
+                y -= 14
+        c.drawString(72, y - 20, "Cloud revenue grew with demand.")
     lines = load_document(path, tmp_path).text.split("\n")
     assert ("Revenue, Cloud — Three Months Ended 2023: 22,081; Three Months Ended 2022: "
             "22,081; Nine Months Ended 2023: 22,081; Nine Months Ended 2022: 22,081.") in lines
@@ -135,24 +138,18 @@ def test_rows_level_with_a_label_belong_to_it_until_a_total(tmp_path):
 def test_dates_set_on_the_line_of_a_caption_head_the_columns(tmp_path):
     """"(In Millions; Unaudited)" at the left and the columns' dates far right of it, on one
     line: the dates head the columns, the caption stays text."""
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "caption.pdf"
-    c = canvas.Canvas(str(path), pagesize=letter)
-    c.setFont("Helvetica", 9)
-    c.drawString(72, 720, "Consolidated Statements of Income")
-    c.drawRightString(410, 700, "Three Months Ended")
-    c.drawString(72, 688, "(In Millions; Unaudited)")
-    c.drawRightString(340, 688, "Sep 30, 2023")
-    c.drawRightString(410, 688, "Oct 1, 2022")
-    for y, label, now, before in ((672, "Net revenue", "14,158", "15,338"),
-                                  (658, "Cost of sales", "8,140", "8,803")):
-        c.drawString(72, y, label)
-        c.drawRightString(340, y, now)
-        c.drawRightString(410, y, before)
-    c.showPage()
-    c.save()
+    with one_page(path) as c:
+        c.drawString(72, 720, "Consolidated Statements of Income")
+        c.drawRightString(410, 700, "Three Months Ended")
+        c.drawString(72, 688, "(In Millions; Unaudited)")
+        c.drawRightString(340, 688, "Sep 30, 2023")
+        c.drawRightString(410, 688, "Oct 1, 2022")
+        for y, label, now, before in ((672, "Net revenue", "14,158", "15,338"),
+                                      (658, "Cost of sales", "8,140", "8,803")):
+            c.drawString(72, y, label)
+            c.drawRightString(340, y, now)
+            c.drawRightString(410, y, before)
     text = load_document(path, tmp_path).text
     assert ("Net revenue — Three Months Ended Sep 30, 2023: 14,158; Three Months Ended Oct 1, "
             "2022: 15,338.") in text.split("\n")
