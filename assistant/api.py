@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import split
+from .answer_model import AnswerModel
 from .build import Progress, Say, build_index
 from .chat import Rewriter, normalize_history
 from .config import Settings
@@ -56,7 +57,10 @@ class Assistant:
                             split.describe(s.split))
         self.store = Store(Path(s.index_dir), self.embedder, identity)
         self.retriever = HybridRetriever(store=self.store, settings=s.retrieval)
-        ranker = Ranker(self.embedder, embed_top=s.reader.embedded_sentences or None)
+        ranker = Ranker(self.embedder, embed_top=s.reader.embedded_sentences or None,
+                        model=AnswerModel() if s.reader.read_sentences
+                        and AnswerModel.available() else None,
+                        read_top=s.reader.read_sentences)
         self._gather = Gatherer(self.store, self.retriever, ranker, s.reader)
         # the readers, and the model's rewriter of follow-ups when a model is at hand
         self.readers, self._rewrite = _readers(s)

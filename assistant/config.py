@@ -85,6 +85,8 @@ class ReaderSettings(_Group):
     max_answer_sentences: int = _bounded(tuned.MAX_ANSWER_SENTENCES, 1)
     # sentences per question whose meaning is embedded; 0: all sentences of the passages
     embedded_sentences: int = _bounded(tuned.EMBEDDED_SENTENCES, 0)
+    # best sentences per question the answer model reads; 0: the model is not used
+    read_sentences: int = _bounded(tuned.READ_SENTENCES, 0)
     # below this confidence (0..1) that the documents answer, the answer is "not found"
     min_evidence: float = _bounded(tuned.MIN_EVIDENCE, 0, 1)
     # with a language model at hand, quoted answers less confident than this are judged by it

@@ -26,14 +26,18 @@ class Signals:
     evidence: float  # score of the best sentence
     missing: float  # rarity of the rarest specific question word no passage holds, 0..1
     dense: float  # cosine of the top passage to the query (0 if dense search missed it)
+    # the answer model's highest probability that a sentence answers (None: not used)
+    answers: float | None = None
 
     def features(self) -> tuple[float, ...]:
-        return (self.evidence, self.missing, self.dense)
+        plain = (self.evidence, self.missing, self.dense)
+        return plain if self.answers is None else (*plain, self.answers)
 
     def confidence(self) -> float:
         """Probability that the passages answer the question, 0..1."""
-        z = tuned.FOUND_BIAS + sum(w * x for w, x in zip(tuned.FOUND_WEIGHTS, self.features(),
-                                                         strict=True))
+        weights, bias = ((tuned.FOUND_WEIGHTS_PLAIN, tuned.FOUND_BIAS_PLAIN)
+                         if self.answers is None else (tuned.FOUND_WEIGHTS, tuned.FOUND_BIAS))
+        z = bias + sum(w * x for w, x in zip(weights, self.features(), strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
 

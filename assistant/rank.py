@@ -22,6 +22,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from . import tuned
+from .answer_model import AnswerModel, Pair
 from .embeddings import Embedder
 from .found import Signals, missing_share
 from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
@@ -42,6 +43,7 @@ class Candidate:
     terms: frozenset[str] = frozenset()  # the question's terms it holds
     lone: bool = False  # a short paragraph of its own, a title: "1. Automatic installer"
     typed: bool = False  # it holds the kind of thing asked for (a date for "when")
+    answers: float | None = None  # the answer model's probability that it answers (if read)
 
 
 # Lines that are content however short: commands and code ("rustup component add clippy"),
@@ -87,8 +89,11 @@ class Ranker:
                  weights: tuned.SentenceWeights = tuned.SENTENCE,
                  sure_kinds: frozenset[str] = tuned.SURE_KINDS,
                  strict_kinds: frozenset[str] = tuned.STRICT_KINDS,
-                 cache_size: int = 20000) -> None:
+                 cache_size: int = 20000, model: AnswerModel | None = None,
+                 read_top: int = tuned.READ_SENTENCES) -> None:
         self.embedder = embedder
+        self.model = model  # reads the best `read_top` sentences (None: not used)
+        self.read_top = read_top
         self.embed_top = embed_top  # sentences embedded per question (None: all of them)
         self.weights = weights
         self.sure_kinds = sure_kinds
@@ -113,11 +118,30 @@ class Ranker:
             if said and " ".join(cand.text.split()) in said and not cand.terms:
                 cand.score *= self.weights.repeated
         ranked = sorted(candidates, key=best_first)
+        read = self._read(question, ranked, passages)
+        if read is not None:
+            ranked = sorted(ranked, key=best_first)
         signals = Signals(evidence=ranked[0].score,
                           missing=missing_share(question, passages, doc_freq,
                                                 self.embedder.vocabulary()),
-                          dense=float(passages[0].metadata.get("dense") or 0.0))
+                          dense=float(passages[0].metadata.get("dense") or 0.0),
+                          answers=read)
         return ranked, signals
+
+    def _read(self, question: str, ranked: list[Candidate], passages: list[Document]
+              ) -> float | None:
+        """The answer model reads the best sentences; its probability joins their score.
+        Returns the highest probability (None without a model)."""
+        if self.model is None or not self.read_top:
+            return None
+        top = ranked[: self.read_top]
+        probs = self.model.score([
+            Pair(question, c.text, c.before, str(passages[c.passage].metadata.get("title", "")))
+            for c in top])
+        for cand, p in zip(top, probs, strict=True):
+            cand.answers = float(p)
+            cand.score += self.weights.model * float(p)
+        return float(probs.max())
 
     def _score(self, candidates: list[Candidate], question: str, query: str,
                query_vector: list[float], doc_freq: DocFreq) -> None:

@@ -45,6 +45,7 @@ class SentenceWeights:
     borrowed: float = 0.25  # a follow-up's words borrowed from the last question, against its own
     repeated: float = 0.5  # share kept by the last answer's sentence quoted again for a follow-up
     follow_up_meaning: float = 0.5  # a follow-up's own meaning, against the whole query's
+    model: float = 1.0  # the answer model's probability that the sentence answers
 
 
 SENTENCE = SentenceWeights()
@@ -54,6 +55,8 @@ SURE_KINDS = frozenset({"number", "percent", "money", "author", "code"})
 STRICT_KINDS = frozenset({"number", "percent", "money"})
 # sentences whose meaning is embedded per question (the forward pass is most of the time)
 EMBEDDED_SENTENCES = 6
+# best-scored sentences the answer model reads per question (python -m bench.real, tune)
+READ_SENTENCES = 20
 
 
 # --- which sentences the quoting reader quotes (python -m bench.real, tune) ----------------
@@ -66,9 +69,13 @@ MAX_ANSWER_SENTENCES = 2
 
 # --- the found decision (python -m bench.calibrate) -----------------------------------------
 
-# logistic weights over (best sentence score, rarest missing question word, top cosine)
-FOUND_WEIGHTS = (14.95, -2.45, 4.45)
+# logistic weights over (best sentence score, rarest missing question word, top cosine, the
+# answer model's highest probability)
+FOUND_WEIGHTS = (14.95, -2.45, 4.45, 0.0)
 FOUND_BIAS = -9.45
+# ... and over the first three, when the answer model is not used (read_sentences=0)
+FOUND_WEIGHTS_PLAIN = (14.95, -2.45, 4.45)
+FOUND_BIAS_PLAIN = -9.45
 MIN_EVIDENCE = 0.6  # the bar on the confidence
 FOLLOW_UP_BAR = 0.6  # share of the bar a follow-up must reach (its own words are few)
 

@@ -15,6 +15,7 @@ only to measure.
     python -m bench.real --misses F      # also writes every wrong answer to F (JSON Lines)
     python -m bench.real --reader llm    # the LLM reader (needs `make model`)
     python -m bench.real --judge         # quoting, the model judging the answers (ditto)
+    python -m bench.real --read 0        # without the answer model
 """
 
 from __future__ import annotations
@@ -58,27 +59,34 @@ def build(work: Path, name: str = "gold") -> Path:
 
 
 def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
-        name: str = "gold") -> None:
+        name: str = "gold", read: int | None = None, splits: tuple[str, ...] = SPLITS
+        ) -> None:
     from assistant import Assistant
     from assistant.evaluate import evaluate, read_gold
 
     corpus = build(work, name)
     gold_dir = SETS[name]
     # None keeps the setting (Assistant drops None overrides); 0 measures quoting alone
-    bot = Assistant(corpus, work / "index", reader=reader, judge_below=None if judge else 0.0)
+    bot = Assistant(corpus, work / "index", reader=reader, judge_below=None if judge else 0.0,
+                    read_sentences=read)
     if judge and "llm" not in bot.readers:
         raise SystemExit("--judge needs a language model: run `make model`")
     report = bot.index()
     judged = f", the model judging answers under {bot.settings.reader.judge_below}" if judge else ""
-    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}{judged}\n")
+    reads = getattr(bot.settings.reader, "read_sentences", 0)  # (older commits: none)
+    model = f"the answer model reading {reads} sentences" if reads else "no answer model"
+    print(f"{report.documents} documents, {report.chunks} chunks; reader {reader}{judged}; "
+          f"{model}\n")
     head = ("split", "questions", "answer hit", "citation precision", "found (answerable)",
             "not found (unanswerable)", "evidence AUC", "p50 ms")
     print(" | ".join(head))
     print(" | ".join("---" for _ in head))
     wrong = []
     by_kind: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    # per document: (answerable found, unanswerable not found), for the found decision's bar
+    by_doc: dict[tuple[str, str, bool], list[bool]] = defaultdict(list)
     reach: dict[str, tuple[float, float]] = {}
-    for split in SPLITS:
+    for split in splits:
         if not (gold_dir / f"{split}.jsonl").exists():
             continue
         gold = read_gold(gold_dir / f"{split}.jsonl")
@@ -93,6 +101,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
         for g, row, scored in zip(gold, rows, scores.rows, strict=True):
             ok = scored["hit"] if g.answerable else not scored["found"]
             by_kind[(split, row.get("kind", ""))].append(ok)
+            by_doc[(split, g.source or "", g.answerable)].append(scored["found"] == g.answerable)
             if not ok:
                 wrong.append({"split": split, "source": g.source, "kind": row.get("kind"),
                               "question": g.question, "answers": g.answers,
@@ -114,6 +123,13 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
             oks = by_kind.get((split, kind), [])
             cells.append(f"{sum(oks)}/{len(oks)}" if oks else "-")
         print(f"{kind} | " + " | ".join(cells))
+    print("\nthe found decision by document: answerable found, unanswerable not found\n")
+    print("split | document | found | not found")
+    print("--- | --- | --- | ---")
+    for split, doc in sorted({(s, d) for s, d, _ in by_doc}):
+        cells = [f"{sum(oks)}/{len(oks)}" if (oks := by_doc.get((split, doc, a))) else "-"
+                 for a in (True, False)]
+        print(f"{split} | {doc} | " + " | ".join(cells))
     if misses:
         misses.write_text("".join(json.dumps(w, ensure_ascii=False) + "\n" for w in wrong))
         print(f"\n{len(wrong)} wrong answers written to {misses}")
@@ -156,10 +172,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="the documents and questions: bench/gold or bench/kinds")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
     parser.add_argument("--misses", type=Path, help="write the wrong answers here")
+    parser.add_argument("--split", choices=SPLITS, help="one half only (tuning: tune)")
+    parser.add_argument("--read", type=int, help="sentences the answer model reads per "
+                        "question (0: without the model; default: the setting)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-real-"))
     try:
-        run(args.reader, work, args.misses, args.judge, args.name)
+        run(args.reader, work, args.misses, args.judge, args.name, args.read,
+            (args.split,) if args.split else SPLITS)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
