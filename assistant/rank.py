@@ -90,7 +90,7 @@ class Ranker:
                  sure_kinds: frozenset[str] = tuned.SURE_KINDS,
                  strict_kinds: frozenset[str] = tuned.STRICT_KINDS,
                  cache_size: int = 20000, model: AnswerModel | None = None,
-                 read_top: int = tuned.READ_SENTENCES) -> None:
+                 read_top: int = 20) -> None:
         self.embedder = embedder
         self.model = model  # reads the best `read_top` sentences (None: not used)
         self.read_top = read_top

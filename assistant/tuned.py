@@ -55,8 +55,10 @@ SURE_KINDS = frozenset({"number", "percent", "money", "author", "code"})
 STRICT_KINDS = frozenset({"number", "percent", "money"})
 # sentences whose meaning is embedded per question (the forward pass is most of the time)
 EMBEDDED_SENTENCES = 6
-# best-scored sentences the answer model reads per question (python -m bench.real, tune)
-READ_SENTENCES = 20
+# best-scored sentences the answer model reads per question: 0, off by default, because on the
+# held-out documents it declined more answerable questions than it gained unanswerable ones
+# (python -m bench.real --read 20, docs/benchmarks.md "The answer model"); 20 turns it on
+READ_SENTENCES = 0
 
 
 # --- which sentences the quoting reader quotes (python -m bench.real, tune) ----------------

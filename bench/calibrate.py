@@ -9,10 +9,10 @@ SQuAD alone teaches that an answer repeats the question's words, which readers' 
 not. Scored on: the held-out SQuAD half, the SciFact *test* claims and SQuAD v2.0 unanswerable
 questions (the held-out documents are measured by bench.real, once).
 
-    python -m bench.calibrate [--n 600] [--work DIR] [--plain]
+    python -m bench.calibrate [--n 600] [--work DIR] [--read 20]
 
 Prints the fitted weights (paste them into `tuned.FOUND_WEIGHTS` / `FOUND_BIAS`, or with
---plain, the decision without the answer model, `FOUND_WEIGHTS_PLAIN`) and, for the
+--read 0, the decision without the answer model, `FOUND_WEIGHTS_PLAIN`) and, for the
 weights shipped and the weights just fitted, found / not-found rates at the shipped threshold.
 """
 
@@ -65,10 +65,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.calibrate")
     parser.add_argument("--n", type=int, default=600, help="questions per public set")
     parser.add_argument("--work", type=Path, help="keep the indexes here between runs")
-    parser.add_argument("--plain", action="store_true",
-                        help="fit the decision without the answer model (read_sentences=0)")
+    parser.add_argument("--read", type=int, default=20,
+                        help="sentences the answer model reads (0: fit the decision without it)")
     args = parser.parse_args(argv)
-    reading = {"read_sentences": 0} if args.plain else {}
+    reading = {"read_sentences": args.read}
 
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -130,8 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     model = LogisticRegression(C=10, max_iter=1000).fit(x, y, sample_weight=weight)
     fitted = (tuple(round(float(w), 2) for w in model.coef_[0]),
               round(float(model.intercept_[0]), 2))
-    shipped = ((tuned.FOUND_WEIGHTS_PLAIN, tuned.FOUND_BIAS_PLAIN) if args.plain
-               else (tuned.FOUND_WEIGHTS, tuned.FOUND_BIAS))
+    shipped = ((tuned.FOUND_WEIGHTS, tuned.FOUND_BIAS) if args.read
+               else (tuned.FOUND_WEIGHTS_PLAIN, tuned.FOUND_BIAS_PLAIN))
     threshold = squad.settings.reader.min_evidence
     print(f"fitted:  WEIGHTS = {fitted[0]}  BIAS = {fitted[1]}")
     print(f"shipped: WEIGHTS = {shipped[0]}  BIAS = {shipped[1]}")

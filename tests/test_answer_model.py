@@ -62,7 +62,7 @@ def facts_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     corpus.mkdir()
     for name, text in FACTS.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    bot = Assistant(corpus, root / "index")
+    bot = Assistant(corpus, root / "index", read_sentences=20)
     bot.index()
     return bot
 
