@@ -5,10 +5,11 @@ A name of the question (a capitalised word after its first, or a coined word no 
 has: "pyenv") names documents when it is in the titles or file names of some documents but not
 of all, and few others say it ("French" titles one article of many and is said in most).
 Search then stays within them; among them, the documents whose names hold the most of
-the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"), or, for "the latest" or
-"the most recent", the one whose file name holds the latest year, then the highest numbers
-("2023 Q3" after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no document
-is searched everywhere.
+the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"), with any other document
+whose names hold as many ("GNU tar": tar's file, not only GNU bc's titled notes), or, for "the
+latest" or "the most recent", the one whose file name holds the latest year, then the highest
+numbers ("2023 Q3" after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no
+document is searched everywhere.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> froze
     if not sources:
         return frozenset()
     words = set(tokenize(question))
-    held = {s: len(words & doc_freq.names[s]) for s in sources}
-    most = max(held.values())
-    sources = [s for s in sources if held[s] == most]
+    held = {s: len(words & names) for s, names in doc_freq.names.items()}
+    most = max(held[s] for s in sources)
+    # a document whose names hold as many of the question's words is as much named: "GNU
+    # tar" names bc's NEWS by "GNU" in its title, and tar's copyright file by its file name
+    sources = [s for s, n in held.items() if n == most]
     if len(sources) > 1 and _NEWEST.search(question):
         newest = max(map(_recency, sources))
         if newest > (0, ()):

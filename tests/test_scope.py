@@ -38,6 +38,16 @@ def test_the_name_and_the_period_choose_the_filing():
     assert scope("Was Acme's revenue above Globex's?", doc_freq, VOCABULARY) == set(FILINGS)
 
 
+def test_a_document_named_by_an_ordinary_word_is_searched_with_the_one_named_by_a_name():
+    # "GNU" is in the notes' title only, "tar" (an ordinary word) in the other's file name
+    doc_freq = _doc_freq({"bc-NEWS.txt": "GNU bc NEWS", "tar-copyright.txt": "Format",
+                          "adduser.conf.txt": "adduser.conf"})
+    vocabulary = VOCABULARY | {"who", "original", "author", "of", "tar"}
+    assert scope("Who was the original author of GNU tar?", doc_freq, vocabulary) == {
+        "bc-NEWS.txt", "tar-copyright.txt"}
+    assert scope("Who wrote GNU bc?", doc_freq, vocabulary) == {"bc-NEWS.txt"}
+
+
 def test_a_question_that_names_no_document_is_searched_everywhere():
     doc_freq = _doc_freq({s: "Form 10-Q" for s in FILINGS})
     assert scope("What was the revenue in Q2 2023?", doc_freq, VOCABULARY) == set()
