@@ -47,6 +47,7 @@ class AnswerModel:
         self._lock = threading.Lock()
         self._session = None
         self._tokenizer = None
+        self._inputs: frozenset[str] = frozenset()  # what the exported graph takes
 
     @staticmethod
     def available(folder: Path = MODEL_DIR) -> bool:
@@ -61,9 +62,11 @@ class AnswerModel:
         tokenizer.enable_padding()
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(self.folder / "model.onnx"), options,
-                                             providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(str(self.folder / "model.onnx"), options,
+                                       providers=["CPUExecutionProvider"])
         self._tokenizer = tokenizer
+        self._inputs = frozenset(i.name for i in session.get_inputs())
+        self._session = session  # last: another thread takes a session as the sign it is ready
 
     def score(self, pairs: Sequence[Pair]) -> np.ndarray:
         """The probability that each pair's sentence answers its question, 0..1."""
@@ -78,6 +81,6 @@ class AnswerModel:
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
-        names = {i.name for i in self._session.get_inputs()}
-        logits = self._session.run(None, {k: v for k, v in feed.items() if k in names})[0]
+        logits = self._session.run(None, {k: v for k, v in feed.items()
+                                          if k in self._inputs})[0]
         return 1.0 / (1.0 + np.exp(-logits.reshape(-1)))

@@ -171,7 +171,7 @@ def manual_pairs(rng: random.Random) -> Iterator[dict]:
 def product_pairs(work: Path) -> Iterator[dict]:
     """The assistant's own candidates for the tuning questions, labelled by the answers."""
     from assistant import Assistant
-    from assistant.evaluate import read_gold
+    from assistant.evaluate import contains_answer, read_gold
     from bench import real
 
     # the held-out documents' sentences are not read, not even as negatives
@@ -183,12 +183,10 @@ def product_pairs(work: Path) -> Iterator[dict]:
         bot.index()
         for g in read_gold(real.SETS[name] / f"{split}.jsonl"):
             ev = bot.evidence(g.question, g.history)
-            answers = [" ".join(a.lower().split()) for a in g.answers]
             for cand in ev.ranked[:PRODUCT_TOP]:
                 if Path(cand.source).name in held_out:
                     continue
-                said = " ".join(cand.text.lower().split())
-                label = float(any(a in said for a in answers))
+                label = float(contains_answer(cand.text, g.answers))  # bench.real's hit
                 title = str(ev.passages[cand.passage].metadata.get("title", ""))
                 for _ in range(PRODUCT_REPEAT):
                     yield _row(ev.asked, cand.text, label, f"product-{name}",

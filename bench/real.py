@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="let the language model judge quoted answers under judge_below "
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
-                        help="the documents and questions: bench/gold or bench/kinds")
+                        help="the documents and questions: bench/gold, bench/kinds or "
+                        "bench/unseen")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
     parser.add_argument("--misses", type=Path, help="write the wrong answers here")
     parser.add_argument("--split", choices=SPLITS, help="one half only (tuning: tune)")

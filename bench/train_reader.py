@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from assistant.answer_model import MAX_TOKENS, AnswerModel, Pair
+from assistant.evaluate import auc
 from bench import reader_data
 
 SEED = 0
@@ -29,13 +30,11 @@ WARMUP = 0.06  # share of the steps the learning rate rises over
 CHECK = 0.05  # share of the questions kept aside
 
 
-def auc(scores: list[float], labels: list[float]) -> float:
-    pos = [s for s, y in zip(scores, labels, strict=True) if y == 1.0]
-    neg = [s for s, y in zip(scores, labels, strict=True) if y != 1.0]
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
+def pair_auc(scores: list[float], labels: list[float]) -> str:
+    """AUC of the scores, answering pairs over the rest ("-" without both)."""
+    value = auc([s for s, y in zip(scores, labels, strict=True) if y == 1.0],
+                [s for s, y in zip(scores, labels, strict=True) if y != 1.0])
+    return "-" if value is None else f"{value:.3f}"
 
 
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -134,8 +133,8 @@ def check(rows: list[dict], folders: dict[str, Path], log) -> None:
             ss, ll = by_source.setdefault(r["source"].split("-")[0], ([], []))
             ss.append(s)
             ll.append(r["label"])
-        parts = ", ".join(f"{k} {auc(*v):.3f}" for k, v in sorted(by_source.items()))
-        log(f"aside ({len(rows)} pairs) {name}: AUC {auc(scores, labels):.3f} ({parts})")
+        parts = ", ".join(f"{k} {pair_auc(*v)}" for k, v in sorted(by_source.items()))
+        log(f"aside ({len(rows)} pairs) {name}: AUC {pair_auc(scores, labels)} ({parts})")
 
 
 def main(argv: list[str] | None = None) -> None:
