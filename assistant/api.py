@@ -28,7 +28,7 @@ from .load import load_document
 from .manifest import Identity
 from .rank import Ranker
 from .readers import JudgedReader, LLMReader, QuoteReader, Reader
-from .retrieve import HybridRetriever
+from .retrieve import Hybrid
 from .schema import Answer, IndexReport
 from .store import Store
 
@@ -56,17 +56,24 @@ class Assistant:
         identity = Identity(self.embedder.name, self.embedder.dimension,
                             split.describe(s.split))
         self.store = Store(Path(s.index_dir), self.embedder, identity)
-        self.retriever = HybridRetriever(store=self.store, settings=s.retrieval)
+        self.hybrid = Hybrid(self.store, s.retrieval)  # the search the answers use
         ranker = Ranker(self.embedder, embed_top=s.reader.embedded_sentences or None,
                         model=AnswerModel() if s.reader.read_sentences
                         and AnswerModel.available() else None,
                         read_top=s.reader.read_sentences)
-        self._gather = Gatherer(self.store, self.retriever, ranker, s.reader)
+        self._gather = Gatherer(self.store, self.hybrid, ranker, s.reader)
         # the readers, and the model's rewriter of follow-ups when a model is at hand
         self.readers, self._rewrite = _readers(s)
         self.reader: Reader = reader or self.readers[s.reader.reader or "extractive"]
         self._lock = threading.Lock()
 
+
+    @functools.cached_property
+    def retriever(self) -> Any:  # langchain_core.retrievers.BaseRetriever, a slow import
+        """The hybrid search as a LangChain retriever, for chains of one's own."""
+        from .langchain_retriever import HybridRetriever
+
+        return HybridRetriever(hybrid=self.hybrid)
 
     # --- indexing -------------------------------------------------------------------------
 

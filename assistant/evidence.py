@@ -20,7 +20,7 @@ from .chat import condense, is_follow_up
 from .config import ReaderSettings
 from .found import Signals, decide, words_held
 from .rank import Candidate, Ranker
-from .retrieve import HybridRetriever
+from .retrieve import Hybrid
 from .store import Store
 from .text import DocFreq, document_names
 
@@ -49,12 +49,12 @@ class Evidence:
 
 
 class Gatherer:
-    """Builds the `Evidence` for a question, with the store, retriever and ranker it is given."""
+    """Builds the `Evidence` for a question, with the store, search and ranker it is given."""
 
-    def __init__(self, store: Store, retriever: HybridRetriever, ranker: Ranker,
+    def __init__(self, store: Store, hybrid: Hybrid, ranker: Ranker,
                  settings: ReaderSettings) -> None:
         self.store = store
-        self.retriever = retriever
+        self.hybrid = hybrid
         self.ranker = ranker
         self.settings = settings
 
@@ -64,7 +64,7 @@ class Gatherer:
         to make a follow-up stand alone before the question is searched."""
         query, rewritten = self._standalone(question, history, rewrite)
         vector = self.store.embedder.embed_query(query)
-        passages = self.retriever.search(query, vector)
+        passages = self.hybrid.search(query, vector)
         return weigh(self.ranker, self.settings.min_evidence, question=question, query=query,
                      # a follow-up the model rewrote stands alone: all its words are weighed
                      asked=query if rewritten else question, vector=vector, passages=passages,

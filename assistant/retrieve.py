@@ -3,6 +3,10 @@
 Dense search finds paraphrases; BM25 finds the rare names and numbers a small embedding model
 blurs. Reciprocal rank fusion needs no score calibration between the two, which is why it is
 the fusion of choice when neither ranking can be trusted alone.
+
+`Hybrid` is a plain class: answering a question imports none of LangChain's runnables (half a
+second of a cold `assistant ask`). `langchain_retriever.HybridRetriever` wraps it as a LangChain
+retriever for one's own chains.
 """
 
 from __future__ import annotations
@@ -10,10 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from . import tuned
 from .config import RetrievalSettings
@@ -31,22 +32,18 @@ def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float],
     return scores
 
 
-class HybridRetriever(BaseRetriever):
-    """A LangChain retriever over the project's store. Each returned Document's metadata gets
-    `id`, `score` (fused), `dense` (cosine similarity or None) and `keyword` (BM25 or None)."""
+class Hybrid:
+    """Hybrid search over the project's store. Each returned Document's metadata gets `id`,
+    `score` (fused), `dense` (cosine similarity or None) and `keyword` (BM25 or None)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    store: Store
-    settings: RetrievalSettings = RetrievalSettings()
-    # The chunk after each of the best `follow` passages is read too, when not retrieved
-    # itself: "Once the birthplace of the Z-car, it now operates at just 40% capacity" goes
-    # on from the passage that names the Oppama plant, but shares no word with the question.
-    follow: int = tuned.FOLLOW
-
-    def _get_relevant_documents(self, query: str, *,
-                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return self.search(query, self.store.embedder.embed_query(query))
+    def __init__(self, store: Store, settings: RetrievalSettings | None = None,
+                 follow: int = tuned.FOLLOW) -> None:
+        self.store = store
+        self.settings = settings or RetrievalSettings()
+        # The chunk after each of the best `follow` passages is read too, when not retrieved
+        # itself: "Once the birthplace of the Z-car, it now operates at just 40% capacity" goes
+        # on from the passage that names the Oppama plant, but shares no word with the question.
+        self.follow = follow
 
     def search(self, query: str, vector: list[float], sources: Collection[str] | None = None
                ) -> list[Document]:

@@ -45,6 +45,7 @@ from .health import Check
 from .keyword import KeywordIndex
 from .manifest import Identity, Manifest
 
+METADATA = {"hnsw:space": "cosine"}  # the distance the collection is built with
 COLLECTION = "chunks"
 
 
@@ -82,8 +83,8 @@ class Store:
         self.embedder = embedder
         self.identity = identity  # what the index must have been built with
         self._shared = _shared(index_dir)
-        self._vectorstore: Any = None
-        self._vectorstore_client: Any = None
+        self._collection: Any = None
+        self._collection_client: Any = None
         self._check: Check | None = None
         self._keyword: KeywordIndex | None = None
         self._keyword_stamp: str | None = None
@@ -210,27 +211,35 @@ class Store:
 
     # --- Chroma and the record manager ----------------------------------------------------
 
-    def vectorstore(self, embedding: Embeddings | None = None) -> Any:
-        """The LangChain Chroma store, on a client whose view matches the manifest on disk. We
-        always pass an embedder (ours, or `embedding` wrapping it to report progress), so
-        Chroma never fetches its own default model."""
+    def _client(self) -> Any:
+        """The Chroma client, reopened first when its view no longer matches the manifest on
+        disk. The caller holds the shared lock."""
         shared = self._shared
-        with shared.lock:
-            generation = self.generation(self.manifest())
-            if shared.client is None or (not shared.writing and shared.generation != generation):
-                self._open(generation)
-            if embedding is not None:
-                return self._chroma(embedding)
-            if self._vectorstore is None or self._vectorstore_client is not shared.client:
-                self._vectorstore = self._chroma(self.embedder)
-                self._vectorstore_client = shared.client
-            return self._vectorstore
+        generation = self.generation(self.manifest())
+        if shared.client is None or (not shared.writing and shared.generation != generation):
+            self._open(generation)
+        return shared.client
 
-    def _chroma(self, embedding: Embeddings) -> Any:
+    def vectorstore(self, embedding: Embeddings | None = None) -> Any:
+        """The LangChain Chroma store that indexing writes through. We always pass an embedder
+        (ours, or `embedding` wrapping it to report progress), so Chroma never fetches its own
+        default model."""
         from langchain_chroma import Chroma
 
-        return Chroma(collection_name=COLLECTION, embedding_function=embedding,
-                      client=self._shared.client, collection_metadata={"hnsw:space": "cosine"})
+        with self._shared.lock:
+            return Chroma(collection_name=COLLECTION, embedding_function=embedding or self.embedder,
+                          client=self._client(), collection_metadata=METADATA)
+
+    def collection(self) -> Any:
+        """Chroma's own collection, which reading goes through: searching by a vector we made
+        needs no LangChain wrapper, and importing one costs a cold `ask` half a second."""
+        with self._shared.lock:
+            client = self._client()
+            if self._collection is None or self._collection_client is not client:
+                self._collection = client.get_or_create_collection(
+                    COLLECTION, embedding_function=None, metadata=METADATA)
+                self._collection_client = client
+            return self._collection
 
     def _open(self, generation: str | None) -> None:
         """(Re)open Chroma's files after a health check: a fresh client, not the cached view of
@@ -263,7 +272,7 @@ class Store:
     def all_chunks(self) -> tuple[list[str], list[Document]]:
         """Every chunk in Chroma, read in pages (Chroma caps one request's size)."""
         with self._shared.lock:
-            return self._all_chunks(self.vectorstore()._collection)
+            return self._all_chunks(self.collection())
 
     @staticmethod
     def _all_chunks(collection: Any) -> tuple[list[str], list[Document]]:
@@ -283,7 +292,7 @@ class Store:
 
     def count(self) -> int:
         with self._shared.lock:
-            return self.vectorstore()._collection.count()
+            return self.collection().count()
 
     def dense_search(self, vector: list[float], k: int, sources: Collection[str] = ()
                      ) -> list[tuple[Document, float]]:
@@ -291,13 +300,17 @@ class Store:
         only those of `sources` when it is given."""
         where = {"source": {"$in": sorted(sources)}} if sources else None
         with self._shared.lock:
-            vs = self.vectorstore()
-            size = vs._collection.count()
+            collection = self.collection()
+            size = collection.count()
             if k <= 0 or size == 0:
                 return []
-            hits = vs.similarity_search_by_vector_with_relevance_scores(
-                vector, k=min(k, size), filter=where)
-        return [(doc, 1.0 - float(distance)) for doc, distance in hits]
+            got = collection.query(query_embeddings=[vector], n_results=min(k, size), where=where,
+                                   include=["documents", "metadatas", "distances"])
+        return [(Document(page_content=text, metadata=meta or {}, id=id_), 1.0 - float(distance))
+                for text, meta, id_, distance in zip(got["documents"][0], got["metadatas"][0],
+                                                     got["ids"][0], got["distances"][0],
+                                                     strict=True)
+                if text is not None]
 
     # --- keyword index --------------------------------------------------------------------
 
@@ -344,7 +357,7 @@ class Store:
         first, and readers elsewhere reopen when they see the new generation."""
         with self._shared.lock:
             self._shared.close()
-            self._vectorstore = None
+            self._collection = None
             self._check = None
             shutil.rmtree(self.chroma_dir, ignore_errors=True)
             (self.dir / "records.sqlite").unlink(missing_ok=True)

@@ -12,6 +12,7 @@ import math
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.data import EVAL
@@ -33,6 +34,7 @@ def _docs(chunks: list) -> list[str]:
 
 def main() -> None:
     from assistant import Assistant
+    from assistant.retrieve import Hybrid
 
     work = Path(tempfile.mkdtemp(prefix="bench-scifact-"))
     try:
@@ -55,7 +57,7 @@ def main() -> None:
         report = bot.index()
         print(f"indexed {report.documents} abstracts, {report.chunks} chunks in "
               f"{time.perf_counter() - started:.0f} s")
-        deep = bot.retriever.model_copy(update={"k": 50, "fetch_k": 50})
+        deep = Hybrid(bot.store, replace(bot.settings.retrieval, top_k=50, fetch_k=50))
         keyword = bot.store.keyword_index()
         totals = {"fused": 0.0, "BM25": 0.0, "dense": 0.0}
         for qid, claim in claims.items():

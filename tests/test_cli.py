@@ -47,13 +47,31 @@ def test_errors_are_one_clear_line(tmp_path):
     assert no_corpus.returncode == 2 and "does not exist" in no_corpus.stderr
 
 
-def test_help_does_not_load_the_model():
-    out = subprocess.run(
-        [sys.executable, "-c", "import sys; from assistant.cli import main;\n"
-         "try: main(['--help'])\nexcept SystemExit: pass\n"
-         "print('sentence_transformers' in sys.modules, 'gradio' in sys.modules)"],
-        capture_output=True, text=True, env=ENV, timeout=120)
-    assert out.stdout.strip().endswith("False False")
+HEAVY = ("torch", "transformers", "sentence_transformers", "onnxruntime", "chromadb", "gradio")
+
+
+def _modules_after(*commands: list[str]) -> list[str]:
+    """Which heavy libraries running these commands in one process imported."""
+    code = ("import sys; from assistant.cli import main\n"
+            f"for argv in {list(commands)!r}:\n"
+            "    try: main(argv)\n"
+            "    except SystemExit: pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    return eval(out.stdout.strip().splitlines()[-1])
+
+
+def test_help_loads_no_model_store_or_web_library():
+    assert _modules_after(["--help"]) == []
+
+
+def test_index_and_ask_run_without_torch(corpus, tmp_path):
+    index = str(tmp_path / "index")
+    assert _modules_after(["index", str(corpus), "--index", index],
+                          ["ask", "How large is the Oppama plant?", "--corpus", str(corpus),
+                           "--index", index]) == ["chromadb", "onnxruntime"]
 
 
 def test_ask_with_the_llm_reader_streams_on_a_terminal_and_prints_the_checked_answer(

@@ -25,14 +25,14 @@ def test_the_chunk_after_the_best_passage_is_read_too(tmp_path):
                               chunk_tokens=48, min_evidence=0.0)  # the quote, not the bar
     bot.index()
     question = "How much of its capacity is the Oppama factory in Kanagawa using?"
-    passages = bot.retriever.search(question, bot.embedder.embed_query(question))
+    passages = bot.hybrid.search(question, bot.embedder.embed_query(question))
     best, after = passages
     assert int(after.metadata["chunk"]) == int(best.metadata["chunk"]) + 1
     assert after.metadata["follows"] == best.id and after.metadata["dense"] is None
     assert "40%" in after.page_content and "40%" not in best.page_content
     assert "40%" in bot.ask(question).text
-    bot.retriever.follow = 0
-    assert bot.retriever.search(question, bot.embedder.embed_query(question)) == [best]
+    bot.hybrid.follow = 0
+    assert bot.hybrid.search(question, bot.embedder.embed_query(question)) == [best]
     assert "40%" not in bot.ask(question).text
 
 
@@ -45,7 +45,7 @@ def test_the_retriever_works_in_a_langchain_chain_of_ones_own(article_bot):
     retriever = article_bot.retriever
     assert isinstance(retriever, BaseRetriever)
     docs = retriever.invoke("How large is the Oppama plant?")
-    assert 0 < len(docs) <= article_bot.settings.retrieval.top_k + retriever.follow
+    assert 0 < len(docs) <= article_bot.settings.retrieval.top_k + article_bot.hybrid.follow
     for d in docs:
         text = article_bot.document_text(d.metadata["source"])
         assert text[d.metadata["start"]:d.metadata["end"]] == d.page_content

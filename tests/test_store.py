@@ -42,7 +42,7 @@ def test_a_running_assistant_follows_an_index_rebuilt_by_another_process(tmp_pat
     index_in_another_process(folder, tmp_path / "index")
     for i in range(VAULTS):
         query = f"Which colour is vault {i} secretly?"
-        passages = server.retriever.search(query, server.embedder.embed_query(query))
+        passages = server.hybrid.search(query, server.embedder.embed_query(query))
         assert any(p.metadata["dense"] is not None for p in passages)  # dense search sees it
         answer = server.ask(query)
         assert answer.found and f"blue{i}" in answer.text, answer
@@ -158,6 +158,6 @@ def test_re_indexing_after_another_process_wrote_starts_from_what_is_on_disk(tmp
     assert "blue" in keyword["text"]  # the saved keyword index holds the new chunks
     for bot in (server, Assistant(folder, tmp_path / "index")):  # and a fresh reader agrees
         query = "Which colour is vault 3 secretly?"
-        passages = bot.retriever.search(query, bot.embedder.embed_query(query))
+        passages = bot.hybrid.search(query, bot.embedder.embed_query(query))
         assert any(p.metadata["dense"] is not None for p in passages)
         assert "blue3" in bot.ask(query).text
