@@ -23,7 +23,8 @@ for _key, _value in {
 }.items():
     os.environ.setdefault(_key, _value)
 
-from .api import Assistant  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
 from .config import Settings  # noqa: E402
 from .errors import (  # noqa: E402
     AssistantError,
@@ -37,9 +38,26 @@ from .errors import (  # noqa: E402
     IndexStateError,
     QuestionError,
 )
-from .evidence import Evidence  # noqa: E402
-from .load import SUPPORTED_SUFFIXES  # noqa: E402
 from .schema import Answer, Citation, IndexReport  # noqa: E402
+
+if TYPE_CHECKING:
+    from .api import Assistant
+    from .evidence import Evidence
+    from .load import SUPPORTED_SUFFIXES
+
+# Imported on first use: the answering modules take half a second to import, and a one-shot
+# `assistant ask` starts its index check before it pays for them.
+_LAZY = {"Assistant": ".api", "Evidence": ".evidence", "SUPPORTED_SUFFIXES": ".load"}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Answer",

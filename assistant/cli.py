@@ -15,9 +15,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from . import Answer, Assistant, AssistantError, IndexNotBuiltError, IndexReport
+from . import Answer, AssistantError, IndexNotBuiltError, IndexReport
+
+if TYPE_CHECKING:
+    from .api import Assistant
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,8 +107,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
+    from .api import Assistant  # the answering modules: half a second to import
+
     corpus = getattr(args, "path", None) or args.corpus
     return Assistant(corpus, args.index_dir, reader=args.reader, **extra)
+
+
+def _check_index_early(args: argparse.Namespace) -> None:
+    """Start the index's health check (a child process that then searches it) before the
+    answering modules are imported: a one-shot `ask` waits for the two side by side."""
+    from . import health, manifest
+    from .config import Settings
+
+    index = Path(Settings.load().replace(index_dir=args.index_dir).index_dir)
+    health.start_early(index, manifest.read(index / manifest.FILE))
 
 
 def _update_index(bot: Assistant, rebuild: bool = False) -> IndexReport:
@@ -123,6 +138,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    _check_index_early(args)
     bot = _assistant(args)
     live = sys.stdout.isatty() and not args.json
     try:
@@ -159,6 +175,8 @@ def _answer(pieces: Iterator[str | Answer], terminal: TextIO | None) -> Answer:
 
 
 def cmd_fetch_model(args: argparse.Namespace) -> int:
+    from .api import Assistant
+
     Assistant.fetch_model(say=lambda m: print(m, file=sys.stderr, flush=True))
     return 0
 

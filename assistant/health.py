@@ -5,85 +5,175 @@ fraction of the chunks without any error.
 
 The child opens the store, compares its count with the manifest's, and looks up a few stored
 vectors by themselves: each must come back as its own nearest neighbour. It prints the reason
-when something is wrong. This file is run as a script, so it imports only Chroma, not the
-package (whose imports would double the check's 0.6 s).
+when something is wrong, or `ok`; then it stays, answering dense searches sent as JSON lines,
+until its parent opens the store itself or exits. A one-shot `assistant ask` thus never
+imports Chroma at all: the child that had to open the store anyway searches it. This file is
+run as a script, so it imports only Chroma, not the package (whose imports would double the
+check's time).
 """
 
 from __future__ import annotations
 
+import json
+import select
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 TIMEOUT = 300.0  # seconds; a store of a million chunks opens in well under a minute
+FIELDS = ("ids", "documents", "metadatas", "distances")
+CHROMA = "chroma"  # the index folder's Chroma store,
+COLLECTION = "chunks"  # and its one collection
 
 
 class Check:
     """A health check running in a child process: start it early, ask for the verdict later
-    (the CLI's `ask` overlaps it with loading the embedding model)."""
+    (the CLI's `ask` starts it before it imports anything heavy), then search through it."""
 
-    def __init__(self, chroma_dir: Path, collection: str, expected: int | None) -> None:
-        args = [sys.executable, __file__, str(chroma_dir), collection,
-                "" if expected is None else str(expected)]
-        self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True, errors="replace")
+    def __init__(self, chroma_dir: Path | str, collection: str, expected: int | None) -> None:
+        # a file, not a pipe: a pipe could fill and stall the child; closed in `close`
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        self._proc = subprocess.Popen(
+            [sys.executable, __file__, str(chroma_dir), collection,
+             "" if expected is None else str(expected)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err, text=True,
+            errors="replace")
+        self._decided = False
+        self._problem: str | None = None
+
+    def _line(self) -> str | None:
+        """The child's next line, None when it ended or went quiet for TIMEOUT."""
+        ready, _, _ = select.select([self._proc.stdout], [], [], TIMEOUT)
+        line = self._proc.stdout.readline() if ready else ""
+        return line.rstrip("\n") if line else None
 
     def problem(self) -> str | None:
         """Why the store cannot be trusted, or None when it answered correctly."""
+        if not self._decided:
+            line = self._line()
+            self._problem = None if line == "ok" else line or self._ended()
+            self._decided = True
+        return self._problem
+
+    def _ended(self) -> str:
+        """The reason a child that said nothing gives: its exit, or a time-out."""
         try:
-            out, err = self._proc.communicate(timeout=TIMEOUT)
+            code = self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.communicate()
+            self.close()
             return f"Chroma did not open it within {TIMEOUT:.0f} s"
-        code = self._proc.returncode
-        if code == 0:
-            return None
         if code < 0:
             name = signal.Signals(-code).name if -code in signal.valid_signals() else -code
             return f"Chroma crashed reading its files ({name})"
-        lines = (out.strip() or err.strip() or f"exit status {code}").splitlines()
-        return lines[-1][:300]
+        self._err.seek(0)
+        lines = self._err.read().decode(errors="replace").strip().splitlines()
+        return (lines[-1] if lines else f"exit status {code}")[:300]
+
+    def search(self, vector: list[float], k: int, where: dict | None) -> dict[str, list] | None:
+        """`search` run by the child, which has the store open; None when it cannot."""
+        if self.problem() is not None or self._proc.poll() is not None:
+            return None
+        try:
+            self._proc.stdin.write(json.dumps({"vector": vector, "k": k, "where": where}) + "\n")
+            self._proc.stdin.flush()
+        except OSError:
+            return None
+        line = self._line()
+        return json.loads(line) if line else None
+
+    def close(self) -> None:
+        """Let the child go: it exits when its input ends."""
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+                self._proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self._proc.kill()
+                self._proc.wait()
+        self._err.close()
 
 
-def _probe(chroma_dir: str, collection: str, expected: int | None) -> str | None:
-    """Runs in the child: the reason the store is not whole, or None."""
+_EARLY: dict[tuple[str, str, int | None], Check] = {}
+
+
+def start(chroma_dir: Path, collection: str, expected: int | None) -> Check:
+    """A check of this store: the one started early for the same store and count, if any."""
+    return _EARLY.pop((str(chroma_dir), collection, expected), None) or Check(
+        chroma_dir, collection, expected)
+
+
+def expected_chunks(manifest: Any) -> int | None:
+    """What a reader's check compares Chroma's count with: a finished build's chunk count."""
+    return manifest.chunks if manifest is not None and manifest.complete else None
+
+
+def start_early(index_dir: Path, manifest: Any) -> None:
+    """Begin the check a reader of this index will ask for, before the caller imports its
+    heavy modules (a `manifest.Manifest`, or None when there is none); `start` hands it over."""
+    chroma = index_dir / CHROMA
+    key = (str(chroma), COLLECTION, expected_chunks(manifest))
+    if manifest is not None and key not in _EARLY and (chroma / "chroma.sqlite3").is_file():
+        _EARLY[key] = Check(*key)
+
+
+def search(store: Any, vector: list[float], k: int, where: dict | None) -> dict[str, list]:
+    """Nearest chunks of a Chroma collection: ids, documents, metadatas and cosine distances,
+    best first. The one search, in this process or in the child."""
+    size = store.count()
+    if k <= 0 or size == 0:
+        return {f: [] for f in FIELDS}
+    got = store.query(query_embeddings=[vector], n_results=min(k, size), where=where,
+                      include=["documents", "metadatas", "distances"])
+    return {f: got[f][0] for f in FIELDS}
+
+
+def _probe(chroma_dir: str, collection: str, expected: int | None) -> tuple[str | None, Any]:
+    """Runs in the child: the reason the store is not whole (or None), and the store."""
     import chromadb
     from chromadb.config import Settings
 
     if not Path(chroma_dir, "chroma.sqlite3").is_file():
-        return "its chroma.sqlite3 is missing"
+        return "its chroma.sqlite3 is missing", None
     client = chromadb.PersistentClient(path=chroma_dir,
                                        settings=Settings(anonymized_telemetry=False))
     names = {c.name for c in client.list_collections()}
     if collection not in names:
-        return f"its collection {collection!r} is missing"
+        return f"its collection {collection!r} is missing", None
     # No embedding function: we only send vectors, and Chroma's default one would download.
     store = client.get_collection(collection, embedding_function=None)
     count = store.count()
     if expected is not None and count != expected:
-        return f"it holds {count} chunks where the manifest records {expected}"
-    if count == 0:
-        return None
-    for offset in sorted({0, count // 2, count - 1}):
+        return f"it holds {count} chunks where the manifest records {expected}", None
+    for offset in sorted({0, count // 2, count - 1} if count else set()):
         got = store.get(limit=1, offset=offset, include=["embeddings"])
         if not got["ids"]:
-            return f"chunk {offset} of {count} cannot be read"
+            return f"chunk {offset} of {count} cannot be read", None
         hits = store.query(query_embeddings=[got["embeddings"][0]], n_results=min(count, 10),
                            include=["distances"])
         ids, distances = hits["ids"][0], hits["distances"][0]
         # Its own vector is at distance 0 (or an identical chunk's is).
         if got["ids"][0] not in ids and not (distances and distances[0] < 1e-3):
-            return f"dense search no longer finds chunk {offset} of {count} by its own vector"
-    return None
+            return f"dense search no longer finds chunk {offset} of {count} by its own vector", None
+    return None, store
+
+
+def _serve(store: Any) -> None:
+    """Answer the parent's searches, one JSON line each, until its input ends."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        print(json.dumps(search(store, request["vector"], request["k"], request["where"])),
+              flush=True)
 
 
 if __name__ == "__main__":
     try:
-        reason = _probe(sys.argv[1], sys.argv[2], int(sys.argv[3]) if sys.argv[3] else None)
+        reason, store = _probe(sys.argv[1], sys.argv[2], int(sys.argv[3]) if sys.argv[3] else None)
     except Exception as exc:  # noqa: BLE001 - any error opening the store is the verdict
         reason = f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
+    print(reason or "ok", flush=True)
     if reason:
-        print(reason)
         sys.exit(1)
+    _serve(store)

@@ -98,6 +98,7 @@ class Manifest:
 
 
 UNREADABLE = Manifest(None, "unreadable")
+FILE = "manifest.json"  # in the index folder
 
 
 def read(path: Path) -> Manifest | None:

@@ -15,7 +15,8 @@ manifest's generation with the one this process opened Chroma at, and reopens Ch
 another process has written since (Chroma keeps its vector index in memory, so a server left
 alone kept answering from the chunks of the build before, and dense search found nothing of
 the new one). Chroma's files are checked in a child process before this process opens them
-(see `health`), because damaged ones can crash the process that reads them.
+(see `health`), because damaged ones can crash the process that reads them; dense search goes
+through that child until this process needs Chroma for anything else.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from . import lock
+from . import health, lock
 from . import manifest as manifests
 from .embeddings import Embedder
 from .errors import (
@@ -41,12 +42,11 @@ from .errors import (
     IndexNotBuiltError,
     IndexStateError,
 )
-from .health import Check
+from .health import COLLECTION, Check
 from .keyword import KeywordIndex
 from .manifest import Identity, Manifest
 
 METADATA = {"hnsw:space": "cosine"}  # the distance the collection is built with
-COLLECTION = "chunks"
 
 
 class _Shared:
@@ -60,12 +60,24 @@ class _Shared:
         self.generation: str | None = None  # of the manifest the client's view matches
         self.verified: set[str | None] = set()  # generations the health check passed
         self.writing = 0  # this process holds the write lock: the files are its own
+        # the child of the last passed check, which searches until this process opens Chroma
+        self.reader: Check | None = None
+        self.reader_generation: str | None = None
 
     def close(self) -> None:
         if self.client is not None:
             with contextlib.suppress(Exception):
                 self.client.close()
         self.client = None
+        self.close_reader()
+
+    def close_reader(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            with _SHARED_LOCK:
+                if self in _READING:
+                    _READING.remove(self)
+        self.reader = None
 
 
 _SHARED: dict[Path, _Shared] = {}
@@ -75,6 +87,23 @@ _SHARED_LOCK = threading.Lock()
 def _shared(index_dir: Path) -> _Shared:
     with _SHARED_LOCK:
         return _SHARED.setdefault(index_dir.resolve(), _Shared())
+
+
+_READING: list[_Shared] = []  # the one index whose check child is kept to search
+
+
+def _keep_reader(shared: _Shared, check: Check, generation: str | None) -> None:
+    """Keep a passed check's child to search `shared`'s index (the caller holds its lock).
+    One per process: one that opens many indexes (the tests) opens the others itself."""
+    shared.close_reader()
+    with _SHARED_LOCK:
+        free = not _READING
+        if free:
+            _READING.append(shared)
+    if free:
+        shared.reader, shared.reader_generation = check, generation
+    else:
+        check.close()
 
 
 class Store:
@@ -93,11 +122,11 @@ class Store:
 
     @property
     def manifest_path(self) -> Path:
-        return self.dir / "manifest.json"
+        return self.dir / manifests.FILE
 
     @property
     def chroma_dir(self) -> Path:
-        return self.dir / "chroma"
+        return self.dir / health.CHROMA
 
     def manifest(self) -> Manifest | None:
         """The manifest on disk: None before the first build, `manifest.UNREADABLE` when its
@@ -189,9 +218,8 @@ class Store:
     def _begin_check(self, manifest: Manifest | None, count: bool = True) -> None:
         with self._shared.lock:
             if self._check is None and self._needs_check(self.generation(manifest)):
-                complete = manifest is not None and manifest.complete and count
-                self._check = Check(self.chroma_dir, COLLECTION,
-                                    manifest.chunks if complete else None)
+                self._check = health.start(self.chroma_dir, COLLECTION,
+                                           health.expected_chunks(manifest) if count else None)
 
     def damage(self, count: bool = True) -> str | None:
         """Why Chroma's files cannot be trusted, or None; asked of a child process once per
@@ -206,8 +234,17 @@ class Store:
                 return None
             problem = check.problem()
             if problem is None:
-                self._shared.verified.add(self.generation(manifest))
+                generation = self.generation(manifest)
+                self._shared.verified.add(generation)
+                _keep_reader(self._shared, check, generation)
+            else:
+                check.close()
             return problem
+
+    def _damaged(self, problem: str) -> IndexDamagedError:
+        return IndexDamagedError(
+            f"the index in {self.dir} is damaged: {problem}; run `assistant index` to rebuild "
+            "it from the documents (or Re-index the folder on the page)")
 
     # --- Chroma and the record manager ----------------------------------------------------
 
@@ -227,8 +264,9 @@ class Store:
         from langchain_chroma import Chroma
 
         with self._shared.lock:
-            return Chroma(collection_name=COLLECTION, embedding_function=embedding or self.embedder,
-                          client=self._client(), collection_metadata=METADATA)
+            return Chroma(collection_name=COLLECTION, client=self._client(),
+                          embedding_function=embedding or self.embedder,
+                          collection_metadata=METADATA)
 
     def collection(self) -> Any:
         """Chroma's own collection, which reading goes through: searching by a vector we made
@@ -250,9 +288,7 @@ class Store:
         self._check_writable()  # first: a read-only store fails the health check too
         problem = self.damage()
         if problem:
-            raise IndexDamagedError(
-                f"the index in {self.dir} is damaged: {problem}; run `assistant index` to "
-                "rebuild it from the documents (or Re-index the folder on the page)")
+            raise self._damaged(problem)
         self._shared.close()
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -300,17 +336,28 @@ class Store:
         only those of `sources` when it is given."""
         where = {"source": {"$in": sorted(sources)}} if sources else None
         with self._shared.lock:
-            collection = self.collection()
-            size = collection.count()
-            if k <= 0 or size == 0:
-                return []
-            got = collection.query(query_embeddings=[vector], n_results=min(k, size), where=where,
-                                   include=["documents", "metadatas", "distances"])
+            got = self._search_in_child(vector, k, where) if self._shared.client is None else None
+            if got is None:
+                got = health.search(self.collection(), vector, k, where)
         return [(Document(page_content=text, metadata=meta or {}, id=id_), 1.0 - float(distance))
-                for text, meta, id_, distance in zip(got["documents"][0], got["metadatas"][0],
-                                                     got["ids"][0], got["distances"][0],
+                for id_, text, meta, distance in zip(*(got[f] for f in health.FIELDS),
                                                      strict=True)
                 if text is not None]
+
+    def _search_in_child(self, vector: list[float], k: int, where: dict | None
+                         ) -> dict[str, list] | None:
+        """The search, run by the health check's child, which has the store open (a one-shot
+        `ask` never imports Chroma); None when there is no such child for this generation."""
+        shared = self._shared
+        generation = self.generation(self.manifest())
+        if shared.reader is None or shared.reader_generation != generation:
+            self._check_writable()
+            problem = self.damage()
+            if problem:
+                raise self._damaged(problem)
+        if shared.reader is None or shared.reader_generation != generation:
+            return None
+        return shared.reader.search(vector, k, where)
 
     # --- keyword index --------------------------------------------------------------------
 

@@ -1,17 +1,25 @@
 """Speed and memory: index build (the article, the 48 SQuAD dev articles), the embedding
 model's raw throughput on the same chunks (the baseline), warm `ask` latency, cold start of
-`assistant ask`, and peak memory. Each measurement runs in its own process so that peak
-memory and cold start are honest.
+`assistant ask` with its peak memory, and `assistant serve` from start to the page answering.
+Each measurement runs in its own process so that peak memory and cold start are honest.
 
     python -m bench.speed            # prints a table
+    python -m bench.speed --cold     # the cold start table alone (article index), LLM=path
+                                     # in the environment adds a run with that local model
+
+Cold figures are medians of `--runs` runs (default 5). "peak MB" is the `ask` process's own
+peak (as GNU time reports it); "tree MB" the largest sum of it and its child processes (the
+index check) sampled every 10 ms.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -69,16 +77,105 @@ def _run_worker(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _cold_ask(corpus: Path, index: Path, question: str, runs: int = 3) -> float:
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(next(x for x in status.splitlines() if x.startswith("VmRSS:")).split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def _run_measured(args: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """Wall seconds, the process's own peak MB and its tree's sampled peak MB."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    tree = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        tree = max(tree, _tree_rss_kb(proc.pid))
+        time.sleep(0.01)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{args} failed: {proc.stderr.read().decode()[-500:]}")
+    return wall, usage.ru_maxrss / 1024, tree / 1024
+
+
+def _cold_ask(corpus: Path, index: Path, question: str, runs: int = 5,
+              env: dict | None = None) -> dict:
+    cmd = [str(Path(sys.executable).parent / "assistant"), "ask", question, "--corpus",
+           str(corpus), "--index", str(index)]
+    got = [_run_measured(cmd, env) for _ in range(runs)]
+    return {"s": statistics.median(g[0] for g in got), "peak_mb": max(g[1] for g in got),
+            "tree_mb": max(g[2] for g in got)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_start(corpus: Path, index: Path, runs: int = 3) -> float:
+    """Seconds from `assistant serve` (index up to date) to its page answering HTTP 200."""
+    import httpx
+
     times = []
     for _ in range(runs):
+        port = _free_port()
         started = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "assistant"), "ask", question,
-                        "--corpus", str(corpus), "--index", str(index),
-                        "--reader", "extractive"], check=True,
-                       capture_output=True)
-        times.append(time.perf_counter() - started)
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "assistant"), "serve",
+                                 "--corpus", str(corpus), "--index", str(index),
+                                 "--port", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while proc.poll() is None:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
+                        times.append(time.perf_counter() - started)
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+            else:
+                raise RuntimeError("assistant serve exited before serving its page")
+        finally:
+            proc.terminate()
+            proc.wait()
     return statistics.median(times)
+
+
+def cold(runs: int) -> None:
+    """Cold `ask` and `serve` on the article index, with and without the local model."""
+    work = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    try:
+        article = work / "article"
+        article.mkdir()
+        shutil.copy(ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt", article)
+        index = work / "index"
+        _run_worker("build", str(article), str(index))
+        question = "How large is the Oppama plant?"
+        rows = [("ask", _cold_ask(article, index, question, runs))]
+        if os.environ.get("LLM"):  # a GGUF file: the local model counts as installed
+            env = {**os.environ, "ASSISTANT_LLM_MODEL": os.environ["LLM"]}
+            rows.append(("ask, local model installed", _cold_ask(article, index, question,
+                                                                 runs, env)))
+        serve = _serve_start(article, index)
+        print("command | median s | peak MB | tree MB")
+        print("--- | --- | --- | ---")
+        for name, r in rows:
+            print(f"{name} | {r['s']:.2f} | {r['peak_mb']:.0f} | {r['tree_mb']:.0f}")
+        print(f"serve, start to page | {serve:.2f} | - | -")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
@@ -103,7 +200,7 @@ def main() -> None:
             index = work / f"index-{name}"
             build = _run_worker("build", str(corpus), str(index))
             ask = _run_worker("ask", str(corpus), str(index), str(qs))
-            cold = _cold_ask(corpus, index, "How large is the Oppama plant?")
+            cold = _cold_ask(corpus, index, "How large is the Oppama plant?", 3)["s"]
             rows.append((name, build, ask, cold))
         _print(rows)
     finally:
@@ -131,4 +228,8 @@ if __name__ == "__main__":
         result = worker_build(*rest) if action == "build" else worker_ask(*rest)
         print(json.dumps(result))
     else:
-        main()
+        parser = argparse.ArgumentParser(description="speed and memory")
+        parser.add_argument("--cold", action="store_true", help="the cold start table alone")
+        parser.add_argument("--runs", type=int, default=5, help="runs per cold figure")
+        args = parser.parse_args()
+        cold(args.runs) if args.cold else main()

@@ -1,9 +1,13 @@
-"""The health check, run in a child process on real Chroma files."""
+"""The health check, run in a child process on real Chroma files, and the searches that
+child answers once the store passed."""
+
+from types import SimpleNamespace
 
 import chromadb
 import pytest
 from chromadb.config import Settings
 
+from assistant import health
 from assistant.health import Check
 
 
@@ -35,3 +39,28 @@ def test_missing_files_and_collections_are_named(store, tmp_path):
     (store / "chroma.sqlite3").write_bytes(b"garbage" * 100)
     problem = Check(store, "chunks", None).problem()
     assert problem and "file is not a database" in problem, problem
+
+
+def test_a_passed_check_searches_as_this_process_would(store):
+    check = Check(store, "chunks", 12)
+    assert check.problem() is None
+    client = chromadb.PersistentClient(path=str(store),
+                                       settings=Settings(anonymized_telemetry=False))
+    collection = client.get_collection("chunks", embedding_function=None)
+    query = [0.9, 0.1] + [0.0] * 6
+    got = check.search(query, 5, None)
+    assert got == health.search(collection, query, 5, None)
+    assert got["ids"][0] == "c0" and got["documents"][0] == "chunk 0" and len(got["ids"]) == 5
+    assert check.search(query, 0, None) == {f: [] for f in health.FIELDS}
+    check.close()
+    assert check.search(query, 5, None) is None  # the caller then opens the store itself
+
+
+def test_a_check_started_early_is_the_one_handed_over(store):
+    index = store.parent
+    health.start_early(index, SimpleNamespace(complete=True, chunks=12))
+    early = health.start(store, "chunks", 12)
+    assert health.start(store, "chunks", 12) is not early  # handed over once
+    assert early.problem() is None
+    health.start_early(index, None)  # no manifest: nothing to check
+    assert health._EARLY == {}
