@@ -47,18 +47,19 @@ def test_errors_are_one_clear_line(tmp_path):
     assert no_corpus.returncode == 2 and "does not exist" in no_corpus.stderr
 
 
-HEAVY = ("torch", "transformers", "sentence_transformers", "onnxruntime", "chromadb", "gradio")
+HEAVY = ("torch", "transformers", "sentence_transformers", "onnxruntime", "chromadb", "gradio",
+         "xllamacpp")
 
 
-def _modules_after(*commands: list[str]) -> list[str]:
+def _modules_after(*commands: list[str], env: dict | None = None) -> list[str]:
     """Which heavy libraries running these commands in one process imported."""
     code = ("import sys; from assistant.cli import main\n"
             f"for argv in {list(commands)!r}:\n"
             "    try: main(argv)\n"
             "    except SystemExit: pass\n"
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
-                         timeout=300)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env or ENV, timeout=300)
     assert out.returncode == 0, out.stderr
     return eval(out.stdout.strip().splitlines()[-1])
 
@@ -75,6 +76,20 @@ def test_index_and_ask_run_without_torch(corpus, tmp_path):
         "chromadb", "onnxruntime"]
     assert _modules_after(["ask", "How large is the Oppama plant?", "--corpus", str(corpus),
                            "--index", index]) == ["onnxruntime"]
+
+
+def test_the_local_model_is_loaded_only_for_a_question_that_needs_it(corpus, tmp_path):
+    """With the local model installed, a question whose quoted sentence holds its words is
+    answered without loading the model; one whose sentence lacks 'large' is put to it."""
+    from conftest import smollm2
+
+    index = str(tmp_path / "index")
+    assert run("index", str(corpus), "--index", index).returncode == 0
+    env = {**ENV, "ASSISTANT_LLM_MODEL": str(smollm2())}
+    ask = ["ask", "--corpus", str(corpus), "--index", index]
+    assert "xllamacpp" not in _modules_after(
+        [*ask, "How many jobs would closing the Oppama plant cost?"], env=env)
+    assert "xllamacpp" in _modules_after([*ask, "How large is the Oppama plant?"], env=env)
 
 
 def test_ask_with_the_llm_reader_streams_on_a_terminal_and_prints_the_checked_answer(
