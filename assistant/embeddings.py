@@ -66,6 +66,7 @@ class _Encoder:
 
     def __init__(self, path: str, max_tokens: int) -> None:
         import onnxruntime as ort
+        from tokenizers import Tokenizer
 
         folder = Path(path)
         options = ort.SessionOptions()
@@ -83,8 +84,6 @@ class _Encoder:
                 f"or leave embedding_model empty for the shipped model")
         self.inputs = frozenset(i.name for i in self.session.get_inputs())
         self.mean = _pooling(folder) != "cls"
-        from tokenizers import Tokenizer
-
         tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tok.enable_truncation(max_tokens)
         tok.enable_padding(pad_id=tok.token_to_id("[PAD]") or 0)
@@ -190,16 +189,16 @@ class Embedder(Embeddings):
                ) -> np.ndarray:
         """Normalized vectors (n, dim); `on_batch(n)` after each batch with the texts just
         embedded. Texts are batched by length, since padding is most of the cost."""
-        model = self._model()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        model = self._model()
         order = np.argsort([len(t) for t in texts], kind="stable")
-        out = np.zeros((len(texts), 0), dtype=np.float32)
+        out: np.ndarray | None = None
         for i in range(0, len(texts), self.batch_size):
             rows = order[i : i + self.batch_size]
             vectors = model([texts[r] for r in rows])
-            if out.shape[1] == 0:
-                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            if out is None:
+                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
             out[rows] = vectors
             if on_batch:
                 on_batch(len(rows))

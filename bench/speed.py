@@ -153,13 +153,19 @@ def _serve_start(corpus: Path, index: Path, runs: int = 3) -> float:
     return statistics.median(times)
 
 
+def _article(work: Path) -> Path:
+    """A corpus folder holding the article alone."""
+    article = work / "article"
+    article.mkdir()
+    shutil.copy(ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt", article)
+    return article
+
+
 def cold(runs: int) -> None:
     """Cold `ask` and `serve` on the article index, with and without the local model."""
     work = Path(tempfile.mkdtemp(prefix="bench-cold-"))
     try:
-        article = work / "article"
-        article.mkdir()
-        shutil.copy(ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt", article)
+        article = _article(work)
         index = work / "index"
         _run_worker("build", str(article), str(index))
         question = "How large is the Oppama plant?"
@@ -188,9 +194,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     try:
-        article = work / "article"
-        article.mkdir()
-        shutil.copy(ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt", article)
+        article = _article(work)
         squad = work / "squad"
         questions = write_squad_corpus(squad, squad_articles())
         qfile = work / "questions.json"
