@@ -5,11 +5,11 @@ fraction of the chunks without any error.
 
 The child opens the store, compares its count with the manifest's, and looks up a few stored
 vectors by themselves: each must come back as its own nearest neighbour. It prints the reason
-when something is wrong, or `ok`; then it stays, answering dense searches sent as JSON lines,
-until its parent opens the store itself or exits. A one-shot `assistant ask` thus never
-imports Chroma at all: the child that had to open the store anyway searches it. This file is
-run as a script, so it imports only Chroma, not the package (whose imports would double the
-check's time).
+when something is wrong, or `ok` and its count; then it stays, answering dense searches sent
+as JSON lines, until its parent opens the store itself or exits. A one-shot `assistant ask`
+thus never imports Chroma at all: the child that had to open the store anyway searches it.
+This file is run as a script, so it imports only Chroma, not the package (whose imports would
+double the check's time).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Check:
             errors="replace")
         self._decided = False
         self._problem: str | None = None
+        self.count: int | None = None  # the chunks the child found, once it said ok
 
     def _line(self) -> str | None:
         """The child's next line, None when it ended or went quiet for TIMEOUT."""
@@ -56,8 +57,11 @@ class Check:
     def problem(self) -> str | None:
         """Why the store cannot be trusted, or None when it answered correctly."""
         if not self._decided:
-            line = self._line()
-            self._problem = None if line == "ok" else line or self._ended()
+            line = self._line() or ""
+            word, _, count = line.partition(" ")
+            if word == "ok":
+                self.count = int(count)
+            self._problem = None if word == "ok" else line or self._ended()
             self._decided = True
         return self._problem
 
@@ -194,7 +198,7 @@ if __name__ == "__main__":
         reason, store = _probe(sys.argv[1], sys.argv[2], int(sys.argv[3]) if sys.argv[3] else None)
     except Exception as exc:  # noqa: BLE001 - any error opening the store is the verdict
         reason = f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
-    print(reason or "ok", flush=True)
+    print(reason or f"ok {store.count()}", flush=True)
     if reason:
         sys.exit(1)
     _serve(store)

@@ -87,14 +87,8 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
 
     `outside_links`: follow a symbolic link that leads out of the corpus folder (refused by
     default: a link to /etc or to a device is a way to read what the user never offered)."""
-    source = path.relative_to(corpus_dir).as_posix()
-    if not outside_links:
-        target = path.resolve()
-        if not target.is_relative_to(corpus_dir.resolve()):
-            raise DocumentError(
-                source, f"is a link to {target}, outside the corpus folder; copy the file in, "
-                "or set ASSISTANT_OUTSIDE_LINKS=true to follow such links")
-    data = read_file(path, source, max_bytes)
+    source, data = read_source(path, corpus_dir, max_bytes=max_bytes,
+                               outside_links=outside_links)
     if not data.strip():
         raise DocumentError(source, "is empty; nothing to index")
     suffix = path.suffix.lower()
@@ -135,6 +129,20 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         leftovers=sorted(find_leftovers(text) + marked),
         notes=notes,
     )
+
+
+def read_source(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
+                outside_links: bool = False) -> tuple[str, bytes]:
+    """A corpus file's name and bytes, read as `load_document` reads them (same refusals),
+    before anything is parsed."""
+    source = path.relative_to(corpus_dir).as_posix()
+    if not outside_links:
+        target = path.resolve()
+        if not target.is_relative_to(corpus_dir.resolve()):
+            raise DocumentError(
+                source, f"is a link to {target}, outside the corpus folder; copy the file in, "
+                "or set ASSISTANT_OUTSIDE_LINKS=true to follow such links")
+    return source, read_file(path, source, max_bytes)
 
 
 def read_file(path: Path, name: str, max_bytes: int | None = None) -> bytes:

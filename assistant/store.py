@@ -59,6 +59,7 @@ class _Shared:
         self.client: Any = None
         self.generation: str | None = None  # of the manifest the client's view matches
         self.verified: set[str | None] = set()  # generations the health check passed
+        self.counted: dict[str | None, int] = {}  # and the chunks it found in each
         self.writing = 0  # this process holds the write lock: the files are its own
         # the child of the last passed check, which searches until this process opens Chroma
         self.reader: Check | None = None
@@ -222,10 +223,17 @@ class Store:
             if problem is None:
                 generation = self.generation(manifest)
                 self._shared.verified.add(generation)
+                if check.count is not None:
+                    self._shared.counted[generation] = check.count
                 self._shared.keep_reader(check, generation)
             else:
                 check.close()
             return problem
+
+    def checked_count(self) -> int | None:
+        """The chunks in Chroma as this process's check of the current generation found them,
+        read without opening Chroma here; None when no check of it ran in this process."""
+        return self._shared.counted.get(self.generation(self.manifest()))
 
     def _damaged(self, problem: str) -> IndexDamagedError:
         return IndexDamagedError(
