@@ -3,6 +3,7 @@ damaged or lost files are found (in a child process) and rebuilt from the docume
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -161,3 +162,32 @@ def test_re_indexing_after_another_process_wrote_starts_from_what_is_on_disk(tmp
         passages = bot.hybrid.search(query, bot.embedder.embed_query(query))
         assert any(p.metadata["dense"] is not None for p in passages)
         assert "blue3" in bot.ask(query).text
+
+
+def test_a_run_that_would_change_nothing_leaves_the_index_as_it_was(tmp_path):
+    """A no-change run in a new process stops before loading LangChain's indexing: the
+    manifest keeps its generation. Touching a file is no change; new bytes are; so is a
+    damaged record file, which the full run then rebuilds."""
+    folder = vault_corpus(tmp_path / "docs", "red", "harbour")
+    index = tmp_path / "index"
+    index_in_another_process(folder, index)
+
+    def generation() -> str:
+        return json.loads((index / "manifest.json").read_text())["generation"]
+
+    first = generation()
+    again = index_in_another_process(folder, index)
+    assert f"skipped {VAULTS}, deleted 0" in again.stdout and generation() == first
+    os.utime(folder / "vault3.txt")  # a new time, the same bytes
+    index_in_another_process(folder, index)
+    assert generation() == first
+    (index / "records.sqlite").write_bytes(os.urandom(4096))
+    repaired = index_in_another_process(folder, index)
+    assert "records.sqlite) was unreadable" in repaired.stderr and generation() != first
+    second = generation()
+    (folder / "vault3.txt").write_text("The secret colour of vault 3 is teal.")
+    changed = index_in_another_process(folder, index)
+    added, updated = map(int, re.search(r"added (\d+), updated (\d+)", changed.stdout).groups())
+    assert added + updated >= 1
+    assert generation() != second
+    assert "teal" in Assistant(folder, index).ask("What is the secret colour of vault 3?").text
