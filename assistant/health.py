@@ -14,6 +14,7 @@ double the check's time).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import selectors
 import signal
@@ -115,7 +116,9 @@ class Check:
             except (OSError, subprocess.TimeoutExpired):
                 self._proc.kill()
                 self._proc.wait()
-        self._err.close()
+        for stream in (self._proc.stdin, self._proc.stdout, self._err):
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 _EARLY: dict[tuple[str, str, int | None], Check] = {}
