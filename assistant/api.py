@@ -95,9 +95,11 @@ class Assistant:
         return [{"source": source, **info} for source, info in sorted(docs.items())]
 
     def example_questions(self, n: int = 3) -> list[str]:
-        """Questions the indexed documents suggest, newest documents first."""
+        """Questions the indexed documents suggest, newest documents first. Read from the keyword
+        index, which holds the same chunks as Chroma and is what the first question loads
+        anyway (opening Chroma here cost the page a second at start)."""
         try:
-            _, chunks = self.store.all_chunks()
+            chunks = self.store.keyword_index().docs
         except Exception:  # noqa: BLE001 — no index yet: no examples, not an error
             return []
         when = {d["source"]: d.get("indexed_at", "") for d in self.documents()}
