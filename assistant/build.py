@@ -151,7 +151,7 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
     took 3-5 s, most of it imports)."""
     if previous.state != "complete" or store.checked_count() != previous.chunks:
         return False
-    if not _records_whole(store.dir / "records.sqlite"):
+    if not _records_whole(store.records_path):
         return False
     sources = {p.relative_to(corpus_dir).as_posix(): p for p in paths}
     if sources.keys() != previous.documents.keys():

@@ -18,7 +18,7 @@ def open_records(store: Store, note: Callable[[str], None] | None = None) -> Any
     from sqlalchemy.exc import SQLAlchemyError
 
     store.dir.mkdir(parents=True, exist_ok=True)
-    path = store.dir / "records.sqlite"
+    path = store.records_path
 
     def opened() -> Any:
         rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}")

@@ -112,6 +112,10 @@ class Store:
         return self.dir / manifests.FILE
 
     @property
+    def records_path(self) -> Path:
+        return self.dir / "records.sqlite"
+
+    @property
     def chroma_dir(self) -> Path:
         return self.dir / health.CHROMA
 
@@ -401,7 +405,7 @@ class Store:
             self._collection = None
             self._check = None
             shutil.rmtree(self.chroma_dir, ignore_errors=True)
-            (self.dir / "records.sqlite").unlink(missing_ok=True)
+            self.records_path.unlink(missing_ok=True)
             shutil.rmtree(self.dir / "keyword", ignore_errors=True)
             self.manifest_path.unlink(missing_ok=True)
             self._keyword = None
