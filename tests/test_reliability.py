@@ -207,6 +207,9 @@ CASES = [
          "error", "must be a number"),
     Case("ASSISTANT_READER=gpt", _then(_env(reader="gpt"), run=World.ask), "error",
          "unknown reader"),
+    Case("ASSISTANT_EMBEDDING_MODEL, a folder with no model.onnx",
+         _then(lambda w: w.env.update(ASSISTANT_EMBEDDING_MODEL=str(w.corpus)), run=World.ask),
+         "error", "holds no model.onnx: export it once"),
     Case("ASSISTANT_PORT=99999", _then(_env(port="99999"), run=lambda w: ["serve"]), "error",
          "between 1 and 65535"),
     # questions
