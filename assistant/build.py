@@ -12,10 +12,8 @@ The rules that keep a user's index whole:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,6 +22,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from . import records
 from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
 from .errors import CorpusError, DocumentError
@@ -35,7 +34,6 @@ from .load import (
     read_source,
 )
 from .manifest import DocumentRecord, Manifest, now
-from .records import open_records
 from .schema import IndexReport
 from .split import split_document
 from .store import Store
@@ -151,7 +149,7 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
     took 3-5 s, most of it imports)."""
     if previous.state != "complete" or store.checked_count() != previous.chunks:
         return False
-    if not _records_whole(store.records_path):
+    if records.problem(store.records_path):
         return False
     sources = {p.relative_to(corpus_dir).as_posix(): p for p in paths}
     if sources.keys() != previous.documents.keys():
@@ -167,15 +165,6 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
     return True
 
 
-def _records_whole(path: Path) -> bool:
-    """SQLite's own quick check of the record file (an unreadable one is rebuilt by a run)."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            return db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    except sqlite3.Error:
-        return False
-
-
 def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocument],
                      previous: Manifest, report: IndexReport, progress: Progress | None,
                      note: Say) -> tuple[set[str], Any]:
@@ -183,7 +172,7 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
     the record manager."""
     from langchain_core.indexing import index
 
-    rm = open_records(store, note)
+    rm = records.open_records(store, note)
     ids, existing = store.all_chunks()
     # Chunks the records say are in Chroma but are not (its files were removed or emptied):
     # forget them, so that they are embedded again instead of skipped.

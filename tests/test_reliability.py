@@ -179,6 +179,44 @@ def _busy_port(w: World) -> list[str]:
             str(w.index)]
 
 
+def _records_overwritten(w: World) -> None:
+    """64 KiB of random bytes at 30% of the record file, past its first pages."""
+    _edit_records(w)
+    path = w.index / "records.sqlite"
+    with path.open("r+b") as f:
+        f.seek(int(path.stat().st_size * 0.3) // 4096 * 4096)
+        f.write(os.urandom(65536))
+
+
+def _records_cut(w: World) -> None:
+    _edit_records(w)
+    path = w.index / "records.sqlite"
+    os.truncate(path, path.stat().st_size // 2)
+
+
+def _edit_records(w: World) -> None:
+    """Pad the record file to many pages (a small one fits a page, which damage misses) and
+    change a document, so that the run must write to it."""
+    import sqlite3
+
+    with sqlite3.connect(w.index / "records.sqlite") as db:
+        db.execute("CREATE TABLE padding (x)")
+        db.executemany("INSERT INTO padding VALUES (?)", [(os.urandom(500),)] * 400)
+    (w.corpus / "vault1.txt").write_text("Vault 1 report\n\nThe secret colour of vault 1 is "
+                                         "blue1.")
+
+
+def _records_locked(w: World) -> None:
+    """Another program inside a write transaction on the record file, holding it locked."""
+    _edit_records(w)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time; db = sqlite3.connect(sys.argv[1], "
+         "isolation_level=None); db.execute('BEGIN EXCLUSIVE'); print('ok', flush=True); "
+         "time.sleep(120)", str(w.index / "records.sqlite")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ok"
+    _HOLDERS.append(holder)
+
+
 _OPEN_SOCKETS: list[socket.socket] = []
 _HOLDERS: list[subprocess.Popen] = []
 
@@ -329,6 +367,13 @@ CASES = [
     Case("records.sqlite garbage", _then(lambda w: (w.index / "records.sqlite").write_bytes(
         os.urandom(4096)), run=World.build), "repaired", "records.sqlite\\) was unreadable",
          then=World.ask),
+    Case("records.sqlite overwritten in part", _then(_records_overwritten, run=World.build),
+         "repaired", "records.sqlite\\) was (damaged|unreadable).*rebuilt from Chroma",
+         then=World.ask),
+    Case("records.sqlite cut short", _then(_records_cut, run=World.build), "repaired",
+         "records.sqlite\\) was (damaged|unreadable).*rebuilt from Chroma", then=World.ask),
+    Case("records.sqlite locked by another program", _then(_records_locked, run=World.build),
+         "repaired", "records.sqlite\\) was locked by another program", then=World.ask),
     Case("half a keyword chunks.jsonl", _then(_half_keyword, run=World.ask), "answered", ""),
     Case("keyword folder removed", _then(lambda w: shutil.rmtree(w.index / "keyword"),
                                          run=World.ask), "answered", ""),
