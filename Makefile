@@ -62,7 +62,7 @@ lint: $(VENV)/.installed-test
 ## reliability: the bad-input and corruption matrix alone (it is part of `make test` too),
 ## printed as a table
 reliability: $(VENV)/.installed-test
-	RELIABILITY_REPORT=$(CURDIR)/.reliability.md $(BIN)/python -m pytest -q tests/test_reliability.py
+	RELIABILITY_REPORT=$(CURDIR)/.reliability.md $(BIN)/python -m pytest -q tests/test_reliability.py tests/test_reliability_disk.py
 	@cat .reliability.md
 
 ## bench: measure speed and quality on ../shared/eval (not part of make test); LLM=1 adds

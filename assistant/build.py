@@ -22,10 +22,10 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from . import records
+from . import disk, records
 from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
-from .errors import CorpusError, DocumentError
+from .errors import CorpusError, DiskFullError, DocumentError
 from .load import (
     SUPPORTED_SUFFIXES,
     SourceDocument,
@@ -66,79 +66,92 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
         if say:
             say(message)
 
-    max_file_bytes = int(settings.max_file_mb * 1e6)
-    with store.write_lock(settings.lock_timeout, on_wait=say):
-        damage = store.damage(count=False)
-        reason = "--rebuild was asked for" if rebuild else store.mismatch()
-        if damage:
-            note(f"rebuilding the index from the documents: it was damaged ({damage})")
-            store.wipe()
-        elif reason and store.manifest() is not None:
-            note(f"rebuilding the index from scratch: {reason}")
-            store.wipe()
-        previous = store.manifest() or Manifest(store.identity)
-        if previous.state == "building":
-            note("the last indexing run did not finish; resuming it")
-        elif not (damage or reason) and _unchanged(store, paths, corpus_dir, previous,
-                                                   settings):
-            report.documents, report.chunks = len(previous.documents), previous.chunks
-            report.skipped = previous.chunks
-            report.seconds = time.monotonic() - started
-            return report
-
-        loaded: list[SourceDocument] = []
-        failed: set[str] = set()
-        for path in paths:
-            try:
-                loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes,
-                                            outside_links=settings.outside_links))
-                report.warnings.extend(f"{loaded[-1].source}: {n}" for n in loaded[-1].notes)
-            except DocumentError as exc:
-                failed.add(exc.path)
-                kept = exc.path in previous.documents
-                report.warnings.append(
-                    f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
-                )
-        expected, rm = _index_documents(store, split, loaded, previous, report, progress, note)
-
-        # One read of Chroma serves three ends: dropping every chunk that is neither a chunk of
-        # a file as it is now nor kept for a file that failed to load (a killed run's writes,
-        # older versions, files that are gone), counting chunks per document, and rebuilding
-        # the keyword index. Decided here from the files, not from the records' source groups:
-        # a run killed between LangChain's two record updates leaves keys with no group, which
-        # its `scoped_full` cleanup then never finds (20 kills with edits between them left 72
-        # stale chunks, answering with the old facts).
-        ids, docs = store.all_chunks()
-        keep = [i in expected or d.metadata.get("source") in failed
-                for i, d in zip(ids, docs, strict=True)]
-        stale = [i for i, k in zip(ids, keep, strict=True) if not k]
-        if stale:
-            store.vectorstore().delete(ids=stale)
-            report.deleted += len(stale)
-            ids = [i for i, k in zip(ids, keep, strict=True) if k]
-            docs = [d for d, k in zip(docs, keep, strict=True) if k]
-        present = set(ids)
-        unbacked = [key for key in rm.list_keys() if key not in present]
-        if unbacked:
-            rm.delete_keys(unbacked)
-        counts: dict[str, int] = {}
-        for doc in docs:
-            counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
-        store.rebuild_keyword_index(ids, docs)
-        by_source = {d.source: d for d in loaded}
-        documents = {}
-        for source in sorted(counts):
-            info = previous.documents.get(source, DocumentRecord())
-            fresh = by_source.get(source)
-            if fresh is not None:
-                info = replace(info, title=fresh.title, sha256=fresh.sha256, indexed_at=(
-                    now() if info.sha256 != fresh.sha256 else info.indexed_at))
-            documents[source] = replace(info, chunks=counts[source])
-        report.documents, report.chunks = len(documents), len(ids)
-        store.write_manifest(Manifest(store.identity, "complete", built_at=now(),
-                                      chunks=len(ids), documents=documents))
+    try:
+        with store.write_lock(settings.lock_timeout, on_wait=say):
+            _run(store, corpus_dir, paths, settings, split, rebuild, report, progress, note)
+    except DiskFullError:
+        raise
+    except Exception as exc:  # a full disk, whichever library noticed it first
+        if disk.is_full(exc, store.dir):
+            raise disk.full(store.dir) from None
+        raise
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSettings,
+         split: SplitSettings, rebuild: bool, report: IndexReport, progress: Progress | None,
+         note: Say) -> None:
+    """The run itself, under the write lock; fills in `report`."""
+    max_file_bytes = int(settings.max_file_mb * 1e6)
+    damage = store.damage(count=False)
+    reason = "--rebuild was asked for" if rebuild else store.mismatch()
+    if damage:
+        note(f"rebuilding the index from the documents: it was damaged ({damage})")
+        store.wipe()
+    elif reason and store.manifest() is not None:
+        note(f"rebuilding the index from scratch: {reason}")
+        store.wipe()
+    previous = store.manifest() or Manifest(store.identity)
+    if previous.state == "building":
+        note("the last indexing run did not finish; resuming it")
+    elif not (damage or reason) and _unchanged(store, paths, corpus_dir, previous,
+                                               settings):
+        report.documents, report.chunks = len(previous.documents), previous.chunks
+        report.skipped = previous.chunks
+        return
+
+    loaded: list[SourceDocument] = []
+    failed: set[str] = set()
+    for path in paths:
+        try:
+            loaded.append(load_document(path, corpus_dir, max_bytes=max_file_bytes,
+                                        outside_links=settings.outside_links))
+            report.warnings.extend(f"{loaded[-1].source}: {n}" for n in loaded[-1].notes)
+        except DocumentError as exc:
+            failed.add(exc.path)
+            kept = exc.path in previous.documents
+            report.warnings.append(
+                f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
+            )
+    expected, rm = _index_documents(store, split, loaded, previous, report, progress, note)
+
+    # One read of Chroma serves three ends: dropping every chunk that is neither a chunk of
+    # a file as it is now nor kept for a file that failed to load (a killed run's writes,
+    # older versions, files that are gone), counting chunks per document, and rebuilding
+    # the keyword index. Decided here from the files, not from the records' source groups:
+    # a run killed between LangChain's two record updates leaves keys with no group, which
+    # its `scoped_full` cleanup then never finds (20 kills with edits between them left 72
+    # stale chunks, answering with the old facts).
+    ids, docs = store.all_chunks()
+    keep = [i in expected or d.metadata.get("source") in failed
+            for i, d in zip(ids, docs, strict=True)]
+    stale = [i for i, k in zip(ids, keep, strict=True) if not k]
+    if stale:
+        store.vectorstore().delete(ids=stale)
+        report.deleted += len(stale)
+        ids = [i for i, k in zip(ids, keep, strict=True) if k]
+        docs = [d for d, k in zip(docs, keep, strict=True) if k]
+    present = set(ids)
+    unbacked = [key for key in rm.list_keys() if key not in present]
+    if unbacked:
+        rm.delete_keys(unbacked)
+    counts: dict[str, int] = {}
+    for doc in docs:
+        counts[doc.metadata["source"]] = counts.get(doc.metadata["source"], 0) + 1
+    store.rebuild_keyword_index(ids, docs)
+    by_source = {d.source: d for d in loaded}
+    documents = {}
+    for source in sorted(counts):
+        info = previous.documents.get(source, DocumentRecord())
+        fresh = by_source.get(source)
+        if fresh is not None:
+            info = replace(info, title=fresh.title, sha256=fresh.sha256, indexed_at=(
+                now() if info.sha256 != fresh.sha256 else info.indexed_at))
+        documents[source] = replace(info, chunks=counts[source])
+    report.documents, report.chunks = len(documents), len(ids)
+    store.write_manifest(Manifest(store.identity, "complete", built_at=now(),
+                                  chunks=len(ids), documents=documents))
 
 
 def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Manifest,
@@ -182,7 +195,6 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
         note(f"{len(lost)} chunks recorded as indexed were missing from Chroma; embedding "
              "them again")
     known = {d.metadata["source"] for d in existing} | set(previous.documents)
-    store.write_manifest(replace(previous, state="building"))
 
     embedder = store.embedder
     chunks = {doc.source: split_document(doc, embedder.count_tokens, split, embedder.max_tokens)
@@ -190,7 +202,13 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
     new = [c for doc in loaded if doc.source not in known for c in chunks[doc.source]]
     old = [c for doc in loaded if doc.source in known for c in chunks[doc.source]]
     keys = [chunk_key(c) for c in new + old]
-    to_embed = sum(1 for present in rm.exists(keys) if not present) if keys else 0
+    missing = [c for c, present in zip(new + old, rm.exists(keys) if keys else [], strict=True)
+               if not present]
+    to_embed = len(missing)
+    needed = disk.estimate(to_embed, sum(len(c.page_content.encode()) for c in missing),
+                           empty=not previous.chunks)
+    disk.ensure_room(store.dir, needed)  # before the first write of the run
+    store.write_manifest(replace(previous, state="building"))
     done = 0
 
     def tick(n: int) -> None:
@@ -207,8 +225,13 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
     for group, field in ((new, "added"), (old, "updated")):
         if not group:
             continue
-        result = index(group, rm, vs, cleanup="scoped_full", source_id_key="source",
-                       key_encoder=chunk_key, batch_size=2 * embedder.batch_size)
+        try:
+            result = index(group, rm, vs, cleanup="scoped_full", source_id_key="source",
+                           key_encoder=chunk_key, batch_size=2 * embedder.batch_size)
+        except Exception as exc:
+            if disk.is_full(exc, store.dir):  # filled by another program, or a short estimate
+                raise disk.full(store.dir, needed) from None
+            raise
         setattr(report, field, getattr(report, field) + result["num_added"]
                 + result["num_updated"])
         report.skipped += result["num_skipped"]

@@ -10,7 +10,8 @@
         ├── IndexMismatchError   built with another model or splitter
         ├── IndexDamagedError    Chroma's files are missing or damaged: `assistant index`
         │                        rebuilds them from the documents
-        └── IndexLockedError     another process is writing it
+        ├── IndexLockedError     another process is writing it
+        └── DiskFullError        no room on the disk that holds the index; nothing was lost
 
 Each message says what happened and what to do about it, because the CLI and the web page
 show it to the user as it is.
@@ -62,3 +63,8 @@ class IndexDamagedError(IndexStateError):
 
 class IndexLockedError(IndexStateError):
     """Another process holds the index's write lock."""
+
+
+class DiskFullError(IndexStateError):
+    """The disk that holds the index has no room for what a run would write (or for Chroma to
+    open its files); nothing on disk was lost or damaged."""

@@ -109,14 +109,18 @@ class KeywordIndex:
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
-            for id_, doc in zip(self.ids, self.docs, strict=True):
-                f.write(json.dumps({"id": id_, "text": doc.page_content, "meta": doc.metadata},
-                                   ensure_ascii=False) + "\n")
-        (tmp / "df.json").write_text(json.dumps(self.df), encoding="utf-8")
-        (tmp / "format").write_text(FORMAT, encoding="utf-8")
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp / "bm25"))
+        try:
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
+                for id_, doc in zip(self.ids, self.docs, strict=True):
+                    f.write(json.dumps({"id": id_, "text": doc.page_content,
+                                        "meta": doc.metadata}, ensure_ascii=False) + "\n")
+            (tmp / "df.json").write_text(json.dumps(self.df), encoding="utf-8")
+            (tmp / "format").write_text(FORMAT, encoding="utf-8")
+            if self._bm25 is not None:
+                self._bm25.save(str(tmp / "bm25"))
+        except OSError:  # a full disk: give its room back, keep the old index
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():

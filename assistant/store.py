@@ -33,7 +33,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from . import health, lock
+from . import disk, health, lock
 from . import manifest as manifests
 from .embeddings import Embedder
 from .errors import (
@@ -224,6 +224,9 @@ class Store:
             if check is None:
                 return None
             problem = check.problem()
+            if problem is not None and disk.is_full(problem):  # not damage: never rebuild
+                check.close()
+                raise disk.full(self.dir)
             if problem is None:
                 generation = self.generation(manifest)
                 self._shared.verified.add(generation)
@@ -294,18 +297,38 @@ class Store:
                 path=str(self.chroma_dir),
                 settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
             )
-        except OSError as exc:
-            raise IndexStateError(f"cannot open the index in {self.dir}: {exc.strerror or exc}"
-                                  ) from None
         except Exception as exc:  # noqa: BLE001 - chromadb's errors share no useful base
+            if disk.is_full(exc):
+                raise disk.full(self.dir) from None
+            if isinstance(exc, OSError):
+                raise IndexStateError(f"cannot open the index in {self.dir}: "
+                                      f"{exc.strerror or exc}") from None
             raise IndexDamagedError(
                 f"cannot open the index in {self.dir} ({' '.join(str(exc).split())}); run "
                 "`assistant index` to rebuild it from the documents") from None
         self._shared.generation = generation
 
+    @contextlib.contextmanager
+    def _room(self) -> Iterator[None]:
+        """Chroma applies its write-ahead log when it is read; on a full disk it cannot, and
+        says only "Failed to apply logs": that is the full disk's one line, not a traceback."""
+        try:
+            yield
+        except Exception as exc:
+            if disk.is_full(exc, self.dir):
+                self._forget()  # its client would wait forever at the next write
+                raise disk.full(self.dir) from None
+            raise
+
+    def _forget(self) -> None:
+        """Close this process's Chroma client, so that the next use opens the files anew."""
+        with self._shared.lock:
+            self._shared.close()
+            self._collection = None
+
     def all_chunks(self) -> tuple[list[str], list[Document]]:
         """Every chunk in Chroma, read in pages (Chroma caps one request's size)."""
-        with self._shared.lock:
+        with self._shared.lock, self._room():
             return self._all_chunks(self.collection())
 
     @staticmethod
@@ -325,7 +348,7 @@ class Store:
             offset += page
 
     def count(self) -> int:
-        with self._shared.lock:
+        with self._shared.lock, self._room():
             return self.collection().count()
 
     def dense_search(self, vector: list[float], k: int, sources: Collection[str] = ()
@@ -333,7 +356,7 @@ class Store:
         """Nearest chunks by cosine similarity (1 - Chroma's cosine distance), best first;
         only those of `sources` when it is given."""
         where = {"source": {"$in": sorted(sources)}} if sources else None
-        with self._shared.lock:
+        with self._shared.lock, self._room():
             got = self._search_in_child(vector, k, where) if self._shared.client is None else None
             if got is None:
                 got = health.search(self.collection(), vector, k, where)
@@ -390,7 +413,7 @@ class Store:
         try:
             with self.write_lock(timeout=0):
                 return self.rebuild_keyword_index()
-        except IndexStateError:  # locked by an indexer, or read-only: use it from memory
+        except (IndexStateError, OSError):  # locked, read-only or a full disk: from memory
             return self.rebuild_keyword_index(save=False)
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -430,5 +453,10 @@ class Store:
                 self._shared.writing += 1
             try:
                 yield
+            except BaseException:
+                # A write that failed (a full disk) leaves Chroma's client unsure of its own
+                # files, and its next call can wait forever: the next use opens them anew.
+                self._forget()
+                raise
             finally:
                 self._shared.writing -= 1

@@ -96,3 +96,14 @@ SHORT_FOLLOW_UP = 4  # a question of this many words or fewer is rewritten as a 
 CITE_MIN_WORDS = 0.6
 CITE_MIN_NEW_WORDS = 0.5  # ... and of those that are not already in the question
 CITE_TWO_PASSAGES = 0.25  # what leaning on two passages costs against one
+
+
+# --- room on disk (du -sb of built indexes: 1,100 ledger chunks, 449 Markdown chunks and 29
+# article chunks, each divided by its chunks; see docs/benchmarks.md "A full disk") ----------
+
+# what an index holds before its first chunk: Chroma's empty SQLite files, manifest, keyword
+INDEX_BYTES_EMPTY = 700_000
+# each chunk's vector, HNSW links, rows and full-text index entries, beyond its text
+INDEX_BYTES_PER_CHUNK = 6_500
+# and per byte of its text: the text itself, its metadata, trigram index, keyword index
+INDEX_BYTES_PER_TEXT_BYTE = 8

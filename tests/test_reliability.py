@@ -582,6 +582,17 @@ def _short(message: str) -> str:
     return message.replace("|", "/")[:200]
 
 
+def write_report() -> None:
+    """The matrix so far, as a Markdown table, where RELIABILITY_REPORT says (the disk cases'
+    module adds its rows and writes it again)."""
+    path = os.environ.get("RELIABILITY_REPORT")
+    if path:
+        rows = [f"| {i} | {name} | {outcome} | {_short(message)} |"
+                for i, (name, outcome, message) in enumerate(RESULTS, 1)]
+        Path(path).write_text("| # | case | outcome | what the user reads |\n|---|---|---|---|\n"
+                              + "\n".join(rows) + "\n")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def report():
     yield
@@ -590,9 +601,4 @@ def report():
     for holder in _HOLDERS:
         holder.kill()
         holder.wait()
-    path = os.environ.get("RELIABILITY_REPORT")
-    if path:
-        rows = [f"| {i} | {name} | {outcome} | {_short(message)} |"
-                for i, (name, outcome, message) in enumerate(RESULTS, 1)]
-        Path(path).write_text("| # | case | outcome | what the user reads |\n|---|---|---|---|\n"
-                              + "\n".join(rows) + "\n")
+    write_report()
