@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -86,12 +87,21 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
     max_file_bytes = int(settings.max_file_mb * 1e6)
     damage = store.damage(count=False)
     reason = "--rebuild was asked for" if rebuild else store.mismatch()
+    staged = store.staging()
     if damage:
         note(f"rebuilding the index from the documents: it was damaged ({damage})")
-        store.wipe()
+        store.wipe()  # the staged folder too: nothing in a damaged index is worth serving
     elif reason and store.manifest() is not None:
-        note(f"rebuilding the index from scratch: {reason}")
-        store.wipe()
+        note(f"rebuilding the index from scratch: {reason}; questions are answered from the "
+             "index as it was until the new one is complete")
+        if staged.mismatch():  # a killed rebuild's, with other settings: start again
+            shutil.rmtree(staged.dir)
+        with staged.write_lock(settings.lock_timeout):
+            _run(staged, corpus_dir, paths, settings, split, False, report, progress, note)
+        store.adopt(staged)
+        return
+    elif staged.dir.exists():  # a killed rebuild, not asked for again: the index is updated
+        shutil.rmtree(staged.dir, ignore_errors=True)
     previous = store.manifest() or Manifest(store.identity)
     if previous.state == "building":
         note("the last indexing run did not finish; resuming it")
@@ -114,7 +124,8 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
             report.warnings.append(
                 f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
             )
-    expected, rm = _index_documents(store, split, loaded, previous, report, progress, note)
+    gone = set(previous.documents) - {d.source for d in loaded} - failed
+    expected, rm = _index_documents(store, split, loaded, previous, gone, report, progress, note)
 
     # One read of Chroma serves three ends: dropping every chunk that is neither a chunk of
     # a file as it is now nor kept for a file that failed to load (a killed run's writes,
@@ -179,10 +190,11 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
 
 
 def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocument],
-                     previous: Manifest, report: IndexReport, progress: Progress | None,
-                     note: Say) -> tuple[set[str], Any]:
+                     previous: Manifest, gone: set[str], report: IndexReport,
+                     progress: Progress | None, note: Say) -> tuple[set[str], Any]:
     """Write new and changed chunks; return the keys of every chunk of the loaded files, and
-    the record manager."""
+    the record manager. The manifest says meanwhile which files are being changed (`gone`:
+    those removed from the folder), so that readers are told whose answers may be stale."""
     from langchain_core.indexing import index
 
     rm = records.open_records(store, note)
@@ -208,7 +220,8 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
     needed = disk.estimate(to_embed, sum(len(c.page_content.encode()) for c in missing),
                            empty=not previous.chunks)
     disk.ensure_room(store.dir, needed)  # before the first write of the run
-    store.write_manifest(replace(previous, state="building"))
+    pending = {c.metadata["source"] for c in missing} | gone
+    store.write_manifest(replace(previous, state="building", pending=tuple(sorted(pending))))
     done = 0
 
     def tick(n: int) -> None:

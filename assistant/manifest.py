@@ -7,6 +7,7 @@ it, so an index built before this module existed is still read:
     state          "complete", or "building" while a run writes
     generation     new with every write: readers reopen Chroma when it changes
     built_at, chunks, documents {source: {title, sha256, chunks, indexed_at}}
+    pending        while "building": the files the run adds, changes or removes
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Manifest:
     built_at: str = ""
     chunks: int = 0
     documents: dict[str, DocumentRecord] = field(default_factory=dict)
+    pending: tuple[str, ...] = ()  # files whose answers may be out of date while building
 
     @property
     def complete(self) -> bool:
@@ -74,6 +76,8 @@ class Manifest:
                    documents={s: asdict(d) for s, d in self.documents.items()})
         if self.generation:
             out["generation"] = self.generation
+        if self.pending:
+            out["pending"] = list(self.pending)
         return out
 
     @classmethod
@@ -92,7 +96,8 @@ class Manifest:
             return cls(identity, state if state in ("complete", "building") else "unreadable",
                        # built_at told one state from the next before generations existed
                        str(raw.get("generation") or raw.get("built_at") or ""),
-                       str(raw.get("built_at", "")), int(raw.get("chunks", 0)), documents)
+                       str(raw.get("built_at", "")), int(raw.get("chunks", 0)), documents,
+                       tuple(str(p) for p in raw.get("pending") or ()))
         except (TypeError, ValueError, AttributeError):
             return UNREADABLE
 

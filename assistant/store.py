@@ -9,6 +9,7 @@ built it, so an index made by another model or splitter is never silently mixed 
       manifest.json      model, dimension, splitter, schema version, state, documents,
                          and a generation token, new with every write
       .lock              held by the one process allowed to write
+      .rebuild/          a rebuild in progress, laid out as above; swapped in when complete
 
 Readers never trust a picture of the index older than the manifest: every use compares the
 manifest's generation with the one this process opened Chroma at, and reopens Chroma when
@@ -47,6 +48,7 @@ from .keyword import KeywordIndex
 from .manifest import Identity, Manifest
 
 METADATA = {"hnsw:space": "cosine"}  # the distance the collection is built with
+STAGING = ".rebuild"  # where a rebuild is built, beside the index readers keep using
 
 
 class _Shared:
@@ -189,15 +191,21 @@ class Store:
         return manifest
 
     def incomplete(self, manifest: Manifest) -> str:
-        """What a reader should be told when the index is not the result of a finished run."""
+        """What a reader should be told when the index is not the result of a finished run:
+        answers about the files the run changes may be out of date (the old chunks answer until
+        the new ones are written), and those it adds may be missing."""
         if manifest.state != "building":
             return ""
+        files = list(manifest.pending)
+        named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        what = (f"answers about {named} may be out of date or missing" if files else
+                "answers may be out of date or miss documents")
         holder = self.lock_holder()
         if holder is not None:
-            return (f"the index is being updated by another process{holder}; answers may miss "
-                    "documents until it finishes")
-        return ("the last indexing run did not finish, so answers may miss documents; run "
-                "`assistant index` to complete it")
+            return (f"the index is being updated by another process{holder}; {what} until it "
+                    "finishes")
+        return (f"the last indexing run did not finish, so {what}; run `assistant index` to "
+                "complete it")
 
     # --- health --------------------------------------------------------------------------
 
@@ -424,14 +432,38 @@ class Store:
         opened to empty it. The caller holds the write lock; this process's client is closed
         first, and readers elsewhere reopen when they see the new generation."""
         with self._shared.lock:
-            self._shared.close()
-            self._collection = None
+            self._forget()
             self._check = None
             shutil.rmtree(self.chroma_dir, ignore_errors=True)
             self.records_path.unlink(missing_ok=True)
             shutil.rmtree(self.dir / "keyword", ignore_errors=True)
+            shutil.rmtree(self.dir / STAGING, ignore_errors=True)
             self.manifest_path.unlink(missing_ok=True)
             self._keyword = None
+
+    def staging(self) -> Store:
+        """The store a rebuild writes beside this one, swapped in by `adopt` when complete."""
+        return Store(self.dir / STAGING, self.embedder, self.identity)
+
+    def adopt(self, staged: Store) -> None:
+        """Make a complete index built in another folder (a rebuild's) this one, in the order
+        readers tolerate: the files, then the manifest, whose new generation makes every
+        reader reopen. A reader between the two opens the new files under the old generation:
+        a complete index too, never half of one. The caller holds both write locks."""
+        with self._shared.lock, staged._shared.lock:
+            staged._forget()
+            self._forget()
+            attic = self.dir / ".old"
+            shutil.rmtree(attic, ignore_errors=True)
+            attic.mkdir()
+            for name in (health.CHROMA, self.records_path.name, "keyword"):
+                if (self.dir / name).exists():
+                    (self.dir / name).rename(attic / name)
+                (staged.dir / name).rename(self.dir / name)
+            os.replace(staged.manifest_path, self.manifest_path)
+            self._keyword = None
+            shutil.rmtree(attic, ignore_errors=True)
+            shutil.rmtree(staged.dir, ignore_errors=True)
 
     def lock_holder(self) -> str | None:
         """" (pid N)" when another process holds the write lock, else None."""
