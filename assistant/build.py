@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from . import disk, records
+from . import disk, records, script
 from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
 from .errors import CorpusError, DiskFullError, DocumentError
@@ -124,6 +124,7 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
             report.warnings.append(
                 f"{exc}" + (" (its previously indexed version is kept)" if kept else "")
             )
+    _name_foreign(store, loaded, previous, report)
     gone = set(previous.documents) - {d.source for d in loaded} - failed
     expected, rm = _index_documents(store, split, loaded, previous, gone, report, progress, note)
 
@@ -163,6 +164,27 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
     report.documents, report.chunks = len(documents), len(ids)
     store.write_manifest(Manifest(store.identity, "complete", built_at=now(),
                                   chunks=len(ids), documents=documents))
+
+
+def _name_foreign(store: Store, loaded: list[SourceDocument], previous: Manifest,
+                  report: IndexReport) -> None:
+    """One warning naming the new or changed documents in a script the embedding model was not
+    trained on (see `script`)."""
+    if not store.embedder.english_only:
+        return
+    found: dict[str, list[str]] = {}
+    for doc in loaded:
+        if doc.sha256 != previous.documents.get(doc.source, DocumentRecord()).sha256:
+            kind = script.foreign(doc.text)
+            if kind:
+                found.setdefault(kind, []).append(doc.source)
+    if found:
+        names = [s for sources in found.values() for s in sources]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        report.warnings.append(
+            f"{shown}: written in {' and '.join(sorted(found))} script, which the embedding "
+            f"model {store.embedder.name} was not trained on (it reads English), so questions "
+            "about them may be declined; see docs/settings.md for a multilingual model")
 
 
 def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Manifest,

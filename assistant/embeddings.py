@@ -165,6 +165,12 @@ class Embedder(Embeddings):
     def name(self) -> str:
         return model_name(self.path)
 
+    @property
+    def english_only(self) -> bool:
+        """The bundled model was trained on English text; another folder's reach is unknown,
+        so nothing is said about it."""
+        return self.name == model_name(default_model_path())
+
     @cached_property
     def dimension(self) -> int:
         """Read from the model folder's pooling config, so the manifest check loads no weights."""

@@ -11,11 +11,11 @@ benchmarks and tests get one from `Assistant.evidence()`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from langchain_core.documents import Document
 
-from . import tuned
+from . import script, tuned
 from .chat import condense, is_follow_up
 from .config import ReaderSettings
 from .found import Signals, decide, words_held
@@ -46,6 +46,9 @@ class Evidence:
     # holds, its document's names not counted; 1.0 with nothing to rank
     held: float
     warning: str = ""  # about the index the passages came from (an unfinished run)
+    # the question's script when the embedding model was not trained on it ("Cyrillic"): a
+    # decline says so, since the passages that answer it may not have been found
+    unread_script: str = ""
 
 
 class Gatherer:
@@ -63,13 +66,18 @@ class Gatherer:
         """`history` is normalized (question, answer) pairs; `rewrite`, when given, is asked
         to make a follow-up stand alone before the question is searched."""
         query, rewritten = self._standalone(question, history, rewrite)
-        vector = self.store.embedder.embed_query(query)
+        embedder = self.store.embedder
+        vector = embedder.embed_query(query)
         passages = self.hybrid.search(query, vector)
-        return weigh(self.ranker, self.settings.min_evidence, question=question, query=query,
-                     # a follow-up the model rewrote stands alone: all its words are weighed
-                     asked=query if rewritten else question, vector=vector, passages=passages,
-                     doc_freq=self.store.keyword_index().doc_freq(),
-                     previous=history[-1][1] if query != question else "", warning=warning)
+        unread = (script.foreign(question) if embedder.english_only else None) or ""
+        evidence = weigh(self.ranker, self.settings.min_evidence, question=question,
+                         query=query,
+                         # a follow-up the model rewrote stands alone: all its words are weighed
+                         asked=query if rewritten else question, vector=vector,
+                         passages=passages, doc_freq=self.store.keyword_index().doc_freq(),
+                         previous=history[-1][1] if query != question else "",
+                         warning=warning)
+        return replace(evidence, unread_script=unread)
 
     @staticmethod
     def _standalone(question: str, history: list[tuple[str, str]], rewrite: Rewrite | None

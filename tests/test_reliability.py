@@ -344,6 +344,14 @@ CASES = [
          _then(_write("vault3.txt", "Vault 3 report\n\nThe secret colour of vault 3 is "
                       "\x1b]0;owned\x07red3.\x1b[2J Vault 3 stands in the harbour."),
                run=World.build), "answered", "", then=World.ask),
+    Case("documents in Cyrillic and Han script",
+         _then(_write("velimsk.txt", "Велимск — речной город. Колокольня высотой 41 метр."),
+               _write("lanshui.txt", "蓝水镇位于大河的南岸。镇上的石塔高三十三米。"),
+               run=World.build), "warning",
+         "lanshui.txt, velimsk.txt: written in Cyrillic and Han script, which the embedding "
+         "model all-MiniLM-L6-v2 was not trained on", then=World.ask),
+    Case("a question in Cyrillic script, declined", lambda w: w.ask("Какого цвета хранилище?"),
+         "answered", ""),
     # the index damaged
     Case("manifest is []", _then(_manifest(lambda m: "[]"), run=World.ask), "error",
          "manifest.json is unreadable; run `assistant index`", then=World.build),
@@ -441,8 +449,10 @@ def test_matrix(case, template, tmp_path, capsys, monkeypatch):
             assert code == 0, err
             code, out, err = _run(world.ask(), {}, capsys, monkeypatch)
         assert code == 0 and FACT in out, (out, err)
-    elif argv[0] == "ask" and outcome == "answered":
+    elif argv[0] == "ask" and outcome == "answered" and "Cyrillic" not in case.name:
         assert FACT in out
+    elif argv[0] == "ask":  # a decline that says why
+        assert "the question is in Cyrillic script" in out, out
 
 
 def test_process_level_cases(template, tmp_path):

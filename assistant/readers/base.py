@@ -38,7 +38,13 @@ class Reader(ABC):
         return answer
 
     def not_found(self, evidence: Evidence, reason: str = "") -> Answer:
-        return Answer(text=NOT_FOUND, citations=[], found=False, question=evidence.question,
+        text = NOT_FOUND
+        if evidence.unread_script:
+            text = (f"{NOT_FOUND} Note: the question is in {evidence.unread_script} script, "
+                    "and the embedding model was trained on English, so passages in that "
+                    "script are often not found; ask in English, or set a multilingual "
+                    "embedding model (ASSISTANT_EMBEDDING_MODEL).")
+        return Answer(text=text, citations=[], found=False, question=evidence.question,
                       query=evidence.query, reader=self.name,
                       evidence=round(evidence.confidence, 4), reason=reason,
                       warning=evidence.warning)
