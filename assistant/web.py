@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.data_classes import ListFiles
 
 from . import SUPPORTED_SUFFIXES
 from .api import Assistant
@@ -124,8 +125,8 @@ class Page:
         or "extractive" (default: the server's)."""
         try:
             return self.bot.ask(question, history or (), reader=reader or None).to_dict()
-        except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+        except AssistantError as exc:  # the user's to fix, not a fault: no traceback logged
+            raise gr.Error(str(exc), print_exception=False) from None
 
     # --- documents ------------------------------------------------------------------------
 
@@ -185,6 +186,21 @@ def build_app(bot: Assistant) -> gr.Blocks:
     return app
 
 
+class _Upload(gr.File):
+    """The upload box. Gradio refuses a file of another type before any handler runs and logs
+    a traceback for it; a refused file is the user's to fix, not a fault, so its message names
+    the file and nothing is logged."""
+
+    def preprocess(self, payload: Any) -> Any:
+        try:
+            return super().preprocess(payload)
+        except gr.Error:
+            files = payload.root if isinstance(payload, ListFiles) else [payload]
+            names = ", ".join(Path(f.orig_name or f.path).name for f in files)
+            raise gr.Error(f"{names}: only {', '.join(SUPPORTED_SUFFIXES)} files can be added",
+                           print_exception=False) from None
+
+
 def _chat_tab(page: Page) -> None:
     bot = page.bot
     current = gr.State([])  # citations of the answer whose sources are shown
@@ -232,7 +248,7 @@ def _documents_tab(page: Page, app: gr.Blocks) -> None:
                          interactive=False, wrap=True)
     with gr.Row():
         with gr.Column():
-            upload = gr.File(label="Add documents", file_count="multiple",
+            upload = _Upload(label="Add documents", file_count="multiple",
                              file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
             replace = gr.Checkbox(label="Replace documents that have the same name")
             add_btn = gr.Button("Add and index", variant="primary", elem_id="add")
@@ -352,7 +368,10 @@ def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,
                               font_mono=["ui-monospace", "monospace"])
     app = build_app(bot)
     app.launch(
-        server_name=host, server_port=port, share=False, theme=theme, css=CSS, js=JS,
+        # show_error: a request Gradio refuses before our handlers (a file path it did not
+        # receive as an upload) says why, instead of an empty error
+        server_name=host, server_port=port, share=False, show_error=True, theme=theme, css=CSS,
+        js=JS,
         footer_links=["api"], auth=guard.check if guard else None,
         auth_message="Document assistant",
         max_file_size=int(bot.settings.indexing.max_file_mb * 1e6), **launch)

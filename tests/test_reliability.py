@@ -27,6 +27,7 @@ from conftest import write_pdf
 from assistant import Assistant, AssistantError
 from assistant.cli import main
 
+ARTICLE_NAME = "nissan-foxconn-ev-alliance.txt"  # the article the `site` fixture serves
 QUESTION = "What is the secret colour of vault 3?"
 FACT = "red3"
 VAULTS = 6
@@ -590,6 +591,37 @@ def _short(message: str) -> str:
     """One table cell: the case's temporary folder left out, at most 200 characters."""
     message = re.sub(r"/tmp/pytest-of-[^/]+/pytest-\d+/[^/\s]+/", "…/", message)
     return message.replace("|", "/")[:200]
+
+
+def test_page_refusals_say_why_and_log_no_traceback(site, tmp_path, capfd):
+    """A file of another type is refused by name with no traceback in the server's log; a
+    path the page never received (a crafted request) is refused with a reason, not an empty
+    error."""
+    import httpx
+    from gradio_client import Client, handle_file
+
+    url, bot = site
+    client = Client(url, verbose=False, download_files=False)
+    before = sorted(p.name for p in bot.settings.corpus_dir.iterdir())
+    exe = tmp_path / "setup.exe"
+    exe.write_bytes(b"MZ\x90\x00")
+    capfd.readouterr()
+    with pytest.raises(Exception, match=r"setup\.exe: only \.txt, \.md") as refused:
+        client.predict([handle_file(str(exe))], False, api_name="/add_documents")
+    RESULTS.append(("page: upload of setup.exe", "error", str(refused.value)))
+    assert "Traceback" not in capfd.readouterr().err
+    with pytest.raises(Exception, match="the question is empty") as refused:
+        client.predict("", [], api_name="/ask")
+    RESULTS.append(("page: an empty question to /ask", "error", str(refused.value)))
+    assert "Traceback" not in capfd.readouterr().err
+    for path in (str(bot.settings.corpus_dir / ARTICLE_NAME), "../../../../etc/hostname"):
+        event = httpx.post(f"{url}gradio_api/call/add_documents", json={"data": [[{
+            "path": path, "orig_name": "x.txt", "meta": {"_type": "gradio.FileData"}}], False]})
+        reply = httpx.get(f"{url}gradio_api/call/add_documents/{event.json()['event_id']}")
+        assert "event: error" in reply.text and "not uploaded by a user" in reply.text, reply.text
+        RESULTS.append((f"page: a crafted upload path ({path.split('/')[-1]})", "error",
+                        reply.text.split("data: ")[-1].strip()))
+    assert sorted(p.name for p in bot.settings.corpus_dir.iterdir()) == before
 
 
 def write_report() -> None:

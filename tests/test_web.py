@@ -239,3 +239,4 @@ def test_the_ask_endpoint_says_which_reader_answered(llm_site):
         assert "generated answer" in generated["reason"]
     with pytest.raises(Exception, match="unknown reader"):
         llm.predict(JOBS, [], "gpt", api_name="/ask")
+

@@ -1,0 +1,384 @@
+"""The Gradio page: a thin shell over the public `Assistant` API, and the only module that
+imports gradio.
+
+    Chat tab        streamed answers, sources of the selected answer, document viewer
+    Documents tab   index status, the documents, upload / remove / re-index with progress
+
+API endpoints (what `gradio_client` sees): `/chat` (streamed, what the page uses), `/ask` (the
+Answer as JSON), `/add_documents`, `/remove_document`, `/reindex`. Every check on uploads
+(type, size, readable text, name) runs on the server, so a client that skips the page meets
+the same limits. `Page` holds the handlers, one method each; `build_app` lays them out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import re
+import socket
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.data_classes import ListFiles
+
+from . import SUPPORTED_SUFFIXES
+from .api import Assistant
+from .errors import AssistantError, ConfigurationError
+from .render import (
+    answer_html,
+    chat_text,
+    document_html,
+    documents_rows,
+    draft_html,
+    sources_html,
+    status_markdown,
+    unchat_text,
+)
+from .schema import Answer, Citation
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CSS = Path(__file__).with_name("web.css").read_text(encoding="utf-8")
+JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-text copy
+# Clicks on a source (in the panel) open the viewer; the viewer scrolls to the marked span.
+SOURCES_JS = ("element.addEventListener('click', (e) => { const b = e.target.closest("
+              "'[data-cite]'); if (b) trigger('click', {cite: Number(b.dataset.cite)}); });")
+VIEWER_JS = ("watch('value', () => { const m = element.querySelector('#cited-span'); "
+             "const t = element.querySelector('.doc-text'); "
+             "if (m && t) t.scrollTop = m.offsetTop - t.clientHeight / 4; });")
+VIEWER_EMPTY = '<div class="panel-empty">Choose a source to read it in its document.</div>'
+_TAG = re.compile(r"<[^>]+>")
+_RENDERED = re.compile(r'<div class="(?:sources|reader-note|index-warning)"')
+
+
+def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chat history as the assistant wrote it: answers without their rendered sources.
+    A message's content is text, or (Gradio 6) a list of typed parts."""
+    out = []
+    for m in history:
+        content = m.get("content")
+        if isinstance(content, list):
+            content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
+        text = _RENDERED.split(str(content or ""))[0]
+        out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
+    return out
+
+
+class Page:
+    """The page's handlers over one `Assistant`; each browser session's answers' citations
+    are kept so that choosing an earlier answer shows its sources."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+        self.sessions = _Citations()
+
+    # --- chat -----------------------------------------------------------------------------
+
+    def respond(self, message: str, history: list[dict[str, Any]], reader: str | None,
+                request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        key = len(history) + 1  # where this answer sits among the chat's messages
+        text = ""
+        show = draft_html if (reader or self.bot.reader_name()) == "llm" else chat_text
+        try:
+            for piece in self.bot.stream(message, plain_history(history), reader=reader or None):
+                if isinstance(piece, Answer):
+                    cites = [asdict(c) for c in piece.citations]
+                    self.sessions.put(request, key, cites)
+                    yield answer_html(piece), cites, sources_html(cites), VIEWER_EMPTY
+                else:
+                    text += piece
+                    yield show(text), gr.skip(), gr.skip(), gr.skip()
+        except AssistantError as exc:
+            yield (f'<div class="error">{html.escape(str(exc))}</div>', [],
+                   sources_html([]), VIEWER_EMPTY)
+
+    def select_answer(self, evt: gr.SelectData, request: gr.Request) -> tuple[Any, ...]:
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        cites = self.sessions.get(request, int(index))
+        if cites is None:  # a question, or an answer from before a restart
+            return gr.skip(), gr.skip(), gr.skip()
+        return cites, sources_html(cites), VIEWER_EMPTY
+
+    def clear(self, request: gr.Request) -> tuple[Any, ...]:
+        self.sessions.drop(request)
+        return [], sources_html([]), VIEWER_EMPTY
+
+    def open_citation(self, current: list[dict[str, Any]], evt: gr.EventData) -> str:
+        n = int(getattr(evt, "cite", 0) or 0)
+        match = [c for c in current if c["index"] == n]
+        if not match:
+            return VIEWER_EMPTY
+        c = Citation(**match[0])
+        try:
+            return document_html(self.bot.document_text(c.source), c)
+        except (AssistantError, ValueError) as exc:
+            return f'<div class="doc-warning">{html.escape(str(exc))}</div>'
+
+    def ask(self, question: str, history: list | None = None, reader: str | None = None
+            ) -> dict[str, Any]:
+        """Answer a question from the documents; returns the Answer as JSON. `reader`: "llm"
+        or "extractive" (default: the server's)."""
+        try:
+            return self.bot.ask(question, history or (), reader=reader or None).to_dict()
+        except AssistantError as exc:  # the user's to fix, not a fault: no traceback logged
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    # --- documents ------------------------------------------------------------------------
+
+    def panel(self) -> tuple[Any, ...]:
+        docs = self.bot.documents()
+        return (status_markdown(self.bot.status()), documents_rows(docs),
+                gr.update(choices=[d["source"] for d in docs], value=None))
+
+    def add_documents(self, files: list[str] | None, replace: bool,
+                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Add files to the corpus folder (checked on the server) and re-index."""
+        if not files:
+            return ("Choose one or more files first.", *self.panel())
+        results = self.bot.add_documents(files, replace=bool(replace))
+        lines = [("Added: " if r.ok else "Not added: ") + r.message for r in results]
+        if not any(r.ok for r in results):
+            return ("\n\n".join(chat_text(x) for x in lines), *self.panel())
+        return self._reindex(progress, lines)
+
+    def remove_document(self, source: str | None, progress: gr.Progress = gr.Progress()
+                        ) -> tuple[Any, ...]:
+        """Move a document out of the corpus folder (into .removed/) and re-index."""
+        if not source:
+            return ("Choose a document to remove.", *self.panel())
+        try:
+            moved = self.bot.remove_document(source)
+        except AssistantError as exc:
+            return (chat_text(str(exc)), *self.panel())
+        rel = moved.relative_to(Path(self.bot.settings.corpus_dir))
+        return self._reindex(progress, [f"Removed {source} (kept as {rel})."])
+
+    def reindex(self, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Bring the index up to date with the corpus folder (files edited outside the page)."""
+        return self._reindex(progress, [])
+
+    def _reindex(self, progress: gr.Progress, lines: list[str]) -> tuple[Any, ...]:
+        def show(done: int, total: int) -> None:
+            progress((done, total), desc="Embedding new and changed chunks", unit="chunks")
+
+        try:
+            report = self.bot.index(progress=show, say=lambda m: progress(None, desc=m))
+            lines.append(f"Index updated: {report.summary()}.")
+            lines += [f"Warning: {w}" for w in report.warnings] + report.notes
+        except AssistantError as exc:
+            lines.append(f"Index not updated: {exc}")
+        return ("\n\n".join(chat_text(x) for x in lines), *self.panel())
+
+
+def build_app(bot: Assistant) -> gr.Blocks:
+    page = Page(bot)
+    with gr.Blocks(title="Document assistant", fill_height=True) as app:
+        with gr.Tab("Chat"):
+            _chat_tab(page)
+        with gr.Tab("Documents"):
+            _documents_tab(page, app)
+        gr.api(page.ask, api_name="ask")
+    return app
+
+from gradio.events import Dependency
+
+class _Upload(gr.File):
+    """The upload box. Gradio refuses a file of another type before any handler runs and logs
+    a traceback for it; a refused file is the user's to fix, not a fault, so its message names
+    the file and nothing is logged."""
+
+    def preprocess(self, payload: Any) -> Any:
+        try:
+            return super().preprocess(payload)
+        except gr.Error:
+            files = payload.root if isinstance(payload, ListFiles) else [payload]
+            names = ", ".join(Path(f.orig_name or f.path).name for f in files)
+            raise gr.Error(f"{names}: only {', '.join(SUPPORTED_SUFFIXES)} files can be added",
+                           print_exception=False) from None
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+def _chat_tab(page: Page) -> None:
+    bot = page.bot
+    current = gr.State([])  # citations of the answer whose sources are shown
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            model = bot.model_description()
+            reader_choice = gr.Radio(
+                [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
+                value=bot.reader_name(), label=f"Answers ({model})", visible=bool(model),
+                elem_id="reader", container=False)
+            sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
+                              elem_id="sources", elem_classes="sources-panel")
+            viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
+                             elem_id="viewer")
+            chat = gr.ChatInterface(
+                page.respond,
+                chatbot=gr.Chatbot(elem_id="chatbot", buttons=["copy"], height=560,
+                                   placeholder="Ask about your documents. Answers quote "
+                                               "them and cite where the words are."),
+                title="Ask your documents",
+                description=_describe(bot.documents()),
+                examples=[[q] for q in bot.example_questions()] or None,
+                additional_inputs=[reader_choice],
+                additional_outputs=[current, sources, viewer],
+                api_name="chat",
+                flagging_mode="never",
+                fill_height=False,
+            )
+        with gr.Column(scale=2):
+            gr.Markdown("### Sources")
+            sources.render()
+            gr.Markdown("### Document")
+            viewer.render()
+    chat.chatbot.select(page.select_answer, None, [current, sources, viewer],
+                        api_visibility="private")
+    chat.chatbot.clear(page.clear, None, [current, sources, viewer], api_visibility="private")
+    sources.click(page.open_citation, [current], viewer, api_visibility="private")
+
+
+def _documents_tab(page: Page, app: gr.Blocks) -> None:
+    docs = page.bot.documents()
+    status_md = gr.Markdown(status_markdown(page.bot.status()), elem_id="index-status")
+    table = gr.Dataframe(documents_rows(docs), elem_id="documents",
+                         headers=["Document", "Title", "Chunks", "Indexed"],
+                         interactive=False, wrap=True)
+    with gr.Row():
+        with gr.Column():
+            upload = _Upload(label="Add documents", file_count="multiple",
+                             file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+            replace = gr.Checkbox(label="Replace documents that have the same name")
+            add_btn = gr.Button("Add and index", variant="primary", elem_id="add")
+        with gr.Column():
+            choice = gr.Dropdown([d["source"] for d in docs], label="Document to remove",
+                                 elem_id="remove-choice")
+            remove_btn = gr.Button("Remove and re-index", variant="stop")
+            reindex_btn = gr.Button("Re-index the folder")
+    log = gr.Markdown(elem_id="index-log")
+    outputs = [log, status_md, table, choice]
+    app.load(page.panel, None, outputs[1:], api_visibility="private")  # fresh on every visit
+    add_btn.click(page.add_documents, [upload, replace], outputs,
+                  api_name="add_documents").then(
+        lambda: None, None, upload, api_visibility="private")  # ready for the next files
+    remove_btn.click(page.remove_document, [choice], outputs, api_name="remove_document")
+    reindex_btn.click(page.reindex, None, outputs, api_name="reindex")
+
+
+class _Citations:
+    """Each browser session's answers' citations by message position, so choosing an earlier
+    answer shows its sources. Bounded: the oldest sessions are forgotten first."""
+
+    def __init__(self, max_sessions: int = 512) -> None:
+        self._by_session: OrderedDict[str, dict[int, list]] = OrderedDict()
+        self._max = max_sessions
+        self._lock = threading.Lock()
+
+    def put(self, request: gr.Request, key: int, cites: list) -> None:
+        with self._lock:
+            session = self._by_session.pop(request.session_hash or "", {})
+            session[key] = cites
+            self._by_session[request.session_hash or ""] = session
+            while len(self._by_session) > self._max:
+                self._by_session.popitem(last=False)
+
+    def get(self, request: gr.Request, key: int) -> list | None:
+        with self._lock:
+            return self._by_session.get(request.session_hash or "", {}).get(key)
+
+    def drop(self, request: gr.Request) -> None:
+        with self._lock:
+            self._by_session.pop(request.session_hash or "", None)
+
+
+def _describe(documents: list[dict[str, Any]]) -> str:
+    n = len(documents)
+    if not n:
+        return "No documents indexed yet: add some in the Documents tab."
+    return (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite them; "
+            "choose an answer to see its sources.")
+
+
+class LoginGuard:
+    """Gradio's login check: constant-time comparison, and a pause after each wrong password.
+
+    Failed attempts take turns through one lock and each holds it for `delay` seconds, so a
+    guesser gets at most one try per `delay` however many connections it opens (without it,
+    20 tries took 0.2 s). A right password never waits. It is a coroutine so the pause holds
+    no server thread: the page keeps answering other users meanwhile.
+    """
+
+    def __init__(self, user: str, password: str, delay: float = 1.0) -> None:
+        self._user = user.encode("utf-8")
+        self._password = password.encode("utf-8")
+        self.delay = delay
+        self._turn = asyncio.Lock()  # binds to the server's event loop on first use
+
+    async def check(self, user: str, password: str) -> bool:
+        """Gradio awaits this only if it is a coroutine function (a callable object with an
+        async `__call__` is not one, and its un-awaited coroutine would count as a yes)."""
+        ok_user = hmac.compare_digest(user.encode("utf-8", "replace"), self._user)
+        ok_password = hmac.compare_digest(password.encode("utf-8", "replace"), self._password)
+        if ok_user and ok_password:
+            return True
+        async with self._turn:
+            await asyncio.sleep(self.delay)
+        return False
+
+
+def check_exposure(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] | None:
+    """Credentials to launch with. Anything but loopback needs them, or an explicit no-auth."""
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise ConfigurationError("--auth / ASSISTANT_AUTH must be user:password")
+        return user, password
+    if host not in LOOPBACK and not no_auth:
+        raise ConfigurationError(
+            f"serving on {host} would let anyone who can reach it read your documents; give "
+            "--auth user:password (or ASSISTANT_AUTH), or --no-auth if that is really meant")
+    return None
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail now, before indexing, if the address is taken (another `assistant serve`?)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        # As uvicorn binds: connections of a server stopped a moment ago linger in TIME_WAIT
+        # for a minute or more, and must not keep the next `assistant serve` from starting.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot serve on {host}:{port} ({exc.strerror or exc}); stop what is using it "
+                "(another `assistant serve`?) or choose another with --port / ASSISTANT_PORT"
+            ) from None
+
+
+def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,
+          auth: str | None = None, no_auth: bool = False, login_delay: float = 1.0,
+          **launch: Any) -> gr.Blocks:
+    """Launch the page; returns the app (running in the background with prevent_thread_lock).
+    `login_delay`: seconds each wrong password costs (see `LoginGuard`)."""
+    credentials = check_exposure(host, auth, no_auth)
+    guard = LoginGuard(*credentials, delay=login_delay) if credentials else None
+    theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
+                              font_mono=["ui-monospace", "monospace"])
+    app = build_app(bot)
+    app.launch(
+        # show_error: a request Gradio refuses before our handlers (a file path it did not
+        # receive as an upload) says why, instead of an empty error
+        server_name=host, server_port=port, share=False, show_error=True, theme=theme, css=CSS,
+        js=JS,
+        footer_links=["api"], auth=guard.check if guard else None,
+        auth_message="Document assistant",
+        max_file_size=int(bot.settings.indexing.max_file_mb * 1e6), **launch)
+    return app
