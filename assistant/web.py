@@ -186,19 +186,24 @@ def build_app(bot: Assistant) -> gr.Blocks:
     return app
 
 
-class _Upload(gr.File):
-    """The upload box. Gradio refuses a file of another type before any handler runs and logs
-    a traceback for it; a refused file is the user's to fix, not a fault, so its message names
-    the file and nothing is logged."""
+def _named_refusals(upload: gr.File) -> gr.File:
+    """Gradio refuses a file of another type before any handler runs, and logs a traceback
+    for it; a refused file is the user's to fix, not a fault, so here its message names the
+    file and nothing is logged. (Set on the instance: a subclass of a Gradio component makes
+    Gradio write a .pyi file beside this module at import.)"""
+    preprocess = upload.preprocess
 
-    def preprocess(self, payload: Any) -> Any:
+    def named(payload: Any) -> Any:
         try:
-            return super().preprocess(payload)
+            return preprocess(payload)
         except gr.Error:
             files = payload.root if isinstance(payload, ListFiles) else [payload]
             names = ", ".join(Path(f.orig_name or f.path).name for f in files)
             raise gr.Error(f"{names}: only {', '.join(SUPPORTED_SUFFIXES)} files can be added",
                            print_exception=False) from None
+
+    upload.preprocess = named  # type: ignore[method-assign]
+    return upload
 
 
 def _chat_tab(page: Page) -> None:
@@ -248,8 +253,9 @@ def _documents_tab(page: Page, app: gr.Blocks) -> None:
                          interactive=False, wrap=True)
     with gr.Row():
         with gr.Column():
-            upload = _Upload(label="Add documents", file_count="multiple",
-                             file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+            upload = _named_refusals(gr.File(label="Add documents", file_count="multiple",
+                                             file_types=list(SUPPORTED_SUFFIXES),
+                                             elem_id="upload"))
             replace = gr.Checkbox(label="Replace documents that have the same name")
             add_btn = gr.Button("Add and index", variant="primary", elem_id="add")
         with gr.Column():
