@@ -42,7 +42,7 @@ def free_bytes(path: Path) -> int:
 
 def estimate(chunks: int, text_bytes: int, *, empty: bool) -> int:
     """Bytes an index grows by when `chunks` chunks of `text_bytes` bytes of text are added
-    (`empty`: the index has no files yet). Overestimates the three measured indexes by 5-15%."""
+    (`empty`: the index has no files yet). Over the three measured indexes by 5-40%."""
     base = tuned.INDEX_BYTES_EMPTY if empty else 0
     return (base + chunks * tuned.INDEX_BYTES_PER_CHUNK
             + text_bytes * tuned.INDEX_BYTES_PER_TEXT_BYTE)
