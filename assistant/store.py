@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from langchain_core.embeddings import Embeddings
 
 from . import disk, health, lock
 from . import manifest as manifests
+from .client import shared_client
 from .embeddings import Embedder
 from .errors import (
     IndexDamagedError,
@@ -51,56 +51,12 @@ METADATA = {"hnsw:space": "cosine"}  # the distance the collection is built with
 STAGING = ".rebuild"  # where a rebuild is built, beside the index readers keep using
 
 
-class _Shared:
-    """The Chroma client of one index folder, shared by every `Store` of this process: two
-    clients on one folder would share Chroma's in-process cache anyway, and one of them could
-    not be refreshed without stopping the other's."""
-
-    def __init__(self) -> None:
-        self.lock = threading.RLock()  # held while the client is used or replaced
-        self.client: Any = None
-        self.generation: str | None = None  # of the manifest the client's view matches
-        self.verified: set[str | None] = set()  # generations the health check passed
-        self.counted: dict[str | None, int] = {}  # and the chunks it found in each
-        self.writing = 0  # this process holds the write lock: the files are its own
-        # the child of the last passed check, which searches until this process opens Chroma
-        self.reader: Check | None = None
-        self.reader_generation: str | None = None
-
-    def close(self) -> None:
-        if self.client is not None:
-            with contextlib.suppress(Exception):
-                self.client.close()
-        self.client = None
-        self.close_reader()
-
-    def close_reader(self) -> None:
-        if self.reader is not None:
-            self.reader.close()
-        self.reader = None
-
-    def keep_reader(self, check: Check, generation: str | None) -> None:
-        """Search through a passed check's child, if it may be kept (see `Check.keep`)."""
-        self.close_reader()
-        if check.keep():
-            self.reader, self.reader_generation = check, generation
-
-
-_SHARED: dict[Path, _Shared] = {}
-_SHARED_LOCK = threading.Lock()
-
-
-def _shared(index_dir: Path) -> _Shared:
-    with _SHARED_LOCK:
-        return _SHARED.setdefault(index_dir.resolve(), _Shared())
-
-
 class Store:
     def __init__(self, index_dir: Path, embedder: Embedder, identity: Identity) -> None:
         self.dir = index_dir
         self.embedder = embedder
         self.identity = identity  # what the index must have been built with
-        self._shared = _shared(index_dir)
+        self._shared = shared_client(index_dir)
         self._collection: Any = None
         self._collection_client: Any = None
         self._check: Check | None = None
