@@ -33,7 +33,7 @@ def problem(path: Path) -> str | None:
         return f"was unreadable ({exc})"
     except sqlite3.Error as exc:
         return f"was unreadable ({exc})"
-    return None if rows == ["ok"] else f"was damaged ({' '.join(rows[0].split())[:80]})"
+    return None if rows == ["ok"] else "was damaged in part (SQLite's page check failed)"
 
 
 def open_records(store: Store, note: Callable[[str], None] | None = None) -> Any:
