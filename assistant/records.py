@@ -26,14 +26,14 @@ def problem(path: Path) -> str | None:
         return None
     try:
         with contextlib.closing(sqlite3.connect(path, timeout=BUSY_SECONDS)) as db:
-            rows = [r[0] for r in db.execute("PRAGMA quick_check(3)")]
+            verdict = db.execute("PRAGMA quick_check(1)").fetchone()[0]
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             return "was locked by another program"
         return f"was unreadable ({exc})"
     except sqlite3.Error as exc:
         return f"was unreadable ({exc})"
-    return None if rows == ["ok"] else "was damaged in part (SQLite's page check failed)"
+    return None if verdict == "ok" else "was damaged in part (SQLite's page check failed)"
 
 
 def open_records(store: Store, note: Callable[[str], None] | None = None) -> Any:
