@@ -205,7 +205,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_port(s.host, s.port)
     if not args.no_index:
         print(f"index: {_update_index(bot).summary()}", file=sys.stderr)
-    serve(bot, host=s.host, port=s.port, auth=s.auth, no_auth=args.no_auth)
+    # quiet: Gradio's own lines suggest share=True, which this page must never use
+    app = serve(bot, host=s.host, port=s.port, auth=s.auth, no_auth=args.no_auth, quiet=True,
+                prevent_thread_lock=True)
+    shown = f"[{s.host}]" if ":" in s.host else s.host
+    print(f"serving the chat on http://{shown}:{s.port}/ (Ctrl-C stops it)", file=sys.stderr,
+          flush=True)
+    app.block_thread()
     return 0
 
 

@@ -240,3 +240,26 @@ def test_the_ask_endpoint_says_which_reader_answered(llm_site):
     with pytest.raises(Exception, match="unknown reader"):
         llm.predict(JOBS, [], "gpt", api_name="/ask")
 
+
+
+def test_serve_says_where_the_page_is_and_never_suggests_a_public_link(site, tmp_path):
+    """`assistant serve`, as a user starts it: one line with the address, once the page is up
+    (Gradio's own start-up lines suggest share=True)."""
+    url, bot = site
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port),
+                             "--corpus", str(bot.settings.corpus_dir), "--index",
+                             str(bot.settings.index_dir)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("serving"):
+                break
+        assert lines[-1] == f"serving the chat on http://127.0.0.1:{port}/ (Ctrl-C stops it)\n"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).status == 200
+    finally:
+        proc.terminate()
+        rest, _ = proc.communicate(timeout=60)
+    assert "share" not in "".join(lines) + rest
