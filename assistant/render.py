@@ -27,6 +27,12 @@ def chat_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", escape(" ".join(text.split()), quote=False))
 
 
+def block_text(text: str) -> str:
+    """Text inside one of our HTML blocks in a chat message: Markdown leaves an HTML block as
+    it is, so only HTML is escaped there (a Markdown escape would show as "ssh\\_config")."""
+    return escape(" ".join(text.split()), quote=False)
+
+
 def unchat_text(text: str) -> str:
     """Back from `chat_text`: the words as the assistant wrote them (tags already removed)."""
     return unescape(_MD_ESCAPED.sub(r"\1", text))
@@ -41,20 +47,20 @@ def citation_html(c: Citation) -> str:
     before = c.text[: c.quote_start - c.start]
     after = c.text[c.quote_end - c.start :]
     page = f", page {c.page}" if c.page else ""
-    passage = f"{chat_text(before)} <mark>{chat_text(c.quote)}</mark> {chat_text(after)}"
+    passage = f"{block_text(before)} <mark>{block_text(c.quote)}</mark> {block_text(after)}"
     return (f'<div class="cite" data-cite="{c.index}"><div class="cite-head">'
-            f'<b>[{c.index}]</b> {chat_text(c.source)}{page} <span class="cite-chars">· characters '
-            f'{c.start}–{c.end}</span></div><blockquote>{passage}</blockquote></div>')
+            f'<b>[{c.index}]</b> {block_text(c.source)}{page} <span class="cite-chars">· '
+            f'characters {c.start}–{c.end}</span></div><blockquote>{passage}</blockquote></div>')
 
 
 def answer_html(answer: Answer) -> str:
     """The chat message for an answer. A not-found answer has its own look, and no sources;
     the last line says who wrote the words and why, if the reader changed its mind."""
-    warning = (f'<div class="index-warning">{chat_text(answer.warning)}</div>'
+    warning = (f'<div class="index-warning">{block_text(answer.warning)}</div>'
                if answer.warning else "")
     if not answer.found:
         note = reader_note(answer) if answer.reason else ""  # nothing was quoted or written
-        return (f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {chat_text(answer.text)}'
+        return (f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {block_text(answer.text)}'
                 f'</div>{warning}{note}')
     sources = "".join(citation_html(c) for c in answer.citations)
     return (f'{chat_text(answer.text)}\n\n{warning}<div class="sources"><b>Sources</b>{sources}'
@@ -63,13 +69,13 @@ def answer_html(answer: Answer) -> str:
 
 def draft_html(text: str) -> str:
     """A language model's answer while it is written, before its citations are checked."""
-    return f'<div class="draft">{chat_text(text)}</div><div class="reader-note">checking…</div>'
+    return f'<div class="draft">{block_text(text)}</div><div class="reader-note">checking…</div>'
 
 
 def reader_note(answer: Answer) -> str:
     who = ("Written by the language model; every citation checked against its passage"
            if answer.reader == "llm" else "Quoted from your documents")
-    why = f" · {chat_text(answer.reason)}" if answer.reason else ""
+    why = f" · {block_text(answer.reason)}" if answer.reason else ""
     return f'<div class="reader-note" data-reader="{escape(answer.reader)}">{who}{why}</div>'
 
 
