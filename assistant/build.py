@@ -55,7 +55,8 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
                 say: Say | None = None) -> IndexReport:
     started = time.monotonic()
     report = IndexReport()
-    paths = find_documents(corpus_dir)  # raises CorpusError before anything is touched
+    others: list[str] = []
+    paths = find_documents(corpus_dir, others)  # raises CorpusError before anything is touched
     if not paths:
         raise CorpusError(
             f"no documents in {corpus_dir} (looked for {', '.join(SUPPORTED_SUFFIXES)}); add some "
@@ -66,6 +67,11 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
         report.notes.append(message)
         if say:
             say(message)
+
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        note(f"{len(others)} file{'' if len(others) == 1 else 's'} of other types not read: "
+             f"{shown}")
 
     try:
         with store.write_lock(settings.lock_timeout, on_wait=say):

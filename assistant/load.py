@@ -63,8 +63,9 @@ class SourceDocument:
         return out
 
 
-def find_documents(corpus_dir: Path) -> list[Path]:
-    """Supported files under corpus_dir, hidden files and folders skipped, in a stable order."""
+def find_documents(corpus_dir: Path, others: list[str] | None = None) -> list[Path]:
+    """Supported files under corpus_dir, hidden files and folders skipped, in a stable order;
+    `others` collects the paths (relative to corpus_dir) of files of other types."""
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder {corpus_dir} does not exist; create it and put documents in it "
@@ -76,8 +77,12 @@ def find_documents(corpus_dir: Path) -> list[Path]:
     for root, dirs, files in os.walk(corpus_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
+            if name.startswith("."):
+                continue
+            if name.lower().endswith(SUPPORTED_SUFFIXES):
                 found.append(Path(root) / name)
+            elif others is not None:
+                others.append((Path(root) / name).relative_to(corpus_dir).as_posix())
     return found
 
 

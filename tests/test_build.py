@@ -52,6 +52,15 @@ def test_rebuild_embeds_only_what_changed(tmp_path):
     assert manifest["state"] == "complete" and manifest["embedding_model"] == "all-MiniLM-L6-v2"
 
 
+def test_files_of_other_types_are_named_not_silently_left_out(tmp_path):
+    folder = make_corpus(tmp_path)
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    (folder / "data.json").write_text("{}")
+    report = Assistant(folder, tmp_path / "index").index()
+    assert report.documents == 2
+    assert "2 files of other types not read: data.json, photo.png" in report.notes
+
+
 def test_bad_file_warns_and_keeps_its_previous_version(tmp_path):
     folder = make_corpus(tmp_path)
     bot = Assistant(folder, tmp_path / "index")

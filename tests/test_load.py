@@ -128,8 +128,10 @@ def test_find_documents_skips_hidden_and_unsupported(tmp_path):
         (tmp_path / name).write_text("x")
     os.makedirs(tmp_path / ".git")
     (tmp_path / ".git" / "g.txt").write_text("x")
-    found = [p.relative_to(tmp_path).as_posix() for p in find_documents(tmp_path)]
+    others: list[str] = []
+    found = [p.relative_to(tmp_path).as_posix() for p in find_documents(tmp_path, others)]
     assert found == ["a.txt", "b.md", "c.html", "d.pdf", "e.docx", "sub/f.htm"]
+    assert others == ["f.exe"]  # named by `assistant index`; hidden files are not
 
 
 def test_missing_corpus_folder_says_what_to_do(tmp_path):
