@@ -38,6 +38,7 @@ from .manifest import DocumentRecord, Manifest, now
 from .schema import IndexReport
 from .split import split_document
 from .store import Store
+from .text import listed
 
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 Say = Callable[[str], None]
@@ -69,9 +70,8 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
             say(message)
 
     if others:
-        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         note(f"{len(others)} file{'' if len(others) == 1 else 's'} of other types not read: "
-             f"{shown}")
+             f"{listed(others)}")
 
     try:
         with store.write_lock(settings.lock_timeout, on_wait=say):
@@ -186,11 +186,10 @@ def _name_foreign(store: Store, loaded: list[SourceDocument], previous: Manifest
                 found.setdefault(kind, []).append(doc.source)
     if found:
         names = [s for sources in found.values() for s in sources]
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         report.warnings.append(
-            f"{shown}: written in {' and '.join(sorted(found))} script, which the embedding "
-            f"model {store.embedder.name} was not trained on (it reads English), so questions "
-            "about them may be declined; see docs/settings.md for a multilingual model")
+            f"{listed(names)}: written in {' and '.join(sorted(found))} script, which the "
+            f"embedding model {store.embedder.name} was not trained on (it reads English), so "
+            "questions about them may be declined; see docs/settings.md for a multilingual model")
 
 
 def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Manifest,

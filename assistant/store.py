@@ -46,6 +46,7 @@ from .errors import (
 from .health import COLLECTION, Check
 from .keyword import KeywordIndex
 from .manifest import Identity, Manifest
+from .text import listed
 
 METADATA = {"hnsw:space": "cosine"}  # the distance the collection is built with
 STAGING = ".rebuild"  # where a rebuild is built, beside the index readers keep using
@@ -153,8 +154,7 @@ class Store:
         if manifest.state != "building":
             return ""
         files = list(manifest.pending)
-        named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-        what = (f"answers about {named} may be out of date or missing" if files else
+        what = (f"answers about {listed(files, 3)} may be out of date or missing" if files else
                 "answers may be out of date or miss documents")
         holder = self.lock_holder()
         if holder is not None:

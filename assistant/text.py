@@ -279,3 +279,10 @@ class DocFreq:
     def idf(self, term: str) -> float:
         seen = self.df.get(term, 0)
         return math.log(1 + (self.n - seen + 0.5) / (seen + 0.5))
+
+
+def listed(names: list[str], limit: int = 5) -> str:
+    """Names for a message: the first `limit`, then how many more ("a.txt, b.txt and 3 more")."""
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
