@@ -102,8 +102,14 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
              "index as it was until the new one is complete")
         if staged.mismatch():  # a killed rebuild's, with other settings: start again
             shutil.rmtree(staged.dir)
-        with staged.write_lock(settings.lock_timeout):
-            _run(staged, corpus_dir, paths, settings, split, False, report, progress, note)
+        try:
+            with staged.write_lock(settings.lock_timeout):
+                _run(staged, corpus_dir, paths, settings, split, False, report, progress, note)
+        except DiskFullError as exc:
+            raise DiskFullError(
+                f"{exc}. A rebuild is written beside the index, so both must fit; to rebuild "
+                f"in place instead, delete {store.dir} and run `assistant index` (questions "
+                "cannot be answered until it finishes)") from None
         store.adopt(staged)
         return
     elif staged.dir.exists():  # a killed rebuild, not asked for again: the index is updated

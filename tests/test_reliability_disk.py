@@ -68,11 +68,13 @@ def _big_document(world: World, name: str = "atlas.txt", paragraphs: int = 400) 
         for p in range(paragraphs)))
 
 
-def _record(name: str, code: int, err: str) -> str:
+def _record(name: str, code: int, err: str, *, rebuilding: bool = False) -> str:
+    """The case's row; no traceback, never "damaged", and no rebuild offered unless asked."""
     outcome = _outcome(code, err)
     message = next((x for x in err.splitlines() if x.startswith(("error:", "warning:"))), "")
     RESULTS.append((name, outcome, message))
-    assert "Traceback" not in err and "damaged" not in err and "rebuil" not in err
+    assert "Traceback" not in err and "damaged" not in err
+    assert rebuilding or "rebuil" not in err
     return outcome
 
 
@@ -102,6 +104,17 @@ def test_update_that_does_not_fit(small_disk, template, capsys, monkeypatch):
     assert " needed; free some space" in err
     _answers(small_disk, capsys, monkeypatch)  # the index as it was, without a warning
     assert "warning" not in capsys.readouterr().err
+
+
+def test_a_rebuild_with_room_for_one_index(small_disk, template, capsys, monkeypatch):
+    """A rebuild is written beside the index: with room for one only, it says how to rebuild
+    in place, and the index still answers meanwhile."""
+    shutil.copytree(template / "index", small_disk.index, dirs_exist_ok=True)
+    code, out, err = _run(small_disk.build() + ["--rebuild"], {}, capsys, monkeypatch)
+    assert _record("full disk: a --rebuild with room for one index", code, err,
+                   rebuilding=True) == "error"
+    assert "both must fit; to rebuild in place instead, delete" in err
+    _answers(small_disk, capsys, monkeypatch)
 
 
 def test_disk_fills_during_the_run(small_disk, template, tmp_path, capsys, monkeypatch):
