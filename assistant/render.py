@@ -15,6 +15,7 @@ from .schema import Answer, Citation
 
 NOT_FOUND_LABEL = "Not found in your documents"
 VIEW_WINDOW = 6000  # characters of document shown on each side of a cited span
+LAID_OUT_CHARS = 100  # plain text whose lines are nearly all this short keeps its layout
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
@@ -112,7 +113,17 @@ def document_html(text: str, c: Citation) -> str:
             f'{escape(text[c.start:c.quote_start])}<mark id="cited-span">'
             f'{escape(text[c.quote_start:c.quote_end])}</mark>'
             f'{escape(text[c.quote_end:c.end])}</span>{escape(text[c.end:hi])}{tail}')
-    return f'{head}<div class="doc-text">{body}</div>'
+    laid_out = " laid-out" if _laid_out(c.source, text[lo:hi]) else ""
+    return f'{head}<div class="doc-text{laid_out}">{body}</div>'
+
+
+def _laid_out(source: str, text: str) -> bool:
+    """Plain text set in short lines by a formatter (a man page, 80-column notes): shown with
+    its own line breaks and columns, since re-wrapping it in a narrower panel leaves ragged
+    alternating lines. Prose written a paragraph per line is wrapped as usual."""
+    lines = [n for n in map(len, text.splitlines()) if n]
+    return (source.lower().endswith(".txt") and len(lines) >= 5
+            and sorted(lines)[int(0.9 * (len(lines) - 1))] <= LAID_OUT_CHARS)
 
 
 def documents_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:

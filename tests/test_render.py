@@ -54,6 +54,18 @@ def test_the_viewer_marks_the_quote_or_says_the_document_changed():
     assert "changed after it was indexed" in changed and "cited-span" not in changed
 
 
+def test_the_viewer_keeps_the_layout_of_text_set_in_short_lines():
+    page = "\n".join(f"     ForwardAgent{i:02d}  Specifies whether the connection to the "
+                     "agent is forwarded." for i in range(12))
+    c = Citation(index=1, source="ssh_config.5.txt", title="", text=page[:60], start=0,
+                 end=60, score=1.0, quote_start=0, quote_end=20)
+    assert 'class="doc-text laid-out"' in document_html(page, c)
+    prose = "\n\n".join("The plant employs many people in the town. " * 8 for _ in range(6))
+    c = Citation(index=1, source="notes.txt", title="", text=prose[:60], start=0, end=60,
+                 score=1.0, quote_start=0, quote_end=20)
+    assert 'class="doc-text"' in document_html(prose, c)  # a paragraph per line: wrapped
+
+
 def test_the_sources_panel_lists_each_quote_once():
     c = _citation()
     shown = sources_html([c.__dict__])
