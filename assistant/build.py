@@ -206,8 +206,6 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
     took 3-5 s, most of it imports)."""
     if previous.state != "complete" or store.checked_count() != previous.chunks:
         return False
-    if records.problem(store.records_path):
-        return False
     sources = {p.relative_to(corpus_dir).as_posix(): p for p in paths}
     if sources.keys() != previous.documents.keys():
         return False
@@ -219,7 +217,8 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
             return False  # the full run says why
         if hashlib.sha256(data).hexdigest() != previous.documents[source].sha256:
             return False
-    return True
+    # last: a run that changes files checks the record file itself, in `open_records`
+    return records.problem(store.records_path) is None
 
 
 def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocument],

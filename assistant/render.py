@@ -118,9 +118,9 @@ def document_html(text: str, c: Citation) -> str:
 
 
 def _laid_out(source: str, text: str) -> bool:
-    """Plain text set in short lines by a formatter (a man page, 80-column notes): shown with
-    its own line breaks and columns, since re-wrapping it in a narrower panel leaves ragged
-    alternating lines. Prose written a paragraph per line is wrapped as usual."""
+    """Plain text the reader left in short lines (tables, code, columns; wrapped prose and man
+    pages are reflowed when read): shown with its own line breaks and columns, since wrapping
+    it in a narrower panel leaves ragged alternating lines. Prose is wrapped as usual."""
     lines = [n for n in map(len, text.splitlines()) if n]
     return (source.lower().endswith(".txt") and len(lines) >= 5
             and sorted(lines)[int(0.9 * (len(lines) - 1))] <= LAID_OUT_CHARS)
