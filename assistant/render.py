@@ -11,6 +11,7 @@ import re
 from html import escape, unescape
 from typing import Any
 
+from . import tuned
 from .schema import Answer, Citation
 
 NOT_FOUND_LABEL = "Not found in your documents"
@@ -43,29 +44,81 @@ def _where(c: Citation) -> str:
     return escape(c.source) + (f", page {c.page}" if c.page else "")
 
 
-def citation_html(c: Citation) -> str:
-    """One source under an answer: where it is, and the passage with the quote highlighted."""
-    before = c.text[: c.quote_start - c.start]
-    after = c.text[c.quote_end - c.start :]
-    page = f", page {c.page}" if c.page else ""
-    passage = f"{block_text(before)} <mark>{block_text(c.quote)}</mark> {block_text(after)}"
-    return (f'<div class="cite" data-cite="{c.index}"><div class="cite-head">'
-            f'<b>[{c.index}]</b> {block_text(c.source)}{page} <span class="cite-chars">· '
-            f'characters {c.start}–{c.end}</span></div><blockquote>{passage}</blockquote></div>')
+def _mark_quotes(answer: Answer, key: int) -> tuple[str, set[int]]:
+    """The answer's text as HTML, each quote it holds marked once and each [n] a link to its
+    source; also which citations' quotes were found in the text (a generated answer holds
+    its own words, so its quotes are shown beside the source instead)."""
+    text = " ".join(answer.text.split())
+    spans: list[tuple[int, int, int]] = []  # (start, end, citation) of quotes in the text
+    for c in answer.citations:
+        quote = " ".join(c.quote.split())
+        at = text.find(quote) if quote else -1
+        if at >= 0 and not any(s < at + len(quote) and at < e for s, e, _ in spans):
+            spans.append((at, at + len(quote), c.index))
+    out, pos = [], 0
+    for s, e, _ in sorted(spans):
+        out += [escape(text[pos:s], quote=False), f"<mark>{escape(text[s:e], quote=False)}</mark>"]
+        pos = e
+    out.append(escape(text[pos:], quote=False))
+    html = _MARKER.sub(lambda m: f'<a class="cite-mark" href="#cite-{key}-{m.group(1)}">'
+                       f'[{m.group(1)}]</a>', "".join(out))
+    return html, {n for _, _, n in spans}
 
 
-def answer_html(answer: Answer) -> str:
-    """The chat message for an answer. A not-found answer has its own look, and no sources;
-    the last line says who wrote the words and why, if the reader changed its mind."""
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def support_words(answer: Answer) -> tuple[str, str]:
+    """How strongly the documents support a found answer, as (level, words), from the found
+    decision's confidence; the bands, and how often answers in each were right, are in
+    `tuned`."""
+    if answer.evidence >= tuned.SUPPORT_STRONG:
+        return "strong", "Strong support"
+    if answer.evidence >= tuned.SUPPORT_SOME:
+        return "some", "Some support: check the source"
+    return "weak", "Weak support: often wrong at this level, check the source"
+
+
+def source_link(c: Citation, key: int, with_quote: bool) -> str:
+    """One source under an answer, compact: a link that opens the viewer at the quote. (The
+    chat strips data- attributes from what it shows, so the link's target names the answer
+    and the source; `data-quote` is for the copy button, which reads the message as sent.)"""
+    quote = " ".join(c.quote.split())
+    shown = f' <mark class="cite-quote">{block_text(quote)}</mark>' if with_quote else ""
+    return (f'<a class="cite-link" href="#cite-{key}-{c.index}" data-quote="{escape(quote)}" '
+            f'title="Open {escape(c.source)} at the quoted words"><b>[{c.index}]</b> '
+            f'{block_text(c.source)}{f", page {c.page}" if c.page else ""}</a>{shown}')
+
+
+def answer_html(answer: Answer, key: int = 0) -> str:
+    """The chat message for an answer: its text with the quoted words marked once, how well
+    the documents support it, and its sources in one compact line (each opens the viewer).
+    `key` is the answer's place in the chat, which a click on a source sends back. A
+    not-found answer has its own look, and no sources; the last line says who wrote the
+    words and why, if the reader changed its mind."""
     warning = (f'<div class="index-warning">{block_text(answer.warning)}</div>'
                if answer.warning else "")
     if not answer.found:
         note = reader_note(answer) if answer.reason else ""  # nothing was quoted or written
         return (f'<div class="not-found"><b>{NOT_FOUND_LABEL}.</b> {block_text(answer.text)}'
                 f'</div>{warning}{note}')
-    sources = "".join(citation_html(c) for c in answer.citations)
-    return (f'{chat_text(answer.text)}\n\n{warning}<div class="sources"><b>Sources</b>{sources}'
-            f'</div>{reader_note(answer)}')
+    text, marked = _mark_quotes(answer, key)
+    level, words = support_words(answer)
+    links = "".join(f"<li>{source_link(c, key, c.index not in marked)}</li>"
+                    for c in answer.citations)
+    return (f'<div class="answer"><div class="answer-text">{text}</div>{warning}'
+            f'<ul class="cite-list">{links}</ul>{reader_note(answer, (level, words))}</div>')
+
+
+def answer_plain(content: str) -> str | None:
+    """Back from `answer_html`: the answer's words as the assistant wrote them, or None if
+    `content` is not a rendered answer."""
+    m = _ANSWER_TEXT.search(content)
+    return unescape(_TAG.sub("", m.group(1))) if m else None
+
+
+_ANSWER_TEXT = re.compile(r'<div class="answer-text">(.*?)</div>', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def draft_html(text: str) -> str:
@@ -73,25 +126,14 @@ def draft_html(text: str) -> str:
     return f'<div class="draft">{block_text(text)}</div><div class="reader-note">checking…</div>'
 
 
-def reader_note(answer: Answer) -> str:
+def reader_note(answer: Answer, support: tuple[str, str] | None = None) -> str:
+    """Who wrote the words and why, if the reader changed its mind; before that, how well
+    the documents support a found answer."""
     who = ("Written by the language model; every citation checked against its passage"
            if answer.reader == "llm" else "Quoted from your documents")
     why = f" · {block_text(answer.reason)}" if answer.reason else ""
-    return f'<div class="reader-note" data-reader="{escape(answer.reader)}">{who}{why}</div>'
-
-
-def sources_html(citations: list[dict[str, Any]]) -> str:
-    """The side panel listing the sources of the selected answer; each opens the viewer."""
-    if not citations:
-        return '<div class="panel-empty">Sources of the selected answer appear here.</div>'
-    items = []
-    for d in citations:
-        c = Citation(**d)
-        items.append(
-            f'<button class="source-item" data-cite="{c.index}" title="Open {escape(c.source)} '
-            f'at this passage"><b>[{c.index}]</b> {_where(c)}<br><span class="source-quote">'
-            f'{escape(" ".join(c.quote.split()))}</span></button>')
-    return "".join(items)
+    level = (f'<span class="support {support[0]}">{support[1]}</span> · ' if support else "")
+    return f'<div class="reader-note">{level}{who}{why}</div>'
 
 
 def document_html(text: str, c: Citation) -> str:

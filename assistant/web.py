@@ -20,7 +20,6 @@ import socket
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +31,11 @@ from .api import Assistant
 from .errors import AssistantError, ConfigurationError
 from .render import (
     answer_html,
+    answer_plain,
     chat_text,
     document_html,
     documents_rows,
     draft_html,
-    sources_html,
     status_markdown,
     unchat_text,
 )
@@ -45,15 +44,30 @@ from .schema import Answer, Citation
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CSS = Path(__file__).with_name("web.css").read_text(encoding="utf-8")
 JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-text copy
-# Clicks on a source (in the panel) open the viewer; the viewer scrolls to the marked span.
-SOURCES_JS = ("element.addEventListener('click', (e) => { const b = e.target.closest("
-              "'[data-cite]'); if (b) trigger('click', {cite: Number(b.dataset.cite)}); });")
-VIEWER_JS = ("watch('value', () => { const m = element.querySelector('#cited-span'); "
-             "const t = element.querySelector('.doc-text'); "
-             "if (m && t) t.scrollTop = m.offsetTop - t.clientHeight / 4; });")
-VIEWER_EMPTY = '<div class="panel-empty">Choose a source to read it in its document.</div>'
+# A click on a source or an [n] in an answer opens the viewer there (the viewer holds the
+# listener: its `trigger` is what reaches the server); the viewer then scrolls to the quote,
+# and, after a click, into sight when the page is one column (a phone).
+VIEWER_JS = """
+window.openCitation = (a) => { const [, answer, cite] = a.hash.split('-').map(Number);
+  window.citationAsked = true; trigger('click', {cite, answer}); };
+if (!window.citationClicks) {  // once per page, however often the viewer mounts
+  window.citationClicks = true;
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest('#chatbot a[href^="#cite-"]');
+    if (a) { e.preventDefault(); e.stopPropagation(); window.openCitation(a); }
+  }, true);
+}
+watch('value', () => {
+  const m = element.querySelector('#cited-span'), t = element.querySelector('.doc-text');
+  if (m && t) t.scrollTop = m.offsetTop - t.clientHeight / 4;
+  const r = element.getBoundingClientRect(), asked = window.citationAsked;
+  window.citationAsked = false;  // an answer's own first source opens without a jump
+  if (m && asked && (r.top > innerHeight || r.bottom < 0)) element.scrollIntoView();
+});"""
+VIEWER_EMPTY = ('<div class="panel-empty">Choose a source under an answer to read it here, '
+                'in its document.</div>')
 _TAG = re.compile(r"<[^>]+>")
-_RENDERED = re.compile(r'<div class="(?:sources|reader-note|index-warning)"')
+_RENDERED = re.compile(r'<div class="(?:reader-note|index-warning)"')
 
 
 def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -64,14 +78,16 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         content = m.get("content")
         if isinstance(content, list):
             content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
-        text = _RENDERED.split(str(content or ""))[0]
-        out.append({"role": m.get("role"), "content": unchat_text(_TAG.sub("", text)).strip()})
+        text = answer_plain(str(content or ""))
+        if text is None:  # a question, or a not-found answer: Markdown text
+            text = unchat_text(_TAG.sub("", _RENDERED.split(str(content or ""))[0]))
+        out.append({"role": m.get("role"), "content": text.strip()})
     return out
 
 
 class Page:
     """The page's handlers over one `Assistant`; each browser session's answers' citations
-    are kept so that choosing an earlier answer shows its sources."""
+    are kept so that a source clicked in any answer opens in the viewer."""
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
@@ -81,39 +97,43 @@ class Page:
 
     def respond(self, message: str, history: list[dict[str, Any]], reader: str | None,
                 request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """The answer as it is written, then checked; then its first source in the viewer."""
         key = len(history) + 1  # where this answer sits among the chat's messages
         text = ""
         show = draft_html if (reader or self.bot.reader_name()) == "llm" else chat_text
         try:
             for piece in self.bot.stream(message, plain_history(history), reader=reader or None):
                 if isinstance(piece, Answer):
-                    cites = [asdict(c) for c in piece.citations]
-                    self.sessions.put(request, key, cites)
-                    yield answer_html(piece), cites, sources_html(cites), VIEWER_EMPTY
+                    self.sessions.put(request, key, piece.citations)
+                    shown = answer_html(piece, key)
+                    yield shown, VIEWER_EMPTY
+                    if piece.citations:  # (the chat takes no skip: the message again)
+                        yield shown, self._viewer(piece.citations[0])
                 else:
                     text += piece
-                    yield show(text), gr.skip(), gr.skip(), gr.skip()
+                    yield show(text), gr.skip()
         except AssistantError as exc:
-            yield (f'<div class="error">{html.escape(str(exc))}</div>', [],
-                   sources_html([]), VIEWER_EMPTY)
+            yield f'<div class="error">{html.escape(str(exc))}</div>', VIEWER_EMPTY
 
-    def select_answer(self, evt: gr.SelectData, request: gr.Request) -> tuple[Any, ...]:
+    def select_answer(self, evt: gr.SelectData, request: gr.Request) -> Any:
+        """Choosing an earlier answer shows its first source."""
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         cites = self.sessions.get(request, int(index))
-        if cites is None:  # a question, or an answer from before a restart
-            return gr.skip(), gr.skip(), gr.skip()
-        return cites, sources_html(cites), VIEWER_EMPTY
+        if not cites:  # a question, a not-found answer, or one from before a restart
+            return gr.skip()
+        return self._viewer(cites[0])
 
-    def clear(self, request: gr.Request) -> tuple[Any, ...]:
+    def clear(self, request: gr.Request) -> str:
         self.sessions.drop(request)
-        return [], sources_html([]), VIEWER_EMPTY
+        return VIEWER_EMPTY
 
-    def open_citation(self, current: list[dict[str, Any]], evt: gr.EventData) -> str:
-        n = int(getattr(evt, "cite", 0) or 0)
-        match = [c for c in current if c["index"] == n]
-        if not match:
-            return VIEWER_EMPTY
-        c = Citation(**match[0])
+    def open_citation(self, evt: gr.EventData, request: gr.Request) -> str:
+        """A source (or an [n]) clicked in an answer: `evt` carries its number and answer."""
+        n, key = int(getattr(evt, "cite", 0) or 0), int(getattr(evt, "answer", 0) or 0)
+        match = [c for c in self.sessions.get(request, key) or () if c.index == n]
+        return self._viewer(match[0]) if match else VIEWER_EMPTY
+
+    def _viewer(self, c: Citation) -> str:
         try:
             return document_html(self.bot.document_text(c.source), c)
         except (AssistantError, ValueError) as exc:
@@ -208,7 +228,6 @@ def _named_refusals(upload: gr.File) -> gr.File:
 
 def _chat_tab(page: Page) -> None:
     bot = page.bot
-    current = gr.State([])  # citations of the answer whose sources are shown
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             model = bot.model_description()
@@ -216,8 +235,6 @@ def _chat_tab(page: Page) -> None:
                 [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
                 value=bot.reader_name(), label=f"Answers ({model})", visible=bool(model),
                 elem_id="reader", container=False)
-            sources = gr.HTML(sources_html([]), js_on_load=SOURCES_JS, render=False,
-                              elem_id="sources", elem_classes="sources-panel")
             viewer = gr.HTML(VIEWER_EMPTY, js_on_load=VIEWER_JS, render=False,
                              elem_id="viewer")
             chat = gr.ChatInterface(
@@ -229,20 +246,17 @@ def _chat_tab(page: Page) -> None:
                 description=_describe(bot.documents()),
                 examples=[[q] for q in bot.example_questions()] or None,
                 additional_inputs=[reader_choice],
-                additional_outputs=[current, sources, viewer],
+                additional_outputs=[viewer],
                 api_name="chat",
                 flagging_mode="never",
                 fill_height=False,
             )
         with gr.Column(scale=2):
-            gr.Markdown("### Sources")
-            sources.render()
             gr.Markdown("### Document")
             viewer.render()
-    chat.chatbot.select(page.select_answer, None, [current, sources, viewer],
-                        api_visibility="private")
-    chat.chatbot.clear(page.clear, None, [current, sources, viewer], api_visibility="private")
-    sources.click(page.open_citation, [current], viewer, api_visibility="private")
+    chat.chatbot.select(page.select_answer, None, viewer, api_visibility="private")
+    chat.chatbot.clear(page.clear, None, viewer, api_visibility="private")
+    viewer.click(page.open_citation, None, viewer, api_visibility="private")
 
 
 def _documents_tab(page: Page, app: gr.Blocks) -> None:
@@ -274,15 +288,15 @@ def _documents_tab(page: Page, app: gr.Blocks) -> None:
 
 
 class _Citations:
-    """Each browser session's answers' citations by message position, so choosing an earlier
-    answer shows its sources. Bounded: the oldest sessions are forgotten first."""
+    """Each browser session's answers' citations by message position, so a click on a source
+    of any answer opens it. Bounded: the oldest sessions are forgotten first."""
 
     def __init__(self, max_sessions: int = 512) -> None:
-        self._by_session: OrderedDict[str, dict[int, list]] = OrderedDict()
+        self._by_session: OrderedDict[str, dict[int, list[Citation]]] = OrderedDict()
         self._max = max_sessions
         self._lock = threading.Lock()
 
-    def put(self, request: gr.Request, key: int, cites: list) -> None:
+    def put(self, request: gr.Request, key: int, cites: list[Citation]) -> None:
         with self._lock:
             session = self._by_session.pop(request.session_hash or "", {})
             session[key] = cites
@@ -290,7 +304,7 @@ class _Citations:
             while len(self._by_session) > self._max:
                 self._by_session.popitem(last=False)
 
-    def get(self, request: gr.Request, key: int) -> list | None:
+    def get(self, request: gr.Request, key: int) -> list[Citation] | None:
         with self._lock:
             return self._by_session.get(request.session_hash or "", {}).get(key)
 
@@ -304,7 +318,7 @@ def _describe(documents: list[dict[str, Any]]) -> str:
     if not n:
         return "No documents indexed yet: add some in the Documents tab."
     return (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite them; "
-            "choose an answer to see its sources.")
+            "choose a source under an answer to read it in its document.")
 
 
 class LoginGuard:

@@ -86,6 +86,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
     # per document: (answerable found, unanswerable not found), for the found decision's bar
     by_doc: dict[tuple[str, str, bool], list[bool]] = defaultdict(list)
     reach: dict[str, tuple[float, float]] = {}
+    support: dict[str, list[dict]] = {}
     for split in splits:
         if not (gold_dir / f"{split}.jsonl").exists():
             continue
@@ -98,6 +99,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
                           _f(scores.not_found_rate), _f(scores.evidence_auc),
                           f"{scores.latency_p50_ms:.0f}"]))
         reach[split] = one_bar(scores.rows)
+        support[split] = scores.rows
         for g, row, scored in zip(gold, rows, scores.rows, strict=True):
             ok = scored["hit"] if g.answerable else not scored["found"]
             by_kind[(split, row.get("kind", ""))].append(ok)
@@ -113,6 +115,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
     print("--- | --- | ---")
     for split, (declined, found) in reach.items():
         print(f"{split} | {declined:.3f} | {found:.3f}")
+    print_support(support)
     print("\nright (hit, or not found when unanswerable), by kind of question:\n")
     kinds = sorted({k for _, k in by_kind})
     print("kind | " + " | ".join(SPLITS))
@@ -133,6 +136,25 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
     if misses:
         misses.write_text("".join(json.dumps(w, ensure_ascii=False) + "\n" for w in wrong))
         print(f"\n{len(wrong)} wrong answers written to {misses}")
+
+
+def print_support(support: dict[str, list[dict]]) -> None:
+    """Found answers right (the gold answer in the text), by the support the page shows them
+    with (`render.support_words`): what "strong", "some" and "weak" mean in practice."""
+    from assistant import Answer
+    from assistant.render import support_words
+
+    print("\nfound answers right, by the support the page shows (right / found):\n")
+    print("split | strong | some | weak")
+    print("--- | --- | --- | ---")
+    for split, rows in support.items():
+        bands: dict[str, list[bool]] = defaultdict(list)
+        for r in rows:
+            if r["found"]:
+                level, _ = support_words(Answer("", [], True, evidence=r["evidence"]))
+                bands[level].append(r["hit"])
+        print(f"{split} | " + " | ".join(f"{sum(b)}/{len(b)}" if (b := bands[level]) else "-"
+                                        for level in ("strong", "some", "weak")))
 
 
 def one_bar(rows: list[dict]) -> tuple[float, float]:

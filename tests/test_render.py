@@ -5,10 +5,10 @@ from assistant import Answer, Citation
 from assistant.render import (
     NOT_FOUND_LABEL,
     answer_html,
+    answer_plain,
     chat_text,
     document_html,
     documents_rows,
-    sources_html,
     status_markdown,
     unchat_text,
 )
@@ -31,18 +31,37 @@ def test_chat_text_escapes_html_and_markdown_and_comes_back():
     assert unchat_text(shown) == " ".join(text.split())
 
 
-def test_an_answer_shows_its_quote_marked_inside_its_passage():
-    answer = Answer(text="It employs 3,900 people. [1]", citations=[_citation()], found=True)
-    shown = answer_html(answer)
-    assert "<mark>It employs 3,900 people.</mark>" in shown
-    assert "&lt;b&gt;covers&lt;/b&gt;" in shown and "<b>covers</b>" not in shown
-    assert "plant &amp; co.txt" in shown and 'data-cite="1"' in shown
+def test_an_answer_shows_its_quote_marked_once_and_its_source_once():
+    answer = Answer(text="It employs 3,900 people. [1]", citations=[_citation()], found=True,
+                    evidence=0.995)
+    shown = answer_html(answer, key=4)
+    assert shown.count("<mark>") == 1 and "<mark>It employs 3,900 people.</mark>" in shown
+    assert shown.count("3,900") == 2  # the answer, and the copy button's data-quote
+    assert shown.count("plant &amp; co.txt") == 2  # the source line, and its tooltip
+    assert shown.count('href="#cite-4-1"') == 2  # the [1] marker and the source line
+    assert "<b>covers</b>" not in shown and "Strong support" in shown
+    assert answer_plain(shown) == "It employs 3,900 people. [1]"
+
+
+def test_a_generated_answer_shows_the_quote_beside_its_source():
+    answer = Answer(text="About 3,900 jobs [1].", citations=[_citation()], found=True,
+                    reader="llm", evidence=0.8)
+    shown = answer_html(answer, key=2)
+    assert '<mark class="cite-quote">It employs 3,900 people.</mark>' in shown
+    assert "Some support" in shown and "language model" in shown
+
+
+def test_the_support_shown_follows_the_confidence():
+    words = [answer_html(Answer("x [1]", [_citation()], True, evidence=e))
+             for e in (0.999, 0.8, 0.62)]
+    assert ["Strong support" in words[0], "Some support" in words[1],
+            "Weak support" in words[2]] == [True, True, True]
 
 
 def test_a_not_found_answer_has_its_own_look_and_no_sources():
     shown = answer_html(Answer(text="I could not find it.", citations=[], found=False))
     assert NOT_FOUND_LABEL in shown and 'class="not-found"' in shown
-    assert 'class="sources"' not in shown
+    assert "cite-link" not in shown and answer_plain(shown) is None
 
 
 def test_the_viewer_marks_the_quote_or_says_the_document_changed():
@@ -64,13 +83,6 @@ def test_the_viewer_keeps_the_layout_of_text_set_in_short_lines():
     c = Citation(index=1, source="notes.txt", title="", text=prose[:60], start=0, end=60,
                  score=1.0, quote_start=0, quote_end=20)
     assert 'class="doc-text"' in document_html(prose, c)  # a paragraph per line: wrapped
-
-
-def test_the_sources_panel_lists_each_quote_once():
-    c = _citation()
-    shown = sources_html([c.__dict__])
-    assert shown.count("source-item") == 1 and "It employs 3,900 people." in shown
-    assert "Sources of the selected answer" in sources_html([])
 
 
 def test_status_and_documents_read_from_the_manifest():

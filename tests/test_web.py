@@ -27,27 +27,32 @@ def client(site):
     return Client(site[0], verbose=False, download_files=False)
 
 
-def test_chat_streams_the_answer_then_fills_the_sources_panel(client):
+def test_chat_streams_the_answer_then_opens_its_source_in_the_viewer(client):
     updates = list(client.submit(message="How large is the Oppama plant?", api_name="/chat"))
-    message, panel, viewer = updates[-1]  # the citations State stays on the server
+    message, viewer = updates[-1]
     assert len(updates) > 2  # streamed
-    assert "170-hectare" in message and 'class="sources"' in message and "<mark>" in message
-    assert ARTICLE in panel and "170-hectare" in panel and 'data-cite="1"' in panel
-    assert "Choose a source" in viewer
+    assert "170-hectare" in message and message.count("<mark>") == 1
+    assert ARTICLE in message and 'href="#cite-1-1"' in message
+    assert ARTICLE in viewer and '<mark id="cited-span">' in viewer
+    assert "Choose a source" in updates[-2][1]  # the answer first, then its source
 
 
 def test_chat_marks_an_answer_the_documents_do_not_support(client):
-    message, panel, _ = client.predict(message="What is the capital of France?",
-                                       api_name="/chat")
+    message, viewer = client.predict(message="What is the capital of France?",
+                                     api_name="/chat")
     assert 'class="not-found"' in message and "Not found in your documents" in message
-    assert "Sources of the selected answer" in panel
+    assert "Choose a source" in viewer
 
 
 def test_follow_up_reads_the_history_the_page_keeps():
     history = [{"role": "user", "content": "How large is the Oppama plant?"},
-               {"role": "assistant", "content": [{"type": "text", "text": "It is \\[1\\] "
-                "&lt;big&gt;\n\n<div class=\"sources\"><b>Sources</b>…</div>"}]}]
-    assert plain_history(history)[1] == {"role": "assistant", "content": "It is [1] <big>"}
+               {"role": "assistant", "content": [{"type": "text", "text":
+                '<div class="answer"><div class="answer-text"><mark>It is &lt;big&gt;.</mark> '
+                '<a class="cite-mark" href="#cite-2-1">[1]</a></div><ul class="cite-list">'
+                '<li>…</li></ul></div>'}]},
+               {"role": "user", "content": "what is \\*that\\*?"}]
+    assert plain_history(history)[1:] == [{"role": "assistant", "content": "It is <big>. [1]"},
+                                          {"role": "user", "content": "what is *that*?"}]
 
 
 def test_ask_endpoint_returns_the_answer_as_json(client):
