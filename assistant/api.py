@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import split
+from . import examples, split, tuned
 from .answer_model import AnswerModel
 from .build import Progress, Say, build_index
 from .chat import Rewriter, normalize_history
@@ -21,7 +21,6 @@ from .config import Settings
 from .embeddings import Embedder
 from .errors import ConfigurationError, QuestionError
 from .evidence import Evidence, Gatherer
-from .examples import example_questions
 from .library import AddedFile, add_file, remove_file
 from .llm import chat_model, describe, llm_available
 from .load import load_document
@@ -66,6 +65,7 @@ class Assistant:
         self.readers, self._rewrite = _readers(s)
         self.reader: Reader = reader or self.readers[s.reader.reader or "extractive"]
         self._lock = threading.Lock()
+        self._examples: tuple[str | None, list[str]] = ("", [])  # (generation, questions)
 
 
     @functools.cached_property
@@ -79,10 +79,15 @@ class Assistant:
 
     def index(self, *, rebuild: bool = False, progress: Progress | None = None,
               say: Say | None = None) -> IndexReport:
-        """Bring the index up to date with the corpus folder; embeds only what changed."""
+        """Bring the index up to date with the corpus folder; embeds only what changed. The
+        example questions are chosen again when the index changed (each one asked)."""
         s = self.settings
-        return build_index(self.store, Path(s.corpus_dir), s.indexing, s.split,
-                           rebuild=rebuild, progress=progress, say=say)
+        report = build_index(self.store, Path(s.corpus_dir), s.indexing, s.split,
+                             rebuild=rebuild, progress=progress, say=say)
+        generation = self.store.generation(self.store.manifest())
+        if examples.read(self.store.dir, generation) is None:
+            examples.write(self.store.dir, generation, self._choose_examples())
+        return report
 
     def status(self) -> dict[str, Any]:
         """The manifest of the index (model, documents, chunk count, last build), or {}."""
@@ -94,16 +99,37 @@ class Assistant:
         docs = self.status().get("documents", {})
         return [{"source": source, **info} for source, info in sorted(docs.items())]
 
+    def generation(self) -> str | None:
+        """Changes with every write to the index: what a page compares to know it is stale."""
+        return self.store.generation(self.store.manifest())
+
     def example_questions(self, n: int = 3) -> list[str]:
-        """Questions the indexed documents suggest, newest documents first. Read from the keyword
-        index, which holds the same chunks as Chroma and is what the first question loads
-        anyway (opening Chroma here cost the page a second at start)."""
+        """Questions the documents answer with strong support, for a new user: chosen when
+        the index was last updated, or now (and kept in memory) if another program updated
+        it without choosing them."""
+        generation = self.generation()
+        chosen = examples.read(self.store.dir, generation)
+        if chosen is None:
+            if self._examples[0] != generation:
+                self._examples = (generation, self._choose_examples())
+            chosen = self._examples[1]
+        return chosen[:n]
+
+    def _choose_examples(self, n: int = 3) -> list[str]:
+        """Candidates from the documents' own sentences, each asked and kept if the documents
+        answer it with strong support. Reads the keyword index, which holds the same chunks
+        as Chroma and is what the first question loads anyway."""
         try:
             chunks = self.store.keyword_index().docs
         except Exception:  # noqa: BLE001 — no index yet: no examples, not an error
             return []
         when = {d["source"]: d.get("indexed_at", "") for d in self.documents()}
-        return example_questions(chunks, when, n)
+
+        def well_answered(question: str) -> bool:
+            evidence = self.evidence(question, reader="extractive")
+            return evidence.found and evidence.confidence >= tuned.SUPPORT_STRONG
+
+        return examples.choose(chunks, when, well_answered, n)
 
     def add_documents(self, paths: Any, *, replace: bool = False) -> list[AddedFile]:
         """Copy files into the corpus folder after checking them; call `index()` afterwards.

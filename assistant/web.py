@@ -42,6 +42,7 @@ from .render import (
 from .schema import Answer, Citation
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+REFRESH_SECONDS = 5  # how soon an open page shows an index changed by another process
 CSS = Path(__file__).with_name("web.css").read_text(encoding="utf-8")
 JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-text copy
 # A click on a source or an [n] in an answer opens the viewer there (the viewer holds the
@@ -155,6 +156,16 @@ class Page:
         return (status_markdown(self.bot.status()), documents_rows(docs),
                 gr.update(choices=[d["source"] for d in docs], value=None))
 
+    def refresh(self, seen: str) -> tuple[Any, ...]:
+        """Everything that shows the index, if it changed since generation `seen`: the chat's
+        header and example questions, the Documents tab's status, table and choices."""
+        generation = self.bot.generation() or "none"
+        if generation == seen:
+            return (gr.skip(),) * 6
+        docs = self.bot.documents()
+        examples = [{"text": q} for q in self.bot.example_questions()]
+        return (generation, _header(docs), gr.update(examples=examples), *self.panel())
+
     def add_documents(self, files: list[str] | None, replace: bool,
                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         """Add files to the corpus folder (checked on the server) and re-index."""
@@ -199,10 +210,19 @@ def build_app(bot: Assistant) -> gr.Blocks:
     page = Page(bot)
     with gr.Blocks(title="Document assistant", fill_height=True) as app:
         with gr.Tab("Chat"):
-            _chat_tab(page)
+            header, chatbot = _chat_tab(page)
         with gr.Tab("Documents"):
-            _documents_tab(page, app)
+            panel, changes = _documents_tab(page)
         gr.api(page.ask, api_name="ask")
+        # What shows the index follows it: on every visit, after each change made here, and
+        # within REFRESH_SECONDS of one made elsewhere (another process, a file removed).
+        seen = gr.State("")  # the index generation the page shows
+        live = dict(fn=page.refresh, inputs=[seen], outputs=[seen, header, chatbot, *panel],
+                    api_visibility="private", show_progress="hidden")
+        app.load(**live)
+        gr.Timer(REFRESH_SECONDS).tick(**live)
+        for change in changes:
+            change.then(**live)
     return app
 
 
@@ -226,10 +246,11 @@ def _named_refusals(upload: gr.File) -> gr.File:
     return upload
 
 
-def _chat_tab(page: Page) -> None:
+def _chat_tab(page: Page) -> tuple[gr.Markdown, gr.Chatbot]:
     bot = page.bot
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
+            header = gr.Markdown(_header(bot.documents()), elem_id="chat-header")
             model = bot.model_description()
             reader_choice = gr.Radio(
                 [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
@@ -242,9 +263,8 @@ def _chat_tab(page: Page) -> None:
                 chatbot=gr.Chatbot(elem_id="chatbot", buttons=["copy"], height=560,
                                    placeholder="Ask about your documents. Answers quote "
                                                "them and cite where the words are."),
-                title="Ask your documents",
-                description=_describe(bot.documents()),
-                examples=[[q] for q in bot.example_questions()] or None,
+                # one example at least, so that Gradio wires clicks on the ones that come
+                examples=[[q] for q in bot.example_questions()] or [[""]],
                 additional_inputs=[reader_choice],
                 additional_outputs=[viewer],
                 api_name="chat",
@@ -257,9 +277,11 @@ def _chat_tab(page: Page) -> None:
     chat.chatbot.select(page.select_answer, None, viewer, api_visibility="private")
     chat.chatbot.clear(page.clear, None, viewer, api_visibility="private")
     viewer.click(page.open_citation, None, viewer, api_visibility="private")
+    return header, chat.chatbot
 
 
-def _documents_tab(page: Page, app: gr.Blocks) -> None:
+def _documents_tab(page: Page) -> tuple[list[gr.components.Component], list[Any]]:
+    """The tab's index status, table and removal choice, and the events that change them."""
     docs = page.bot.documents()
     status_md = gr.Markdown(status_markdown(page.bot.status()), elem_id="index-status")
     table = gr.Dataframe(documents_rows(docs), elem_id="documents",
@@ -279,12 +301,13 @@ def _documents_tab(page: Page, app: gr.Blocks) -> None:
             reindex_btn = gr.Button("Re-index the folder")
     log = gr.Markdown(elem_id="index-log")
     outputs = [log, status_md, table, choice]
-    app.load(page.panel, None, outputs[1:], api_visibility="private")  # fresh on every visit
-    add_btn.click(page.add_documents, [upload, replace], outputs,
-                  api_name="add_documents").then(
-        lambda: None, None, upload, api_visibility="private")  # ready for the next files
-    remove_btn.click(page.remove_document, [choice], outputs, api_name="remove_document")
-    reindex_btn.click(page.reindex, None, outputs, api_name="reindex")
+    added = add_btn.click(page.add_documents, [upload, replace], outputs,
+                          api_name="add_documents")
+    added.then(lambda: None, None, upload, api_visibility="private")  # for the next files
+    removed = remove_btn.click(page.remove_document, [choice], outputs,
+                               api_name="remove_document")
+    reindexed = reindex_btn.click(page.reindex, None, outputs, api_name="reindex")
+    return outputs[1:], [added, removed, reindexed]
 
 
 class _Citations:
@@ -313,12 +336,14 @@ class _Citations:
             self._by_session.pop(request.session_hash or "", None)
 
 
-def _describe(documents: list[dict[str, Any]]) -> str:
+def _header(documents: list[dict[str, Any]]) -> str:
     n = len(documents)
     if not n:
-        return "No documents indexed yet: add some in the Documents tab."
-    return (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite them; "
-            "choose a source under an answer to read it in its document.")
+        about = "No documents indexed yet: add some in the Documents tab."
+    else:
+        about = (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite "
+                 "them; choose a source under an answer to read it in its document.")
+    return f"# Ask your documents\n\n{about}"
 
 
 class LoginGuard:

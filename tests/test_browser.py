@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from assistant import Assistant
+
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
 QUESTION = "How large is the Oppama plant?"
@@ -118,11 +120,11 @@ def test_off_topic_question_gets_the_not_found_style(page):
     shot(page, "not-found")
 
 
-def test_example_question_from_the_documents_answers(page):
-    example = page.locator("#chatbot").get_by_role("button", name="What is")
-    expect(example.first).to_be_visible()
-    example.first.click()
-    expect(page.locator("#chatbot .cite-link")).to_be_visible(timeout=60_000)
+def test_example_question_from_the_documents_answers_with_strong_support(page):
+    example = page.locator("#chatbot").get_by_role("button", name="What is Nissan's Oppama plant?")
+    expect(example).to_be_visible()
+    example.click()
+    expect(page.locator("#chatbot .support")).to_have_text("Strong support", timeout=60_000)
 
 
 def test_upload_a_document_then_ask_about_it(page, tmp_path):
@@ -140,6 +142,7 @@ def test_upload_a_document_then_ask_about_it(page, tmp_path):
     shot(page, "documents")
 
     page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#chat-header")).to_contain_text("your 2 indexed documents")
     ask(page, "How many grey herons did the volunteers count?")
     # a name and a passage with Markdown's characters read as written, not backslashed
     expect(page.locator("#chatbot .cite-link").last).to_contain_text("heron_count.md",
@@ -147,6 +150,37 @@ def test_upload_a_document_then_ask_about_it(page, tmp_path):
     expect(page.locator("#chatbot mark").last).to_contain_text("57 grey herons at Rye_Harbour "
                                                                "east")
     expect(page.locator("#viewer #cited-span")).to_contain_text("57 grey herons")
+
+
+def test_the_page_follows_an_index_changed_by_another_program(page, site):
+    """Another `Assistant` on the same folders (as `assistant index` in a shell would be)
+    adds a document, then removes it: the open page shows both, without a reload."""
+    url, bot = site
+    other = Assistant(bot.settings.corpus_dir, bot.settings.index_dir)
+    n = len(bot.documents())
+    added = Path(bot.settings.corpus_dir) / "lighthouse.md"
+    added.write_text("# Lighthouses\n\nThe Fastnet lighthouse is a granite tower off the coast "
+                     "of Ireland.\n")
+    try:
+        other.index()
+        expect(page.locator("#chat-header")).to_contain_text(f"your {n + 1} indexed documents",
+                                                             timeout=30_000)
+        example = page.locator("#chatbot").get_by_role(
+            "button", name="What is the Fastnet lighthouse?")
+        expect(example).to_be_visible()
+        page.get_by_role("tab", name="Documents").click()
+        expect(page.locator("#documents")).to_contain_text("lighthouse.md")
+        page.get_by_role("tab", name="Chat").click()
+        example.click()
+        expect(page.locator("#chatbot .cite-link")).to_contain_text("lighthouse.md",
+                                                                    timeout=60_000)
+    finally:
+        added.unlink()
+        other.index()
+    expect(page.locator("#chat-header")).to_contain_text(f"your {n} indexed document",
+                                                         timeout=30_000)
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#documents")).not_to_contain_text("lighthouse.md")
 
 
 
