@@ -71,4 +71,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench $(if $(LLM),--llm)
 
 clean-index:
-	find index -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find index -mindepth 1 ! -name README.md ! -name feedback.jsonl -exec rm -rf {} +

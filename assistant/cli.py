@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", parents=[common], help="score answers against a gold set")
     p.add_argument("file", type=Path, help="JSON Lines: question, answers, history, source, "
-                   "answerable")
+                   "answerable; or the page's feedback, index/feedback.jsonl")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=cmd_eval)
 
@@ -186,7 +186,12 @@ def cmd_fetch_model(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate, read_gold
 
-    gold = read_gold(args.file)
+    left_out: list[str] = []
+    gold = read_gold(args.file, left_out)
+    if left_out:
+        print(f"note: {len(left_out)} answer{'s' if len(left_out) > 1 else ''} marked wrong "
+              "without the right answer left out (they say only \"not this\"); type the right "
+              "answer on the page to use them", file=sys.stderr)
     scores = evaluate(_assistant(args), gold)
     if args.json:
         print(to_json(scores.to_dict()))
@@ -199,7 +204,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_index_early(args, count=args.no_index)  # it runs while gradio is imported
     bot = _assistant(args, host=args.host, port=args.port, auth=args.auth)
     s = bot.settings.serve
-    from .web import check_exposure, check_port, serve  # gradio is imported only here
+    from .guard import check_exposure, check_port
+    from .web import serve  # gradio is imported only here
 
     check_exposure(s.host, s.auth, args.no_auth)  # before minutes of indexing, not after
     check_port(s.host, s.port)

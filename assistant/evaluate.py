@@ -3,7 +3,8 @@
 Gold file: JSON Lines, one object per question:
     {"question": "...", "answers": ["accepted", "strings"], "history": [["q", "a"], ...],
      "source": "file.txt", "answerable": true}
-Only `question` is required. `answerable` defaults to whether `answers` is non-empty.
+Only `question` is required. `answerable` defaults to whether `answers` is non-empty. The
+page's feedback file, `index/feedback.jsonl`, is such a file (see `feedback`).
 
 An answer *hits* when its text (citation markers removed) contains an accepted answer, compared
 case- and whitespace-insensitively; a citation is *precise* when its passage contains one.
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import feedback
 from .errors import AssistantError, QuestionError
 from .readers.base import NOT_FOUND
 from .schema import Answer
@@ -60,31 +62,43 @@ def percentiles_ms(seconds: Iterable[float]) -> tuple[float, float]:
     return 1000 * statistics.median(ordered), 1000 * ordered[int(0.95 * (len(ordered) - 1))]
 
 
-def read_gold(path: Path) -> list[GoldQuestion]:
-    """Parse the gold file, naming the line of any malformed entry."""
+def read_gold(path: Path, left_out: list[str] | None = None) -> list[GoldQuestion]:
+    """Parse the gold file, naming the line of any malformed entry. A file of the page's
+    feedback (`feedback`) is read too: the last word on each answer, and of those only the
+    ones that can score (the questions of the others are appended to `left_out`)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise AssistantError(f"cannot read gold file {path}: {exc.strerror or exc}") from None
-    gold = []
+    rows = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
             answers = [str(a) for a in row.get("answers", [])]
-            gold.append(GoldQuestion(
+            rows.append((row, GoldQuestion(
                 question=str(row["question"]), answers=answers,
                 history=[(str(q), str(a)) for q, a in row.get("history", [])],
                 source=row.get("source"), answerable=bool(row.get("answerable", bool(answers))),
-            ))
+            )))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise AssistantError(
                 f"{path}, line {number}: not a gold question ({exc.__class__.__name__}: {exc}); "
                 'each line must be a JSON object with at least "question"'
             ) from None
+    gold = []
+    kept = {id(row) for row in feedback.latest([row for row, _ in rows])}
+    for row, question in rows:
+        if id(row) not in kept:
+            continue
+        if feedback.usable(row):
+            gold.append(question)
+        elif left_out is not None:
+            left_out.append(question.question)
     if not gold:
-        raise AssistantError(f"{path} holds no questions")
+        raise AssistantError(f"{path} holds no questions that can be scored" if rows else
+                             f"{path} holds no questions")
     return gold
 
 

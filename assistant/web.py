@@ -12,11 +12,8 @@ the same limits. `Page` holds the handlers, one method each; `build_app` lays th
 
 from __future__ import annotations
 
-import asyncio
-import hmac
 import html
 import re
-import socket
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -26,9 +23,10 @@ from typing import Any
 import gradio as gr
 from gradio.data_classes import ListFiles
 
-from . import SUPPORTED_SUFFIXES
+from . import SUPPORTED_SUFFIXES, feedback
 from .api import Assistant
-from .errors import AssistantError, ConfigurationError
+from .errors import AssistantError
+from .guard import LoginGuard, check_exposure
 from .render import (
     answer_html,
     answer_plain,
@@ -41,7 +39,6 @@ from .render import (
 )
 from .schema import Answer, Citation
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 REFRESH_SECONDS = 5  # how soon an open page shows an index changed by another process
 CSS = Path(__file__).with_name("web.css").read_text(encoding="utf-8")
 JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-text copy
@@ -92,7 +89,7 @@ class Page:
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
-        self.sessions = _Citations()
+        self.sessions = _Answers()
 
     # --- chat -----------------------------------------------------------------------------
 
@@ -105,7 +102,7 @@ class Page:
         try:
             for piece in self.bot.stream(message, plain_history(history), reader=reader or None):
                 if isinstance(piece, Answer):
-                    self.sessions.put(request, key, piece.citations)
+                    self.sessions.put(request, key, piece)
                     shown = answer_html(piece, key)
                     yield shown, VIEWER_EMPTY
                     if piece.citations:  # (the chat takes no skip: the message again)
@@ -119,10 +116,10 @@ class Page:
     def select_answer(self, evt: gr.SelectData, request: gr.Request) -> Any:
         """Choosing an earlier answer shows its first source."""
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        cites = self.sessions.get(request, int(index))
-        if not cites:  # a question, a not-found answer, or one from before a restart
+        answer = self.sessions.get(request, int(index))
+        if not answer or not answer.citations:  # a question, not found, or before a restart
             return gr.skip()
-        return self._viewer(cites[0])
+        return self._viewer(answer.citations[0])
 
     def clear(self, request: gr.Request) -> str:
         self.sessions.drop(request)
@@ -131,7 +128,8 @@ class Page:
     def open_citation(self, evt: gr.EventData, request: gr.Request) -> str:
         """A source (or an [n]) clicked in an answer: `evt` carries its number and answer."""
         n, key = int(getattr(evt, "cite", 0) or 0), int(getattr(evt, "answer", 0) or 0)
-        match = [c for c in self.sessions.get(request, key) or () if c.index == n]
+        answer = self.sessions.get(request, key)
+        match = [c for c in answer.citations if c.index == n] if answer else []
         return self._viewer(match[0]) if match else VIEWER_EMPTY
 
     def _viewer(self, c: Citation) -> str:
@@ -139,6 +137,37 @@ class Page:
             return document_html(self.bot.document_text(c.source), c)
         except (AssistantError, ValueError) as exc:
             return f'<div class="doc-warning">{html.escape(str(exc))}</div>'
+
+    def feedback(self, history: list[dict[str, Any]], evt: gr.LikeData, request: gr.Request
+                 ) -> tuple[Any, ...]:
+        """A thumb on an answer, saved beside the index; a thumbs-down asks for the right
+        answer (optional)."""
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        answer = self.sessions.get(request, int(index))
+        if answer is None:  # an answer from before a restart: nothing to save it with
+            return gr.skip(), gr.skip(), "That answer is from before a restart; ask again."
+        liked = evt.liked if isinstance(evt.liked, bool) else None
+        before = _pairs(plain_history(history[: int(index) - 1]))
+        row = feedback.record(answer, before, liked)
+        feedback.save(Path(self.bot.settings.index_dir), row)
+        said = {True: "Thanks: kept as a right answer", False: "Thanks: kept as a wrong answer",
+                None: "Taken back"}[liked]
+        pending = {"key": int(index), "id": row["id"], "history": before}
+        return (pending if liked is False else None, gr.update(visible=liked is False),
+                f"{said} in {feedback.FILE} beside the index (never sent anywhere).")
+
+    def correct(self, pending: dict[str, Any] | None, text: str, request: gr.Request
+                ) -> tuple[Any, ...]:
+        """The right answer to the answer last marked wrong."""
+        answer = self.sessions.get(request, pending["key"]) if pending else None
+        if answer is None or not (text or "").strip():
+            return pending, gr.skip(), gr.skip(), "Type the right answer first."
+        row = feedback.record(answer, pending["history"], False, correct=text,
+                              id=pending["id"])
+        feedback.save(Path(self.bot.settings.index_dir), row)
+        return (None, gr.update(visible=False), "",
+                f"Thanks: the right answer is kept in {feedback.FILE}; `assistant eval "
+                f"index/{feedback.FILE}` asks it again.")
 
     def ask(self, question: str, history: list | None = None, reader: str | None = None
             ) -> dict[str, Any]:
@@ -271,12 +300,22 @@ def _chat_tab(page: Page) -> tuple[gr.Markdown, gr.Chatbot]:
                 flagging_mode="never",
                 fill_height=False,
             )
+            with gr.Row(visible=False, elem_id="correction") as correction:
+                right = gr.Textbox(label="The right answer, if you know it (optional)",
+                                   elem_id="right-answer", scale=4)
+                save = gr.Button("Save", elem_id="save-right-answer", scale=1)
+            said = gr.Markdown(elem_id="feedback-note")
         with gr.Column(scale=2):
             gr.Markdown("### Document")
             viewer.render()
     chat.chatbot.select(page.select_answer, None, viewer, api_visibility="private")
     chat.chatbot.clear(page.clear, None, viewer, api_visibility="private")
     viewer.click(page.open_citation, None, viewer, api_visibility="private")
+    pending = gr.State(None)  # the answer last marked wrong, for its right answer
+    chat.chatbot.like(page.feedback, chat.chatbot, [pending, correction, said],
+                      api_visibility="private")
+    save.click(page.correct, [pending, right], [pending, correction, right, said],
+               api_visibility="private")
     return header, chat.chatbot
 
 
@@ -310,30 +349,43 @@ def _documents_tab(page: Page) -> tuple[list[gr.components.Component], list[Any]
     return outputs[1:], [added, removed, reindexed]
 
 
-class _Citations:
-    """Each browser session's answers' citations by message position, so a click on a source
-    of any answer opens it. Bounded: the oldest sessions are forgotten first."""
+class _Answers:
+    """Each browser session's answers by message position, so a click on a source of any
+    answer opens it, and a thumb on one is saved with it. Bounded: the oldest sessions are
+    forgotten first."""
 
     def __init__(self, max_sessions: int = 512) -> None:
-        self._by_session: OrderedDict[str, dict[int, list[Citation]]] = OrderedDict()
+        self._by_session: OrderedDict[str, dict[int, Answer]] = OrderedDict()
         self._max = max_sessions
         self._lock = threading.Lock()
 
-    def put(self, request: gr.Request, key: int, cites: list[Citation]) -> None:
+    def put(self, request: gr.Request, key: int, answer: Answer) -> None:
         with self._lock:
             session = self._by_session.pop(request.session_hash or "", {})
-            session[key] = cites
+            session[key] = answer
             self._by_session[request.session_hash or ""] = session
             while len(self._by_session) > self._max:
                 self._by_session.popitem(last=False)
 
-    def get(self, request: gr.Request, key: int) -> list[Citation] | None:
+    def get(self, request: gr.Request, key: int) -> Answer | None:
         with self._lock:
             return self._by_session.get(request.session_hash or "", {}).get(key)
 
     def drop(self, request: gr.Request) -> None:
         with self._lock:
             self._by_session.pop(request.session_hash or "", None)
+
+
+def _pairs(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(question, answer) pairs of a chat's messages."""
+    pairs, question = [], None
+    for m in messages:
+        if m["role"] == "user":
+            question = m["content"]
+        elif question is not None:
+            pairs.append((question, m["content"]))
+            question = None
+    return pairs
 
 
 def _header(documents: list[dict[str, Any]]) -> str:
@@ -344,62 +396,6 @@ def _header(documents: list[dict[str, Any]]) -> str:
         about = (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite "
                  "them; choose a source under an answer to read it in its document.")
     return f"# Ask your documents\n\n{about}"
-
-
-class LoginGuard:
-    """Gradio's login check: constant-time comparison, and a pause after each wrong password.
-
-    Failed attempts take turns through one lock and each holds it for `delay` seconds, so a
-    guesser gets at most one try per `delay` however many connections it opens (without it,
-    20 tries took 0.2 s). A right password never waits. It is a coroutine so the pause holds
-    no server thread: the page keeps answering other users meanwhile.
-    """
-
-    def __init__(self, user: str, password: str, delay: float = 1.0) -> None:
-        self._user = user.encode("utf-8")
-        self._password = password.encode("utf-8")
-        self.delay = delay
-        self._turn = asyncio.Lock()  # binds to the server's event loop on first use
-
-    async def check(self, user: str, password: str) -> bool:
-        """Gradio awaits this only if it is a coroutine function (a callable object with an
-        async `__call__` is not one, and its un-awaited coroutine would count as a yes)."""
-        ok_user = hmac.compare_digest(user.encode("utf-8", "replace"), self._user)
-        ok_password = hmac.compare_digest(password.encode("utf-8", "replace"), self._password)
-        if ok_user and ok_password:
-            return True
-        async with self._turn:
-            await asyncio.sleep(self.delay)
-        return False
-
-
-def check_exposure(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] | None:
-    """Credentials to launch with. Anything but loopback needs them, or an explicit no-auth."""
-    if auth:
-        user, sep, password = auth.partition(":")
-        if not sep or not user or not password:
-            raise ConfigurationError("--auth / ASSISTANT_AUTH must be user:password")
-        return user, password
-    if host not in LOOPBACK and not no_auth:
-        raise ConfigurationError(
-            f"serving on {host} would let anyone who can reach it read your documents; give "
-            "--auth user:password (or ASSISTANT_AUTH), or --no-auth if that is really meant")
-    return None
-
-
-def check_port(host: str, port: int) -> None:
-    """Fail now, before indexing, if the address is taken (another `assistant serve`?)."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        # As uvicorn binds: connections of a server stopped a moment ago linger in TIME_WAIT
-        # for a minute or more, and must not keep the next `assistant serve` from starting.
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError as exc:
-            raise ConfigurationError(
-                f"cannot serve on {host}:{port} ({exc.strerror or exc}); stop what is using it "
-                "(another `assistant serve`?) or choose another with --port / ASSISTANT_PORT"
-            ) from None
 
 
 def serve(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, *,

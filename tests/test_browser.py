@@ -1,6 +1,7 @@
 """The page in a real browser: Debian's Chromium driven by Playwright (`make test` installs
 Chromium). Screenshots go to tests/screenshots/ (git-ignored); the README's picture is one."""
 
+import json
 import os
 import re
 from pathlib import Path
@@ -8,7 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, feedback
+from assistant.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
@@ -125,6 +127,38 @@ def test_example_question_from_the_documents_answers_with_strong_support(page):
     expect(example).to_be_visible()
     example.click()
     expect(page.locator("#chatbot .support")).to_have_text("Strong support", timeout=60_000)
+
+
+def test_thumbs_and_a_right_answer_are_saved_and_assistant_eval_reads_them(page, site,
+                                                                          capsys):
+    url, bot = site
+    saved = Path(bot.settings.index_dir) / feedback.FILE
+    saved.unlink(missing_ok=True)
+    ask(page, QUESTION)
+    expect(answers(page).last.locator(".support")).to_be_visible(timeout=60_000)
+    ask(page, "Who is the Taiwanese tech giant?")
+    expect(answers(page)).to_have_count(2, timeout=60_000)
+    expect(answers(page).last.locator(".support")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="Like", exact=True).first.click()
+    expect(page.locator("#feedback-note")).to_contain_text("kept as a right answer")
+    expect(page.locator("#correction")).to_be_hidden()
+    page.get_by_role("button", name="Dislike", exact=True).last.click()
+    expect(page.locator("#feedback-note")).to_contain_text("kept as a wrong answer")
+    page.locator("#right-answer textarea").fill("Foxconn")
+    page.locator("#save-right-answer").click()
+    expect(page.locator("#feedback-note")).to_contain_text("the right answer is kept")
+    expect(page.locator("#correction")).to_be_hidden()
+
+    rows = [json.loads(line) for line in saved.read_text().splitlines()]
+    assert [r["verdict"] for r in rows] == ["up", "down", "down"]
+    assert rows[2]["id"] == rows[1]["id"] and rows[2]["answers"] == ["Foxconn"]
+    assert rows[1]["history"] == [[QUESTION, rows[0]["answer"]]]  # the follow-up's context
+    capsys.readouterr()
+    assert main(["eval", str(saved), "--corpus", str(bot.settings.corpus_dir), "--index",
+                 str(bot.settings.index_dir), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["questions"] == 2 and scores["answer_hit"] == 1.0
+    saved.unlink()
 
 
 def test_upload_a_document_then_ask_about_it(page, tmp_path):

@@ -17,7 +17,8 @@ from conftest import free_port
 from gradio_client import Client, handle_file
 
 from assistant.errors import ConfigurationError
-from assistant.web import check_exposure, check_port, plain_history, serve
+from assistant.guard import check_exposure, check_port
+from assistant.web import plain_history, serve
 
 ARTICLE = "nissan-foxconn-ev-alliance.txt"
 
