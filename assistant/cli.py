@@ -1,4 +1,4 @@
-"""`assistant index | ask | serve`: a thin shell over `Assistant`.
+"""`assistant index | ask | chat | eval | serve`: a thin shell over `Assistant`.
 
 Flags override `ASSISTANT_*` environment variables, which override defaults. Errors the user
 can act on are printed as one line, without a traceback, and exit with status 2.
@@ -7,6 +7,7 @@ can act on are printed as one line, without a traceback, and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import Answer, AssistantError, IndexNotBuiltError, IndexReport
+from . import Answer, AssistantError, IndexNotBuiltError, IndexReport, QuestionError
 
 if TYPE_CHECKING:
     from .api import Assistant
@@ -82,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal: "
+                       "follow-ups use the earlier questions (Ctrl-D leaves)")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("eval", parents=[common], help="score answers against a gold set")
     p.add_argument("file", type=Path, help="JSON Lines: question, answers, history, source, "
@@ -154,6 +159,53 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print(format_answer(answer))
     return 0
+
+
+CHAT_TURNS = 10  # earlier questions and answers a follow-up is read with (the API's limit)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Questions from stdin, one per line, each read with the conversation so far. On a
+    terminal: line editing and the questions asked (up arrow) via readline, a prompt, the
+    draft shown as it is written; `/new` starts a new conversation, Ctrl-C drops the line,
+    Ctrl-D leaves."""
+    _check_index_early(args)
+    bot = _assistant(args)
+    tty = sys.stdin.isatty()
+    if tty:
+        # input() edits lines and recalls them once readline is imported (not everywhere)
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401
+        print("Ask about your documents; follow-ups use the conversation. /new starts "
+              "another, Ctrl-D leaves.", file=sys.stderr)
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            question = input("? " if tty else "").strip()
+        except EOFError:
+            if tty:
+                print(file=sys.stderr)
+            return 0
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
+            continue
+        if question == "/new":
+            history.clear()
+            continue
+        if not question:
+            continue
+        try:
+            answer = _answer(bot.stream(question, history[-CHAT_TURNS:]),
+                             sys.stdout if sys.stdout.isatty() else None)
+        except QuestionError as exc:  # this question's fault: the conversation goes on
+            print(f"error: {one_line(str(exc))}", file=sys.stderr)
+            continue
+        except IndexNotBuiltError as exc:
+            raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
+        if answer.warning:
+            print(f"warning: {one_line(answer.warning)}", file=sys.stderr)
+        print(format_answer(answer) + "\n", flush=True)
+        history.append((question, answer.text))
 
 
 def _answer(pieces: Iterator[str | Answer], terminal: TextIO | None) -> Answer:

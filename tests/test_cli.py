@@ -178,3 +178,50 @@ def test_unusable_settings_are_one_clear_line(tmp_path):
                                text=True, env=env, timeout=120)
         assert asked.returncode == 2 and asked.stderr.startswith("error: setting ")
         assert f"ASSISTANT_{name}" in asked.stderr and asked.stderr.count("\n") == 1
+
+
+def test_chat_reads_follow_ups_with_the_conversation_and_goes_on_after_a_bad_line(corpus,
+                                                                                 tmp_path):
+    index_dir = tmp_path / "index"
+    assert run("index", str(corpus), "--index", str(index_dir)).returncode == 0
+    lines = ["How large is the Oppama plant?", "", "and how many jobs depend on it?",
+             "x" * 3000, "/new", "and how many jobs depend on it?"]
+    chat = subprocess.run([sys.executable, "-m", "assistant.cli", "chat", "--corpus",
+                           str(corpus), "--index", str(index_dir)], input="\n".join(lines),
+                          capture_output=True, text=True, env=ENV, timeout=300)
+    assert chat.returncode == 0, chat.stderr  # the end of input (Ctrl-D) leaves
+    said = chat.stdout.strip().split("\n\n")  # an answer, its sources, the next answer…
+    assert "170-hectare" in said[0] and said[1].startswith("[1] nissan-foxconn-ev-alliance.txt")
+    assert "3,900" in said[2]  # the follow-up, read with the first question
+    assert "over the 2,000 limit" in chat.stderr  # one bad line, and the chat goes on
+    assert len(said) == 5 and "could not find" in said[4]  # after /new, no context
+
+
+def test_chat_on_a_terminal_prompts_answers_and_leaves_on_ctrl_d(corpus, tmp_path):
+    import pty
+    import select
+
+    index_dir = tmp_path / "index"
+    assert run("index", str(corpus), "--index", str(index_dir)).returncode == 0
+    leader, follower = pty.openpty()
+    chat = subprocess.Popen([sys.executable, "-m", "assistant.cli", "chat", "--corpus",
+                             str(corpus), "--index", str(index_dir)], stdin=follower,
+                            stdout=follower, stderr=follower, env=ENV)
+    os.close(follower)
+    seen = b""
+
+    def read_until(text: bytes, timeout: float = 120) -> None:
+        nonlocal seen
+        while text not in seen:
+            ready, _, _ = select.select([leader], [], [], timeout)
+            assert ready, f"waited for {text!r}; the terminal shows {seen[-300:]!r}"
+            seen += os.read(leader, 4096)
+
+    read_until(b"Ctrl-D leaves")
+    read_until(b"? ")
+    os.write(leader, b"How large is the Oppoma\x7f\x7f\x7fama plant?\r")  # edited: backspaces
+    read_until(b"characters 810-984")
+    os.write(leader, b"\x04")  # Ctrl-D at the prompt
+    assert chat.wait(timeout=60) == 0
+    os.close(leader)
+    assert b"170-hectare" in seen
