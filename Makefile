@@ -37,9 +37,12 @@ model: $(VENV)/.installed-run
 	$(PIP_INSTALL) -e '.[llm]'
 	$(BIN)/assistant fetch-model
 
-## run: install what is missing, update the index from corpus/, serve http://127.0.0.1:7860
+## run: install what is missing, update the index from corpus/, serve http://127.0.0.1:7860;
+## DOCS=~/notes serves a folder of your own, its index in ~/notes-index (or INDEX=…)
+DOCS ?=
+INDEX ?= $(if $(DOCS),$(patsubst %/,%,$(DOCS))-index)
 run: $(VENV)/.installed-run
-	$(BIN)/assistant serve
+	$(BIN)/assistant serve $(if $(DOCS),--corpus $(DOCS)) $(if $(INDEX),--index $(INDEX))
 
 ## test: install what is missing (Chromium and Tesseract included), lint, run all the tests
 test: $(VENV)/.installed-test browser ocr lint

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import examples, split, tuned
+from . import examples, split, texts, tuned
 from .answer_model import AnswerModel
 from .build import Progress, Say, build_index
 from .chat import Rewriter, normalize_history
@@ -153,11 +153,18 @@ class Assistant:
         return remove_file(Path(self.settings.corpus_dir), source)
 
     def document_text(self, source: str) -> str:
-        """The extracted text a citation's offsets index into."""
+        """The extracted text a citation's offsets index into: the one saved at indexing
+        while the file's bytes are the ones indexed, else the file read again."""
         corpus = Path(self.settings.corpus_dir)
         rel = Path(os.path.normpath(source))
         if rel.is_absolute() or rel.parts[:1] in (("..",), (".",)):
             raise ValueError(f"{source!r} is outside the corpus folder")
+        manifest = self.store.manifest()
+        record = manifest.documents.get(source) if manifest else None
+        if record and record.sha256 and texts.file_sha256(corpus / rel) == record.sha256:
+            saved = texts.load(self.store.dir, record.sha256)
+            if saved is not None:
+                return saved
         return load_document(corpus / rel, corpus, max_bytes=self._max_bytes,
                              outside_links=self.settings.indexing.outside_links).text
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from . import disk, records, script
+from . import disk, records, script, texts
 from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
 from .errors import CorpusError, DiskFullError, DocumentError
@@ -176,6 +176,8 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
     report.documents, report.chunks = len(documents), len(ids)
     store.write_manifest(Manifest(store.identity, "complete", built_at=now(),
                                   chunks=len(ids), documents=documents))
+    texts.keep(store.dir, ((d.sha256, d.text) for d in loaded),
+               {r.sha256 for r in documents.values()})
 
 
 def _name_foreign(store: Store, loaded: list[SourceDocument], previous: Manifest,

@@ -33,7 +33,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from . import disk, health, lock
+from . import disk, health, lock, texts
 from . import manifest as manifests
 from .client import shared_client
 from .embeddings import Embedder
@@ -412,10 +412,11 @@ class Store:
             attic = self.dir / ".old"
             shutil.rmtree(attic, ignore_errors=True)
             attic.mkdir()
-            for name in (health.CHROMA, self.records_path.name, "keyword"):
+            for name in (health.CHROMA, self.records_path.name, "keyword", texts.DIR):
                 if (self.dir / name).exists():
                     (self.dir / name).rename(attic / name)
-                (staged.dir / name).rename(self.dir / name)
+                if name != texts.DIR or (staged.dir / name).exists():  # texts: a cache
+                    (staged.dir / name).rename(self.dir / name)
             os.replace(staged.manifest_path, self.manifest_path)
             self._keyword = None
             shutil.rmtree(attic, ignore_errors=True)
