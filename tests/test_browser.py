@@ -52,9 +52,9 @@ def page(browser, site):
     assert outside == [], f"the page reached outside the machine: {outside}"
 
 
-def shot(tab, name: str) -> None:
+def shot(tab, name: str, full_page: bool = False) -> None:
     SHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(SHOTS / f"{name}.png"))
+    tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def ask(tab, question: str) -> None:
@@ -111,6 +111,29 @@ def test_a_source_of_an_earlier_answer_opens_and_the_chat_follows_the_newest(pag
     page.locator("#chatbot").get_by_role("button", name="Clear").click()
     expect(page.locator("#chatbot")).not_to_contain_text("170-hectare", timeout=30_000)
     expect(page.locator("#viewer")).to_contain_text("Choose a source")
+
+
+def test_on_a_phone_nothing_is_cut_off_and_a_source_scrolls_into_sight(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(site[0], wait_until="load")
+    expect(tab.locator("#chatbot")).to_be_visible(timeout=30_000)
+    ask(tab, QUESTION)
+    expect(answers(tab).last.locator(".support")).to_be_visible(timeout=60_000)
+    ask(tab, "Who is the Taiwanese tech giant?")
+    expect(answers(tab)).to_have_count(2, timeout=60_000)
+    expect(answers(tab).last.locator(".support")).to_be_visible(timeout=60_000)
+    # one column, no sideways scrolling, the chat not a scrolling box of its own
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    chat = tab.locator("#chatbot .bubble-wrap")
+    assert chat.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    for box in (answers(tab).first.bounding_box(), answers(tab).last.bounding_box()):
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    shot(tab, "phone", full_page=True)
+    answers(tab).first.locator(".cite-link").click()
+    expect(tab.locator("#viewer #cited-span")).to_contain_text("170-hectare", timeout=30_000)
+    expect(tab.locator("#viewer .doc-head")).to_be_in_viewport()
+    context.close()
 
 
 def test_off_topic_question_gets_the_not_found_style(page):
