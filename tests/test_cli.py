@@ -208,19 +208,23 @@ def test_chat_on_a_terminal_prompts_answers_and_leaves_on_ctrl_d(corpus, tmp_pat
                              str(corpus), "--index", str(index_dir)], stdin=follower,
                             stdout=follower, stderr=follower, env=ENV)
     os.close(follower)
-    seen = b""
+    seen, cursor = b"", 0
 
     def read_until(text: bytes, timeout: float = 120) -> None:
-        nonlocal seen
-        while text not in seen:
+        """Wait for `text` after what was read before (a key typed before the prompt is up
+        can be dropped when readline sets the terminal up)."""
+        nonlocal seen, cursor
+        while text not in seen[cursor:]:
             ready, _, _ = select.select([leader], [], [], timeout)
             assert ready, f"waited for {text!r}; the terminal shows {seen[-300:]!r}"
             seen += os.read(leader, 4096)
+        cursor = seen.index(text, cursor) + len(text)
 
     read_until(b"Ctrl-D leaves")
     read_until(b"? ")
     os.write(leader, b"How large is the Oppoma\x7f\x7f\x7fama plant?\r")  # edited: backspaces
     read_until(b"characters 810-984")
+    read_until(b"\n? ")  # the next prompt
     os.write(leader, b"\x04")  # Ctrl-D at the prompt
     assert chat.wait(timeout=60) == 0
     os.close(leader)
