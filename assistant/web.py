@@ -279,7 +279,8 @@ def _chat_tab(page: Page) -> tuple[gr.Markdown, gr.Chatbot]:
     bot = page.bot
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            header = gr.Markdown(_header(bot.documents()), elem_id="chat-header")
+            # a callable: each visit gets the index as it is, not as it was at start
+            header = gr.Markdown(lambda: _header(bot.documents()), elem_id="chat-header")
             model = bot.model_description()
             reader_choice = gr.Radio(
                 [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
