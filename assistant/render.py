@@ -136,6 +136,17 @@ def reader_note(answer: Answer, support: tuple[str, str] | None = None) -> str:
     return f'<div class="reader-note">{level}{who}{why}</div>'
 
 
+def locate(text: str, quote: str, index: int, source: str) -> Citation | None:
+    """A citation of `quote` where it first stands in `text` (spacing may differ), for a
+    viewer that has the quoted words but not the answer that cited them."""
+    words = quote.split()
+    m = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    if not m:
+        return None
+    return Citation(index=index, source=source, title="", text=m.group(), start=m.start(),
+                    end=m.end(), score=0.0, quote_start=m.start(), quote_end=m.end())
+
+
 def document_html(text: str, c: Citation) -> str:
     """The cited document around the passage; the passage shaded, the quote marked.
 

@@ -34,6 +34,7 @@ from .render import (
     document_html,
     documents_rows,
     draft_html,
+    locate,
     status_markdown,
     unchat_text,
 )
@@ -46,8 +47,18 @@ JS = Path(__file__).with_name("web.js").read_text(encoding="utf-8")  # plain-tex
 # listener: its `trigger` is what reaches the server); the viewer then scrolls to the quote,
 # and, after a click, into sight when the page is one column (a phone).
 VIEWER_JS = """
-window.openCitation = (a) => { const [, answer, cite] = a.hash.split('-').map(Number);
-  window.citationAsked = true; trigger('click', {cite, answer}); };
+window.openCitation = (a) => {
+  const [, answer, cite] = a.hash.split('-').map(Number);
+  // what the link says of itself, for a server that no longer holds the answer (restarted)
+  const msg = a.closest('.answer'), end = `-${cite}`;
+  const link = msg && [...msg.querySelectorAll('.cite-link')].find(l => l.hash.endsWith(end));
+  const marker = msg && [...msg.querySelectorAll('.cite-mark')].find(m => m.hash.endsWith(end));
+  const mark = link?.nextElementSibling?.matches('.cite-quote') ? link.nextElementSibling
+    : marker?.previousElementSibling?.matches('mark') ? marker.previousElementSibling : null;
+  const source = (link?.title.match(/^Open (.*) at the quoted words$/) || [])[1] || '';
+  window.citationAsked = true;
+  trigger('click', {cite, answer, source, quote: mark ? mark.textContent : ''});
+};
 if (!window.citationClicks) {  // once per page, however often the viewer mounts
   window.citationClicks = true;
   document.addEventListener('click', (e) => {
@@ -130,7 +141,18 @@ class Page:
         n, key = int(getattr(evt, "cite", 0) or 0), int(getattr(evt, "answer", 0) or 0)
         answer = self.sessions.get(request, key)
         match = [c for c in answer.citations if c.index == n] if answer else []
-        return self._viewer(match[0]) if match else VIEWER_EMPTY
+        if match:
+            return self._viewer(match[0])
+        # an answer this server does not hold (it restarted): the quote found in its source
+        source, quote = str(getattr(evt, "source", "")), str(getattr(evt, "quote", ""))
+        if not (source and quote):
+            return VIEWER_EMPTY
+        try:
+            text = self.bot.document_text(source)
+        except (AssistantError, ValueError) as exc:
+            return f'<div class="doc-warning">{html.escape(str(exc))}</div>'
+        found = locate(text, quote, n, source)
+        return document_html(text, found) if found else VIEWER_EMPTY
 
     def _viewer(self, c: Citation) -> str:
         try:

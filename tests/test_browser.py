@@ -271,3 +271,32 @@ def test_the_reader_switch_picks_who_writes_the_answer(llm_page):
     ask(page, "How large is the Oppama plant?")
     expect(page.locator("#chatbot .reader-note").nth(1)).to_contain_text(
         "· Quoted from your documents", timeout=60_000)
+
+
+def test_a_source_under_an_answer_opens_after_the_server_restarted(browser, site):
+    """The page keeps its answers when the server restarts; the new server never saw them,
+    and their sources open from what each link says of itself."""
+    from conftest import free_port
+
+    from assistant.web import serve
+
+    url, bot = site
+    port = free_port()
+    app = serve(bot, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+        ask(tab, QUESTION)
+        expect(tab.locator("#viewer #cited-span")).to_contain_text("170-hectare",
+                                                                   timeout=60_000)
+        ask(tab, "Who is the Taiwanese tech giant?")
+        expect(tab.locator("#viewer #cited-span")).to_contain_text("Foxconn", timeout=60_000)
+        app.close()
+        app = serve(bot, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+        answers(tab).first.locator(".cite-link").click()
+        expect(tab.locator("#viewer #cited-span")).to_contain_text("170-hectare",
+                                                                   timeout=30_000)
+    finally:
+        context.close()
+        app.close()

@@ -269,3 +269,22 @@ def test_serve_says_where_the_page_is_and_never_suggests_a_public_link(site, tmp
         proc.terminate()
         rest, _ = proc.communicate(timeout=60)
     assert "share" not in "".join(lines) + rest
+
+
+def test_a_source_of_an_answer_the_server_no_longer_holds_opens_by_its_quote(site):
+    """After a restart the page still shows old answers; their links carry the source and
+    the quoted words, and the viewer finds them (a path outside the corpus is refused)."""
+    import gradio as gr
+
+    from assistant.web import Page
+
+    page = Page(site[1])
+    request = type("Request", (), {"session_hash": "never-seen"})()
+    quote = "Nissan's Oppama plant, a 170-hectare facility in\nKanagawa Prefecture,"
+    shown = page.open_citation(gr.EventData(None, {"cite": 1, "answer": 2, "source": ARTICLE,
+                                                   "quote": quote}), request)
+    assert '<mark id="cited-span">Nissan&#x27;s Oppama plant, a 170-hectare' in shown
+    outside = page.open_citation(gr.EventData(None, {"cite": 1, "answer": 2, "source":
+                                                     "../../etc/passwd", "quote": "root"}),
+                                 request)
+    assert "outside the corpus folder" in outside
