@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,8 +96,8 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class Page:
-    """The page's handlers over one `Assistant`; each browser session's answers' citations
-    are kept so that a source clicked in any answer opens in the viewer."""
+    """The page's handlers over one `Assistant`; each browser session's answers are kept so
+    that a source clicked in any of them opens in the viewer and a thumb is saved with it."""
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
@@ -170,13 +171,15 @@ class Page:
             return gr.skip(), gr.skip(), "That answer is from before a restart; ask again."
         liked = evt.liked if isinstance(evt.liked, bool) else None
         before = _pairs(plain_history(history[: int(index) - 1]))
-        row = feedback.record(answer, before, liked)
-        feedback.save(Path(self.bot.settings.index_dir), row)
+        # one id per answer shown, so that a changed mind replaces the earlier thumb
+        same = uuid.uuid5(uuid.NAMESPACE_URL, f"{request.session_hash}/{index}/{answer.text}")
+        row = feedback.record(answer, before, liked, id=same.hex)
+        path = feedback.save(Path(self.bot.settings.index_dir), row)
         said = {True: "Thanks: kept as a right answer", False: "Thanks: kept as a wrong answer",
                 None: "Taken back"}[liked]
         pending = {"key": int(index), "id": row["id"], "history": before}
         return (pending if liked is False else None, gr.update(visible=liked is False),
-                f"{said} in {feedback.FILE} beside the index (never sent anywhere).")
+                f"{said} in {path} (never sent anywhere).")
 
     def correct(self, pending: dict[str, Any] | None, text: str, request: gr.Request
                 ) -> tuple[Any, ...]:
@@ -186,10 +189,9 @@ class Page:
             return pending, gr.skip(), gr.skip(), "Type the right answer first."
         row = feedback.record(answer, pending["history"], False, correct=text,
                               id=pending["id"])
-        feedback.save(Path(self.bot.settings.index_dir), row)
+        path = feedback.save(Path(self.bot.settings.index_dir), row)
         return (None, gr.update(visible=False), "",
-                f"Thanks: the right answer is kept in {feedback.FILE}; `assistant eval "
-                f"index/{feedback.FILE}` asks it again.")
+                f"Thanks: the right answer is kept; `assistant eval {path}` asks it again.")
 
     def ask(self, question: str, history: list | None = None, reader: str | None = None
             ) -> dict[str, Any]:
