@@ -400,6 +400,11 @@ class _Answers:
         with self._lock:
             self._by_session.pop(request.session_hash or "", None)
 
+    def drop_all(self) -> None:
+        """Forget every session's answers (what a restart does)."""
+        with self._lock:
+            self._by_session.clear()
+
 
 def _pairs(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(question, answer) pairs of a chat's messages."""
