@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -86,7 +87,10 @@ class Assistant:
                              rebuild=rebuild, progress=progress, say=say)
         generation = self.store.generation(self.store.manifest())
         if examples.read(self.store.dir, generation) is None:
-            examples.write(self.store.dir, generation, self._choose_examples())
+            chosen = self._choose_examples()
+            # a convenience: without room for it, the page chooses them again in memory
+            with contextlib.suppress(OSError):
+                examples.write(self.store.dir, generation, chosen)
         return report
 
     def status(self) -> dict[str, Any]:
