@@ -85,7 +85,7 @@ class Assistant:
         s = self.settings
         report = build_index(self.store, Path(s.corpus_dir), s.indexing, s.split,
                              rebuild=rebuild, progress=progress, say=say)
-        generation = self.store.generation(self.store.manifest())
+        generation = self.generation()
         if examples.read(self.store.dir, generation) is None:
             chosen = self._choose_examples()
             # a convenience: without room for it, the page chooses them again in memory

@@ -148,20 +148,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _check_index_early(args)
     bot = _assistant(args)
     live = sys.stdout.isatty() and not args.json
-    try:
-        answer = _answer(bot.stream(args.question), sys.stdout if live else None)
-    except IndexNotBuiltError as exc:
-        raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
-    if answer.warning:
-        print(f"warning: {one_line(answer.warning)}", file=sys.stderr)
+    answer = _ask(bot, args.question, (), sys.stdout if live else None)
     if args.json:
         print(to_json(answer.to_dict()))
     else:
         print(format_answer(answer))
     return 0
-
-
-CHAT_TURNS = 10  # earlier questions and answers a follow-up is read with (the API's limit)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -171,6 +163,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     Ctrl-D leaves."""
     _check_index_early(args)
     bot = _assistant(args)
+    from .chat import MAX_TURNS  # the turns a follow-up is read with (loaded with the api)
+
     tty = sys.stdin.isatty()
     if tty:
         # input() edits lines and recalls them once readline is imported (not everywhere)
@@ -195,17 +189,24 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question:
             continue
         try:
-            answer = _answer(bot.stream(question, history[-CHAT_TURNS:]),
-                             sys.stdout if sys.stdout.isatty() else None)
+            answer = _ask(bot, question, history[-MAX_TURNS:],
+                          sys.stdout if sys.stdout.isatty() else None)
         except QuestionError as exc:  # this question's fault: the conversation goes on
             print(f"error: {one_line(str(exc))}", file=sys.stderr)
             continue
-        except IndexNotBuiltError as exc:
-            raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
-        if answer.warning:
-            print(f"warning: {one_line(answer.warning)}", file=sys.stderr)
         print(format_answer(answer) + "\n", flush=True)
         history.append((question, answer.text))
+
+
+def _ask(bot: Assistant, question: str, history: object, terminal: TextIO | None) -> Answer:
+    """One answer, its draft shown on `terminal`; the index's warning goes to stderr."""
+    try:
+        answer = _answer(bot.stream(question, history), terminal)
+    except IndexNotBuiltError as exc:
+        raise IndexNotBuiltError(f"{exc} (`make run` also builds it)") from None
+    if answer.warning:
+        print(f"warning: {one_line(answer.warning)}", file=sys.stderr)
+    return answer
 
 
 def _answer(pieces: Iterator[str | Answer], terminal: TextIO | None) -> Answer:

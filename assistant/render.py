@@ -117,8 +117,18 @@ def answer_plain(content: str) -> str | None:
     return unescape(_TAG.sub("", m.group(1))) if m else None
 
 
+def message_plain(content: str) -> str:
+    """Any chat message as its writer wrote it: an answer's words, or a question's (or a
+    not-found answer's) text without our blocks and Markdown escapes."""
+    answer = answer_plain(content)
+    if answer is not None:
+        return answer
+    return unchat_text(_TAG.sub("", _NOTES.split(content)[0]))
+
+
 _ANSWER_TEXT = re.compile(r'<div class="answer-text">(.*?)</div>', re.S)
 _TAG = re.compile(r"<[^>]+>")
+_NOTES = re.compile(r'<div class="(?:reader-note|index-warning)"')
 
 
 def draft_html(text: str) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import hashlib
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+
+from .fetch import sha256_of
 
 DIR = "texts"
 _NAME = re.compile(r"^[0-9a-f]{64}\.txt\.gz$")
@@ -23,14 +24,10 @@ def path(index_dir: Path, sha256: str) -> Path:
 
 def file_sha256(file: Path) -> str | None:
     """Of the file's bytes as they are now (None: unreadable), to compare with the indexed."""
-    digest = hashlib.sha256()
     try:
-        with open(file, "rb") as f:
-            while block := f.read(1 << 20):
-                digest.update(block)
+        return sha256_of(file)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def load(index_dir: Path, sha256: str) -> str | None:

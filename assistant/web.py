@@ -13,7 +13,6 @@ the same limits. `Page` holds the handlers, one method each; `build_app` lays th
 from __future__ import annotations
 
 import html
-import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -30,14 +29,13 @@ from .errors import AssistantError
 from .guard import LoginGuard, check_exposure
 from .render import (
     answer_html,
-    answer_plain,
     chat_text,
     document_html,
     documents_rows,
     draft_html,
     locate,
+    message_plain,
     status_markdown,
-    unchat_text,
 )
 from .schema import Answer, Citation
 
@@ -76,8 +74,6 @@ watch('value', () => {
 });"""
 VIEWER_EMPTY = ('<div class="panel-empty">Choose a source under an answer to read it here, '
                 'in its document.</div>')
-_TAG = re.compile(r"<[^>]+>")
-_RENDERED = re.compile(r'<div class="(?:reader-note|index-warning)"')
 
 
 def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -88,10 +84,7 @@ def plain_history(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         content = m.get("content")
         if isinstance(content, list):
             content = " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
-        text = answer_plain(str(content or ""))
-        if text is None:  # a question, or a not-found answer: Markdown text
-            text = unchat_text(_TAG.sub("", _RENDERED.split(str(content or ""))[0]))
-        out.append({"role": m.get("role"), "content": text.strip()})
+        out.append({"role": m.get("role"), "content": message_plain(str(content or "")).strip()})
     return out
 
 
@@ -127,8 +120,7 @@ class Page:
 
     def select_answer(self, evt: gr.SelectData, request: gr.Request) -> Any:
         """Choosing an earlier answer shows its first source."""
-        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        answer = self.sessions.get(request, int(index))
+        answer = self.sessions.get(request, _position(evt))
         if not answer or not answer.citations:  # a question, not found, or before a restart
             return gr.skip()
         return self._viewer(answer.citations[0])
@@ -165,19 +157,19 @@ class Page:
                  ) -> tuple[Any, ...]:
         """A thumb on an answer, saved beside the index; a thumbs-down asks for the right
         answer (optional)."""
-        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        answer = self.sessions.get(request, int(index))
+        index = _position(evt)
+        answer = self.sessions.get(request, index)
         if answer is None:  # an answer from before a restart: nothing to save it with
             return gr.skip(), gr.skip(), "That answer is from before a restart; ask again."
         liked = evt.liked if isinstance(evt.liked, bool) else None
-        before = _pairs(plain_history(history[: int(index) - 1]))
+        before = _pairs(plain_history(history[: index - 1]))
         # one id per answer shown, so that a changed mind replaces the earlier thumb
         same = uuid.uuid5(uuid.NAMESPACE_URL, f"{request.session_hash}/{index}/{answer.text}")
         row = feedback.record(answer, before, liked, id=same.hex)
         path = feedback.save(Path(self.bot.settings.index_dir), row)
         said = {True: "Thanks: kept as a right answer", False: "Thanks: kept as a wrong answer",
                 None: "Taken back"}[liked]
-        pending = {"key": int(index), "id": row["id"], "history": before}
+        pending = {"key": index, "id": row["id"], "history": before}
         return (pending if liked is False else None, gr.update(visible=liked is False),
                 f"{said} in {path} (never sent anywhere).")
 
@@ -404,6 +396,11 @@ class _Answers:
         """Forget every session's answers (what a restart does)."""
         with self._lock:
             self._by_session.clear()
+
+
+def _position(evt: gr.SelectData | gr.LikeData) -> int:
+    """Which message of the chat an event is about."""
+    return int(evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index)
 
 
 def _pairs(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
