@@ -5,7 +5,8 @@ memory, and SQuAD held-out answers, each size in its own processes.
 The corpus: the 48 SQuAD dev articles first (so that bench.quality's held-out questions can
 be asked at every size), then the 10-Q filings' text, SciFact's abstracts (50 to a file),
 and the copyright files and changelogs Debian installed in /usr/share/doc (each text once),
-until the characters reach the size asked for (CHARS_PER_CHUNK each).
+until their chunks, counted by the assistant's own loader and splitter, reach the size asked
+for.
 
     python -m bench.scale [--sizes 10000,100000] [--questions 300] [--work DIR]
 """
@@ -27,26 +28,34 @@ from bench.data import EVAL, file_name, sample, squad_articles, write_squad_corp
 from bench.speed import _run_measured
 
 ROOT = Path(__file__).resolve().parents[1]
-CHARS_PER_CHUNK = 300  # what a chunk of these texts held on average (64-token chunks)
 DOC = Path("/usr/share/doc")
 
 
 def write_corpus(dest: Path, chunks: int) -> int:
-    """Documents for about `chunks` chunks; returns their characters."""
-    budget = chunks * CHARS_PER_CHUNK
+    """Documents for at least `chunks` chunks; returns how many chunks they make."""
+    from assistant.embeddings import Embedder
+    from assistant.load import load_document
+    from assistant.split import split_document
+
+    embedder = Embedder()
     write_squad_corpus(dest, squad_articles())
-    total = sum(p.stat().st_size for p in dest.iterdir())
+
+    def chunks_of(path: Path) -> int:
+        doc = load_document(path, dest)
+        return len(split_document(doc, embedder.count_tokens, window=embedder.max_tokens))
+
+    total = sum(chunks_of(p) for p in dest.iterdir())
     seen: set[str] = set()
 
     def add(name: str, text: str) -> bool:
         nonlocal total
         digest = hashlib.sha256(text.encode()).hexdigest()
-        if total >= budget:
+        if total >= chunks:
             return False
         if digest not in seen and len(text.strip()) > 200:
             seen.add(digest)
             (dest / name).write_text(text, encoding="utf-8")
-            total += len(text)
+            total += chunks_of(dest / name)
         return True
 
     for path in sorted((EVAL / "sec10q" / "text").glob("*.txt")):
