@@ -37,6 +37,7 @@ from .errors import (  # noqa: E402
     IndexMismatchError,
     IndexNotBuiltError,
     IndexStateError,
+    IndexUnavailableError,
     QuestionError,
 )
 from .schema import Answer, Citation, IndexReport  # noqa: E402
@@ -76,6 +77,7 @@ __all__ = [
     "IndexNotBuiltError",
     "IndexReport",
     "IndexStateError",
+    "IndexUnavailableError",
     "QuestionError",
     "SUPPORTED_SUFFIXES",
     "Settings",

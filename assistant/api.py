@@ -35,6 +35,15 @@ from .store import Store
 READERS = ("llm", "extractive")
 
 
+def _open_store(s: Settings, embedder: Embedder, identity: Identity) -> Store:
+    """The index: in its folder, or on a Chroma server when `chroma_url` is set."""
+    if s.chroma_url:
+        from .remote import ServerStore
+
+        return ServerStore(s.chroma_url, Path(s.index_dir), embedder, identity)
+    return Store(Path(s.index_dir), embedder, identity)
+
+
 class Assistant:
     """Questions about the documents in `corpus_dir`, answered from the index in `index_dir`.
 
@@ -55,7 +64,7 @@ class Assistant:
         self.embedder = Embedder(s.indexing.embedding_model, s.indexing.embed_batch_size)
         identity = Identity(self.embedder.name, self.embedder.dimension,
                             split.describe(s.split))
-        self.store = Store(Path(s.index_dir), self.embedder, identity)
+        self.store = _open_store(s, self.embedder, identity)
         self.hybrid = Hybrid(self.store, s.retrieval)  # the search the answers use
         ranker = Ranker(self.embedder, embed_top=s.reader.embedded_sentences or None,
                         model=AnswerModel() if s.reader.read_sentences

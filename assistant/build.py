@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -23,7 +22,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from . import disk, records, script, texts
+from . import disk, script, texts
 from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
 from .errors import CorpusError, DiskFullError, DocumentError
@@ -101,7 +100,7 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
         note(f"rebuilding the index from scratch: {reason}; questions are answered from the "
              "index as it was until the new one is complete")
         if staged.mismatch():  # a killed rebuild's, with other settings: start again
-            shutil.rmtree(staged.dir)
+            staged.discard()
         try:
             with staged.write_lock(settings.lock_timeout):
                 _run(staged, corpus_dir, paths, settings, split, False, report, progress, note)
@@ -112,8 +111,8 @@ def _run(store: Store, corpus_dir: Path, paths: list[Path], settings: IndexSetti
                 "cannot be answered until it finishes)") from None
         store.adopt(staged)
         return
-    elif staged.dir.exists():  # a killed rebuild, not asked for again: the index is updated
-        shutil.rmtree(staged.dir, ignore_errors=True)
+    else:  # a killed rebuild, not asked for again: the index is updated
+        staged.discard()
     previous = store.manifest() or Manifest(store.identity)
     if previous.state == "building":
         note("the last indexing run did not finish; resuming it")
@@ -220,7 +219,7 @@ def _unchanged(store: Store, paths: list[Path], corpus_dir: Path, previous: Mani
         if hashlib.sha256(data).hexdigest() != previous.documents[source].sha256:
             return False
     # last: a run that changes files checks the record file itself, in `open_records`
-    return records.problem(store.records_path) is None
+    return store.records_problem() is None
 
 
 def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocument],
@@ -231,7 +230,7 @@ def _index_documents(store: Store, split: SplitSettings, loaded: list[SourceDocu
     those removed from the folder), so that readers are told whose answers may be stale."""
     from langchain_core.indexing import index
 
-    rm = records.open_records(store, note)
+    rm = store.open_records(note)
     ids, existing = store.all_chunks()
     # Chunks the records say are in Chroma but are not (its files were removed or emptied):
     # forget them, so that they are embedded again instead of skipped.

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                         "default ./corpus)")
     common.add_argument("--index", dest="index_dir", type=Path, help="index folder "
                         "(ASSISTANT_INDEX_DIR, default ./index)")
+    common.add_argument("--chroma", dest="chroma_url", metavar="URL", help="a Chroma server "
+                        "holding the index, http://host:port/name (ASSISTANT_CHROMA_URL; "
+                        "default: the index folder)")
     common.add_argument("--reader", choices=("llm", "extractive"), help="who answers: a "
                         "language model in its own words, citations checked (llm), or quotes "
                         "(extractive); ASSISTANT_READER, default extractive")
@@ -115,7 +118,8 @@ def _assistant(args: argparse.Namespace, **extra: object) -> Assistant:
     from .api import Assistant  # the answering modules: half a second to import
 
     corpus = getattr(args, "path", None) or args.corpus
-    return Assistant(corpus, args.index_dir, reader=args.reader, **extra)
+    return Assistant(corpus, args.index_dir, reader=args.reader, chroma_url=args.chroma_url,
+                     **extra)
 
 
 def _check_index_early(args: argparse.Namespace, *, count: bool = True) -> None:
@@ -125,7 +129,10 @@ def _check_index_early(args: argparse.Namespace, *, count: bool = True) -> None:
     from . import health, manifest
     from .config import Settings
 
-    index = Path(Settings.load().replace(index_dir=args.index_dir).index_dir)
+    settings = Settings.load().replace(index_dir=args.index_dir, chroma_url=args.chroma_url)
+    if settings.chroma_url:
+        return  # the server's files are the server's to check
+    index = Path(settings.index_dir)
     health.start_early(index, manifest.read(index / manifest.FILE), count=count)
 
 

@@ -133,6 +133,9 @@ class Settings:
 
     corpus_dir: Path = Path("corpus")  # documents; citations' `source` is relative to it
     index_dir: Path = Path("index")  # Chroma, records, keyword index, manifest
+    # a Chroma server holding the index instead (`chroma run`), http://host:port/name; the
+    # index folder then keeps only caches (see docs/server.md)
+    chroma_url: str = ""
     indexing: IndexSettings = IndexSettings()
     split: SplitSettings = SplitSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

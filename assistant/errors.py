@@ -11,6 +11,7 @@
         ├── IndexDamagedError    Chroma's files are missing or damaged: `assistant index`
         │                        rebuilds them from the documents
         ├── IndexLockedError     another process is writing it
+        ├── IndexUnavailableError  the Chroma server holding it does not answer
         └── DiskFullError        no room on the disk that holds the index; nothing was lost
 
 Each message says what happened and what to do about it, because the CLI and the web page
@@ -63,6 +64,11 @@ class IndexDamagedError(IndexStateError):
 
 class IndexLockedError(IndexStateError):
     """Another process holds the index's write lock."""
+
+
+class IndexUnavailableError(IndexStateError):
+    """The Chroma server that holds the index (`chroma_url`) does not answer; nothing was lost,
+    and the next use connects again."""
 
 
 class DiskFullError(IndexStateError):

@@ -8,6 +8,7 @@ it, so an index built before this module existed is still read:
     generation     new with every write: readers reopen Chroma when it changes
     built_at, chunks, documents {source: {title, sha256, chunks, indexed_at}}
     pending        while "building": the files the run adds, changes or removes
+    collection     on a Chroma server only: the collection holding the chunks (see `remote`)
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Manifest:
     chunks: int = 0
     documents: dict[str, DocumentRecord] = field(default_factory=dict)
     pending: tuple[str, ...] = ()  # files whose answers may be out of date while building
+    collection: str = ""  # on a Chroma server: where the chunks are (a rebuild writes anew)
 
     @property
     def complete(self) -> bool:
@@ -78,6 +80,8 @@ class Manifest:
             out["generation"] = self.generation
         if self.pending:
             out["pending"] = list(self.pending)
+        if self.collection:
+            out["collection"] = self.collection
         return out
 
     @classmethod
@@ -97,7 +101,8 @@ class Manifest:
                        # built_at told one state from the next before generations existed
                        str(raw.get("generation") or raw.get("built_at") or ""),
                        str(raw.get("built_at", "")), int(raw.get("chunks", 0)), documents,
-                       tuple(str(p) for p in raw.get("pending") or ()))
+                       tuple(str(p) for p in raw.get("pending") or ()),
+                       str(raw.get("collection") or ""))
         except (TypeError, ValueError, AttributeError):
             return UNREADABLE
 

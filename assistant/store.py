@@ -67,6 +67,15 @@ class Store:
     # --- paths and manifest ---------------------------------------------------------------
 
     @property
+    def location(self) -> str:
+        """Where the index is, as messages name it."""
+        return str(self.dir)
+
+    @property
+    def collection_name(self) -> str:
+        return COLLECTION
+
+    @property
     def manifest_path(self) -> Path:
         return self.dir / manifests.FILE
 
@@ -135,12 +144,12 @@ class Store:
         manifest = self.manifest()
         if manifest is None:
             raise IndexNotBuiltError(
-                f"no index in {self.dir}; build it with `assistant index` (or Assistant.index())"
-            )
+                f"no index in {self.location}; build it with `assistant index` (or "
+                "Assistant.index())")
         reason = self.mismatch(manifest)
         if reason:
             raise IndexMismatchError(
-                f"the index in {self.dir} cannot be used: {reason}; run `assistant index` to "
+                f"the index in {self.location} cannot be used: {reason}; run `assistant index` to "
                 "rebuild it"
             )
         self._check_writable()
@@ -208,7 +217,7 @@ class Store:
 
     def _damaged(self, problem: str) -> IndexDamagedError:
         return IndexDamagedError(
-            f"the index in {self.dir} is damaged: {problem}; run `assistant index` to rebuild "
+            f"the index in {self.location} is damaged: {problem}; run `assistant index` to rebuild "
             "it from the documents (or Re-index the folder on the page)")
 
     # --- Chroma and the record manager ----------------------------------------------------
@@ -229,7 +238,7 @@ class Store:
         from langchain_chroma import Chroma
 
         with self._shared.lock:
-            return Chroma(collection_name=COLLECTION, client=self._client(),
+            return Chroma(collection_name=self.collection_name, client=self._client(),
                           embedding_function=embedding or self.embedder,
                           collection_metadata=METADATA)
 
@@ -240,7 +249,7 @@ class Store:
             client = self._client()
             if self._collection is None or self._collection_client is not client:
                 self._collection = client.get_or_create_collection(
-                    COLLECTION, embedding_function=None, metadata=METADATA)
+                    self.collection_name, embedding_function=None, metadata=METADATA)
                 self._collection_client = client
             return self._collection
 
@@ -344,6 +353,20 @@ class Store:
             return None
         return shared.reader.search(vector, k, where)
 
+    # --- the record of indexed chunks ------------------------------------------------------
+
+    def records_problem(self) -> str | None:
+        """What is wrong with the record of indexed chunks, or None (see `records`)."""
+        from . import records
+
+        return records.problem(self.records_path)
+
+    def open_records(self, note: Callable[[str], None] | None = None) -> Any:
+        """LangChain's record manager of this index (see `records`)."""
+        from . import records
+
+        return records.open_records(self, note)
+
     # --- keyword index --------------------------------------------------------------------
 
     def rebuild_keyword_index(self, ids: list[str] | None = None,
@@ -396,6 +419,10 @@ class Store:
             shutil.rmtree(self.dir / STAGING, ignore_errors=True)
             self.manifest_path.unlink(missing_ok=True)
             self._keyword = None
+
+    def discard(self) -> None:
+        """Remove everything this store holds, its folder too (a killed rebuild's)."""
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def staging(self) -> Store:
         """The store a rebuild writes beside this one, swapped in by `adopt` when complete."""

@@ -1,0 +1,373 @@
+"""The index on a Chroma server (`chroma run`) instead of in a folder: setting `chroma_url`,
+`http://host:port/name` (name: which index on that server, default "assistant").
+
+Everything a worker needs is on the server, so any number of `ask`, `serve` and `index`
+processes, on this machine or others, use one index, each noticing a newer generation:
+
+    {name}-meta                 one record: the manifest, as JSON
+    {name}-chunks-a, -b         the chunks; the manifest's `collection` says which one is live
+    {name}-chunks-?-records     LangChain's record of indexed chunks (see `remote_records`)
+    {name}-lock                 exists while a writer holds the write lock; names the writer
+    {name}-rebuild-meta, -lock  a rebuild's, while it writes the collection not live
+
+A rebuild (another model or splitter) writes the chunk collection not in use, then points the
+manifest at it: readers go from one complete index to the next. The keyword index is rebuilt
+in each worker's memory from the chunks when the generation changes. The local index folder
+keeps only caches: the viewer's texts, the example questions and the page's feedback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import texts
+from .client import SharedClient
+from .embeddings import Embedder
+from .errors import ConfigurationError, IndexLockedError, IndexUnavailableError
+from .keyword import KeywordIndex
+from .manifest import Identity, Manifest
+from .store import METADATA, STAGING, Store
+
+DEFAULT_NAME = "assistant"
+BEAT_SECONDS = 5.0  # how often a writer says it is still at work
+STALE_SECONDS = 30.0  # a lock not refreshed for this long was left by a writer that died
+_PLACEHOLDER = [1.0]  # Chroma stores no record without a vector
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/{self.name}"
+
+    @classmethod
+    def parse(cls, url: str) -> Server:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        name = parts.path.strip("/") or DEFAULT_NAME
+        try:
+            port = parts.port or 8000
+        except ValueError:
+            port = 0
+        if parts.scheme != "http" or not parts.hostname or not port or "/" in name:
+            raise ConfigurationError(
+                f"setting chroma_url (ASSISTANT_CHROMA_URL) must look like "
+                f"http://127.0.0.1:8000/assistant, got {url!r}")
+        return cls(parts.hostname, port, name)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    import httpx
+
+    return isinstance(exc, httpx.TransportError) or (
+        isinstance(exc, ValueError) and "Could not connect" in str(exc))
+
+
+class ServerStore(Store):
+    """A `Store` whose Chroma collections, manifest, records and lock live on a server."""
+
+    def __init__(self, url: str, local_dir: Path, embedder: Embedder, identity: Identity, *,
+                 meta: str = "", chunks: str = "") -> None:
+        super().__init__(local_dir, embedder, identity)
+        self.server = Server.parse(url)
+        name = self.server.name
+        self._meta_name = meta or f"{name}-meta"
+        self._lock_name = self._meta_name.removesuffix("-meta") + "-lock"
+        self._chunks = chunks  # a rebuild's collection; the live one is the manifest's
+        self._shared = SharedClient()  # its own: nothing is shared through local files
+        self._meta: Any = None
+
+    @property
+    def location(self) -> str:
+        return self.server.url
+
+    @property
+    def collection_name(self) -> str:
+        if self._chunks:
+            return self._chunks
+        manifest = self.manifest()
+        return manifest.collection if manifest and manifest.collection else \
+            f"{self.server.name}-chunks-a"
+
+    # --- the connection ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _reach(self) -> Iterator[None]:
+        """A server that does not answer is one line that says what to do, not a traceback;
+        the next use connects again (Chroma's client opens a connection per request)."""
+        try:
+            yield
+        except Exception as exc:
+            if not _unreachable(exc):
+                raise
+            self._meta = self._collection = None
+            raise IndexUnavailableError(
+                f"the Chroma server at {self.server.url} does not answer "
+                f"({' '.join(str(exc).split())}); start it (`chroma run --path DIR --port "
+                f"{self.server.port}`) or point --chroma / ASSISTANT_CHROMA_URL at it. Nothing "
+                "was lost") from None
+
+    _room = _reach  # the server's disk is the server's: its errors come back as they are
+
+    def _client(self) -> Any:
+        shared = self._shared
+        if shared.client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            with self._reach():
+                shared.client = chromadb.HttpClient(
+                    host=self.server.host, port=self.server.port,
+                    settings=ChromaSettings(anonymized_telemetry=False))
+        return shared.client
+
+    def _collection_named(self, name: str, metadata: dict | None = None) -> Any:
+        return self._client().get_or_create_collection(name, embedding_function=None,
+                                                       metadata=metadata)
+
+    def collection(self) -> Any:
+        with self._shared.lock, self._reach():
+            name = self.collection_name
+            if self._collection is None or self._collection.name != name:
+                self._collection = self._collection_named(name, METADATA)
+            return self._collection
+
+    # --- the manifest ------------------------------------------------------------------------
+
+    def manifest(self) -> Manifest | None:
+        with self._reach():
+            if self._meta is None:
+                self._meta = self._collection_named(self._meta_name)
+            got = self._meta.get(ids=["manifest"], include=["documents"])
+        if not got["ids"]:
+            return None
+        try:
+            return Manifest.from_dict(json.loads(got["documents"][0] or ""))
+        except ValueError:
+            return Manifest.from_dict(None)
+
+    def write_manifest(self, manifest: Manifest) -> Manifest:
+        written = replace(manifest, identity=self.identity, generation=uuid.uuid4().hex,
+                          collection=manifest.collection or self.collection_name)
+        with self._reach():
+            self.manifest()  # opens the collection
+            self._meta.upsert(ids=["manifest"], embeddings=[_PLACEHOLDER],
+                              documents=[json.dumps(written.to_dict(), ensure_ascii=False)])
+        return written
+
+    # --- what a folder needs and a server does not -----------------------------------------
+
+    def _check_folder(self) -> None:
+        """The local folder holds caches only."""
+
+    def _check_writable(self) -> None:
+        """The server writes its own files."""
+
+    def _begin_check(self, manifest: Manifest | None, count: bool = True) -> None:
+        """Chroma's files are the server's: no health check of them here."""
+
+    def damage(self, count: bool = True) -> str | None:
+        return None
+
+    def checked_count(self) -> int | None:
+        return self.count()
+
+    def _search_in_child(self, vector: list[float], k: int, where: dict | None) -> None:
+        return None
+
+    def dense_search(self, vector: list[float], k: int, sources: Any = ()) -> Any:
+        try:
+            return super().dense_search(vector, k, sources)
+        except Exception as exc:  # a rebuild moved the chunks since the collection was opened
+            if "does not exist" not in str(exc):
+                raise
+            self._collection = None
+            return super().dense_search(vector, k, sources)
+
+    def records_problem(self) -> str | None:
+        return None
+
+    def open_records(self, note: Callable[[str], None] | None = None) -> Any:
+        """The record on the server; filled from the chunks when it is missing (a collection
+        deleted by hand), so that nothing is embedded again."""
+        from .remote_records import ServerRecords
+
+        with self._reach():
+            records = ServerRecords(self._client(), f"{self.collection_name}-records")
+            if not records.list_keys(limit=1) and self.count():
+                ids, docs = self.all_chunks()
+                records.update(ids, group_ids=[d.metadata.get("source") for d in docs])
+                if note:
+                    note("the record of indexed chunks was missing on the server; it was "
+                         "rebuilt from the chunks, so nothing is embedded again")
+        return records
+
+    # --- the keyword index: in memory, from the chunks ----------------------------------------
+
+    def rebuild_keyword_index(self, ids: list[str] | None = None,
+                              docs: list[Any] | None = None, *, save: bool = True
+                              ) -> KeywordIndex:
+        return super().rebuild_keyword_index(ids, docs, save=False)
+
+    def keyword_index(self) -> KeywordIndex:
+        stamp = self.generation(self.manifest())
+        if self._keyword is None or stamp != self._keyword_stamp:
+            self.rebuild_keyword_index()
+            self._keyword_stamp = stamp
+        assert self._keyword is not None
+        return self._keyword
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def _drop(self, names: list[str]) -> None:
+        with self._reach():
+            client = self._client()
+            for name in names:
+                with contextlib.suppress(Exception):  # already gone
+                    client.delete_collection(name)
+        self._forget()
+        self._meta = None
+        self._keyword = None
+
+    def _slots(self) -> list[str]:
+        base = f"{self.server.name}-chunks-"
+        return [name for slot in "ab" for name in (base + slot, f"{base}{slot}-records")]
+
+    def wipe(self) -> None:
+        names = [self._chunks, f"{self._chunks}-records"] if self._chunks else self._slots()
+        self._drop([self._meta_name, *names])
+
+    def discard(self) -> None:
+        self.wipe()
+
+    def staging(self) -> ServerStore:
+        """The chunk collection not live, with a manifest of its own."""
+        base = self._meta_name.removesuffix("-meta")
+        if self._chunks:  # a rebuild's store is not rebuilt in turn: names nothing uses
+            other = f"{self._chunks}-rebuild"
+        else:
+            live = self.collection_name
+            other = live[:-1] + ("b" if live.endswith("-a") else "a")
+        return ServerStore(self.server.url, self.dir / STAGING, self.embedder, self.identity,
+                           meta=f"{base}-rebuild-meta", chunks=other)
+
+    def adopt(self, staged: Store) -> None:
+        """Point the manifest at the rebuild's chunks, then drop the old ones."""
+        assert isinstance(staged, ServerStore)
+        manifest = staged.manifest()
+        assert manifest is not None
+        old = self.collection_name
+        self.write_manifest(replace(manifest, collection=staged.collection_name))
+        self._drop([old, f"{old}-records", staged._meta_name])
+        staged._forget()
+        if (staged.dir / texts.DIR).exists():  # the viewer's cache, kept on this machine
+            shutil.rmtree(self.dir / texts.DIR, ignore_errors=True)
+            (staged.dir / texts.DIR).rename(self.dir / texts.DIR)
+        shutil.rmtree(staged.dir, ignore_errors=True)
+
+    # --- the write lock ----------------------------------------------------------------------
+
+    def _holder(self) -> dict[str, Any] | None:
+        with self._reach():
+            try:
+                return dict(self._client().get_collection(self._lock_name).metadata or {})
+            except Exception as exc:
+                if "does not exist" in str(exc):
+                    return None
+                raise
+
+    def lock_holder(self) -> str | None:
+        if self._shared.writing:
+            return None
+        holder = self._holder()
+        return None if holder is None else _named(holder)
+
+    def _stale(self, holder: dict[str, Any]) -> bool:
+        """Left by a writer that died: one on this machine whose process is gone, or one
+        anywhere that has not said it is at work for STALE_SECONDS (server clock)."""
+        if holder.get("host") == socket.gethostname():
+            try:
+                os.kill(int(holder.get("pid", 0)), 0)
+            except (ProcessLookupError, ValueError):
+                return True
+            except PermissionError:
+                pass
+        return self._client().heartbeat() / 1e9 - float(holder.get("beat", 0)) > STALE_SECONDS
+
+    def _take(self) -> bool:
+        """Create the lock collection: atomic on the server, so one writer wins."""
+        me = {"host": socket.gethostname(), "pid": os.getpid(),
+              "beat": self._client().heartbeat() / 1e9}
+        try:
+            self._client().create_collection(self._lock_name, embedding_function=None,
+                                             metadata=me)
+            return True
+        except Exception as exc:
+            if "already exists" not in str(exc):
+                raise
+            return False
+
+    @contextlib.contextmanager
+    def write_lock(self, timeout: float, on_wait: Callable[[str], None] | None = None
+                   ) -> Iterator[None]:
+        deadline = time.monotonic() + timeout
+        told = False
+        with self._reach():
+            while not self._take():
+                holder = self._holder()
+                if holder is not None and self._stale(holder):
+                    with contextlib.suppress(Exception):  # another writer took it first
+                        self._client().delete_collection(self._lock_name)
+                    continue
+                named = _named(holder or {})
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another process{named} is writing the index {self.location}; wait "
+                        "for it to finish and run again (ASSISTANT_LOCK_TIMEOUT sets how long to "
+                        "wait)")
+                if on_wait and not told:
+                    on_wait(f"waiting for another indexer{named} to finish…")
+                    told = True
+                time.sleep(0.2)
+        with contextlib.suppress(OSError):  # for the caches; a worker needs none of them
+            self.dir.mkdir(parents=True, exist_ok=True)
+        stop = threading.Event()
+        beat = threading.Thread(target=self._beat, args=(stop,), daemon=True)
+        beat.start()
+        self._shared.writing += 1
+        try:
+            yield
+        finally:
+            self._shared.writing -= 1
+            stop.set()
+            beat.join()
+            with contextlib.suppress(Exception):  # a server gone: the lock goes stale
+                self._client().delete_collection(self._lock_name)
+
+    def _beat(self, stop: threading.Event) -> None:
+        while not stop.wait(BEAT_SECONDS):
+            with contextlib.suppress(Exception):  # a missed beat is retried; 6 make it stale
+                lock = self._client().get_collection(self._lock_name)
+                lock.modify(metadata={**(lock.metadata or {}),
+                                      "beat": self._client().heartbeat() / 1e9})
+
+
+def _named(holder: dict[str, Any]) -> str:
+    if "pid" not in holder:
+        return ""
+    return f" (pid {holder['pid']} on {holder.get('host', '?')})"

@@ -1,0 +1,168 @@
+"""The index on a real Chroma server (`chroma run`, setting chroma_url): workers with folders
+of their own answer from one index, one writer at a time, and a server that goes away is one
+clear line, not a traceback, until it is back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import (
+    Assistant,
+    ConfigurationError,
+    IndexLockedError,
+    IndexNotBuiltError,
+    IndexUnavailableError,
+)
+from assistant.remote import ServerStore
+
+PLANT = "How large is the Oppama plant?"
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE_NAME = "nissan-foxconn-ev-alliance.txt"
+
+
+def worker(tmp_path: Path, corpus: Path, url: str, name: str, **settings) -> Assistant:
+    """An Assistant with a local folder of its own, as a worker on another machine has."""
+    return Assistant(corpus, tmp_path / name, chroma_url=url, **settings)
+
+
+def test_two_workers_answer_from_one_index_and_follow_its_changes(
+        tmp_path: Path, corpus: Path, chroma_server) -> None:
+    url = chroma_server.url("follow")
+    writer = worker(tmp_path, corpus, url, "writer")
+    report = writer.index()
+    assert report.added == report.chunks > 10
+    reader = worker(tmp_path, corpus, url, "reader")
+    answer = reader.ask(PLANT)
+    assert answer.found and "170-hectare" in answer.citations[0].quote
+    assert not (tmp_path / "reader").exists()  # the server holds the index, not the reader
+
+    (corpus / "tea.txt").write_text(
+        "The Glenmorrow tea estate ships its first flush every April.\n\n"
+        "Its pickers harvest the leaves by hand on the steep northern slopes.\n")
+    assert writer.index().added > 0
+    answer = reader.ask("When does the Glenmorrow estate ship its first flush?")
+    assert answer.found and answer.citations[0].source == "tea.txt"
+    assert "April" in answer.citations[0].quote
+
+    (corpus / "tea.txt").unlink()
+    report = writer.index()
+    assert report.deleted > 0 and report.documents == 1
+    assert [d["source"] for d in reader.documents()] == [ARTICLE_NAME]
+    found = reader.retriever.invoke("Glenmorrow tea estate first flush")
+    assert found and all(d.metadata["source"] == ARTICLE_NAME for d in found)
+    assert reader.store.count() == writer.store.manifest().chunks == report.chunks
+
+
+def test_an_unchanged_folder_writes_nothing(tmp_path: Path, corpus: Path,
+                                            chroma_server) -> None:
+    bot = worker(tmp_path, corpus, chroma_server.url("again"), "w")
+    first = bot.index()
+    generation = bot.generation()
+    again = bot.index()
+    assert again.added == again.deleted == 0 and again.skipped == first.chunks
+    assert bot.generation() == generation  # nothing was written, not even the manifest
+
+
+def test_a_rebuild_moves_readers_to_the_new_chunks(tmp_path: Path, corpus: Path,
+                                                   chroma_server) -> None:
+    url = chroma_server.url("rebuild")
+    writer = worker(tmp_path, corpus, url, "writer")
+    writer.index()
+    reader = worker(tmp_path, corpus, url, "reader")
+    assert reader.ask(PLANT).found
+    before = writer.store.collection_name
+    report = writer.index(rebuild=True)
+    assert any("rebuilding the index from scratch" in n for n in report.notes)
+    after = writer.store.collection_name
+    assert after != before and report.added == report.chunks
+    names = {c.name for c in writer.store._client().list_collections()}
+    assert after in names and before not in names and "rebuild-rebuild-meta" not in names
+    # the reader had the old collection open: it follows the manifest to the new one
+    answer = reader.ask(PLANT)
+    assert answer.found and "170-hectare" in answer.citations[0].quote
+    assert reader.store.count() == report.chunks
+
+
+HOLD = textwrap.dedent("""
+    import sys, time
+    from assistant import Assistant
+    bot = Assistant(sys.argv[1], sys.argv[2], chroma_url=sys.argv[3])
+    with bot.store.write_lock(timeout=0):
+        print("holding", flush=True)
+        time.sleep(120)
+""")
+
+
+def test_one_writer_at_a_time_and_a_dead_writer_frees_the_lock(
+        tmp_path: Path, corpus: Path, chroma_server) -> None:
+    url = chroma_server.url("locked")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(corpus), str(tmp_path / "h"),
+                               url], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        second = worker(tmp_path, corpus, url, "second", lock_timeout=0.5)
+        with pytest.raises(IndexLockedError, match=f"pid {holder.pid} on "):
+            second.index()
+        assert second.store.lock_holder() == f" (pid {holder.pid} on {os.uname().nodename})"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    # killed without releasing it: its lock is known for a dead process's and taken over
+    report = second.index()
+    assert report.added == report.chunks > 0
+    assert second.store.lock_holder() is None
+
+
+def test_the_server_gone_is_one_line_and_workers_reconnect(tmp_path: Path, corpus: Path,
+                                                           chroma_server) -> None:
+    url = chroma_server.url("restart")
+    bot = worker(tmp_path, corpus, url, "w")
+    bot.index()
+    assert bot.ask(PLANT).found
+    chroma_server.stop()
+    try:
+        with pytest.raises(IndexUnavailableError) as caught:
+            bot.ask(PLANT)
+        message = str(caught.value)
+        assert "\n" not in message and f"Chroma server at {url} does not answer" in message
+        assert "chroma run" in message
+        cli = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", PLANT, "--corpus",
+                              str(corpus), "--index", str(tmp_path / "w"), "--chroma", url],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert cli.returncode != 0 and "Traceback" not in cli.stderr
+        assert "does not answer" in cli.stderr and len(cli.stderr.strip().splitlines()) == 1
+    finally:
+        chroma_server.start()
+    started = time.monotonic()
+    answer = bot.ask(PLANT)  # the same worker, reconnected, same answer, nothing lost
+    assert answer.found and "170-hectare" in answer.citations[0].quote
+    assert bot.store.count() == bot.store.manifest().chunks
+    assert time.monotonic() - started < 60
+
+
+def test_an_empty_server_and_a_bad_address_say_what_to_do(tmp_path: Path, corpus: Path,
+                                                          chroma_server) -> None:
+    with pytest.raises(IndexNotBuiltError, match="assistant index"):
+        worker(tmp_path, corpus, chroma_server.url("empty"), "w").ask(PLANT)
+    for bad in ("ftp://host:1/x", "http://:8000/x", "http://host:port/x", "http://h:1/a/b"):
+        with pytest.raises(ConfigurationError, match="chroma_url"):
+            Assistant(corpus, tmp_path / "w", chroma_url=bad)
+
+
+def test_the_local_folder_keeps_only_caches(tmp_path: Path, corpus: Path,
+                                            chroma_server) -> None:
+    bot = worker(tmp_path, corpus, chroma_server.url("caches"), "w")
+    bot.index()
+    assert isinstance(bot.store, ServerStore)
+    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["examples.json", "texts"]
+    shutil.rmtree(tmp_path / "w")  # a worker's folder lost: it still answers
+    assert bot.ask(PLANT).found
