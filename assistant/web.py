@@ -204,12 +204,21 @@ class Page:
     def refresh(self, seen: str) -> tuple[Any, ...]:
         """Everything that shows the index, if it changed since generation `seen`: the chat's
         header and example questions, the Documents tab's status, table and choices."""
-        generation = self.bot.generation() or "none"
-        if generation == seen:
-            return (gr.skip(),) * 6
-        docs = self.bot.documents()
-        examples = [{"text": q} for q in self.bot.example_questions()]
-        return (generation, _header(docs), gr.update(examples=examples), *self.panel())
+        try:
+            generation = self.bot.generation() or "none"
+            if generation == seen:
+                return (gr.skip(),) * 6
+            docs = self.bot.documents()
+            examples = [{"text": q} for q in self.bot.example_questions()]
+            return (generation, _header(docs), gr.update(examples=examples), *self.panel())
+        except AssistantError as exc:  # a Chroma server gone: said until it is back
+            return ("unavailable", _header([], str(exc)), *(gr.skip(),) * 4)
+
+    def header(self) -> str:
+        try:
+            return _header(self.bot.documents())
+        except AssistantError as exc:
+            return _header([], str(exc))
 
     def add_documents(self, files: list[str] | None, replace: bool,
                       progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
@@ -296,7 +305,7 @@ def _chat_tab(page: Page) -> tuple[gr.Markdown, gr.Chatbot]:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             # a callable: each visit gets the index as it is, not as it was at start
-            header = gr.Markdown(lambda: _header(bot.documents()), elem_id="chat-header")
+            header = gr.Markdown(page.header, elem_id="chat-header")
             model = bot.model_description()
             reader_choice = gr.Radio(
                 [("Generated, citations checked", "llm"), ("Quoted", "extractive")],
@@ -415,9 +424,11 @@ def _pairs(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _header(documents: list[dict[str, Any]]) -> str:
+def _header(documents: list[dict[str, Any]], problem: str = "") -> str:
     n = len(documents)
-    if not n:
+    if problem:  # the index cannot be read now: what the user is told to do about it
+        about = f"**{problem}**"
+    elif not n:
         about = "No documents indexed yet: add some in the Documents tab."
     else:
         about = (f"Answers come from your {n} indexed document{'' if n == 1 else 's'} and cite "

@@ -303,3 +303,38 @@ def test_a_source_opens_when_the_server_no_longer_holds_its_answer(browser, site
     finally:
         context.close()
         app.close()
+
+
+def test_a_worker_on_a_chroma_server_says_when_the_server_is_gone(browser, chroma_server,
+                                                                   corpus, tmp_path):
+    """The page of a worker whose index is on a Chroma server: the server stopped, the
+    header and an answer say so in one line each; started again, the same worker answers."""
+    from conftest import free_port
+
+    from assistant.web import serve
+
+    bot = Assistant(corpus, tmp_path / "w", chroma_url=chroma_server.url("page"))
+    bot.index()
+    app = serve(bot, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto(app.local_url, wait_until="load")
+        ask(tab, QUESTION)
+        expect(answers(tab).last).to_contain_text("170-hectare", timeout=60_000)
+        chroma_server.stop()
+        try:
+            header = tab.locator("#chat-header")
+            expect(header).to_contain_text("does not answer", timeout=20_000)
+            ask(tab, QUESTION)
+            expect(answers(tab).last.locator(".error")).to_contain_text(
+                f"Chroma server at {chroma_server.url('page')} does not answer", timeout=30_000)
+            shot(tab, "server-gone")
+        finally:
+            chroma_server.start()
+        expect(header).to_contain_text("your 1 indexed document", timeout=20_000)
+        ask(tab, "Who is the Taiwanese tech giant?")
+        expect(answers(tab).last).to_contain_text("Foxconn", timeout=60_000)
+    finally:
+        context.close()
+        app.close()
