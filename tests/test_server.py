@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,78 @@ def test_the_local_folder_keeps_only_caches(tmp_path: Path, corpus: Path,
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["examples.json", "texts"]
     shutil.rmtree(tmp_path / "w")  # a worker's folder lost: it still answers
     assert bot.ask(PLANT).found
+
+
+def _serve(corpus: Path, index: Path, url: str) -> tuple[subprocess.Popen, str]:
+    from conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-index",
+                             "--corpus", str(corpus), "--index", str(index), "--chroma", url,
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    address = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(address, timeout=2):
+                return proc, address
+        except OSError:
+            assert proc.poll() is None, "assistant serve exited"
+            time.sleep(0.2)
+    raise AssertionError("assistant serve did not start")
+
+
+def test_a_worker_killed_leaves_the_others_answering(tmp_path: Path, corpus: Path,
+                                                     chroma_server) -> None:
+    from gradio_client import Client
+
+    url = chroma_server.url("killed")
+    worker(tmp_path, corpus, url, "w0").index()
+    workers = [_serve(corpus, tmp_path / f"w{i}", url) for i in (1, 2)]
+    try:
+        clients = [Client(address, verbose=False, download_files=False)
+                   for _, address in workers]
+        for client in clients:
+            assert "170-hectare" in client.predict(PLANT, api_name="/ask")["text"]
+        workers[0][0].send_signal(signal.SIGKILL)
+        workers[0][0].wait()
+        for _ in range(3):
+            assert "170-hectare" in clients[1].predict(PLANT, api_name="/ask")["text"]
+    finally:
+        for proc, _ in workers:
+            proc.kill()
+            proc.wait()
+
+
+def test_an_indexer_killed_midway_is_resumed_without_duplicates(tmp_path: Path,
+                                                                 chroma_server) -> None:
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for i in range(40):
+        (corpus / f"note-{i:02d}.txt").write_text("\n\n".join(
+            f"Note {i}, item {j}: the shipment numbered {i * 100 + j} left the depot in "
+            f"week {j} and reached the harbour of Port Elsam after {i + j} days at sea."
+            for j in range(30)))
+    url = chroma_server.url("resumed")
+    run = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index", "--corpus",
+                            str(corpus), "--index", str(tmp_path / "i"), "--chroma", url],
+                           cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+    bot = worker(tmp_path, corpus, url, "reader")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and run.poll() is None:
+        manifest = bot.store.manifest()
+        if manifest is not None and manifest.state == "building" and bot.store.count() > 64:
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, f"the run ended before it could be killed: {run.stderr.read()}"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    written = bot.store.count()
+    report = bot.index()  # the dead writer's lock is taken over at once (same host)
+    assert any("did not finish; resuming" in n for n in report.notes)
+    assert report.skipped >= written - 64  # what it wrote is not embedded again
+    ids, _ = bot.store.all_chunks()
+    assert len(ids) == len(set(ids)) == report.chunks == bot.store.manifest().chunks
+    assert bot.store.manifest().complete and report.documents == 40
