@@ -43,6 +43,7 @@ from .store import METADATA, STAGING, Store
 DEFAULT_NAME = "assistant"
 BEAT_SECONDS = 5.0  # how often a writer says it is still at work
 STALE_SECONDS = 30.0  # a lock not refreshed for this long was left by a writer that died
+FRESH_SECONDS = 0.2  # a manifest read this recently is not read again
 _PLACEHOLDER = [1.0]  # Chroma stores no record without a vector
 
 
@@ -91,6 +92,7 @@ class ServerStore(Store):
         self._chunks = chunks  # a rebuild's collection; the live one is the manifest's
         self._shared = SharedClient()  # its own: nothing is shared through local files
         self._meta: Any = None
+        self._manifest: tuple[float, Manifest | None] = (-FRESH_SECONDS, None)
 
     @property
     def location(self) -> str:
@@ -116,6 +118,7 @@ class ServerStore(Store):
             if not _unreachable(exc):
                 raise
             self._meta = self._collection = None
+            self._manifest = (-FRESH_SECONDS, None)
             raise IndexUnavailableError(
                 f"the Chroma server at {self.server.url} does not answer "
                 f"({' '.join(str(exc).split())}); start it (`chroma run --path DIR --port "
@@ -150,16 +153,23 @@ class ServerStore(Store):
     # --- the manifest ------------------------------------------------------------------------
 
     def manifest(self) -> Manifest | None:
+        """As the server has it, read again once FRESH_SECONDS have passed (one question
+        asks for it several times)."""
+        read_at, cached = self._manifest
+        if time.monotonic() - read_at < FRESH_SECONDS:
+            return cached
         with self._reach():
             if self._meta is None:
                 self._meta = self._collection_named(self._meta_name)
             got = self._meta.get(ids=["manifest"], include=["documents"])
-        if not got["ids"]:
-            return None
-        try:
-            return Manifest.from_dict(json.loads(got["documents"][0] or ""))
-        except ValueError:
-            return Manifest.from_dict(None)
+        manifest = None
+        if got["ids"]:
+            try:
+                manifest = Manifest.from_dict(json.loads(got["documents"][0] or ""))
+            except ValueError:
+                manifest = Manifest.from_dict(None)
+        self._manifest = (time.monotonic(), manifest)
+        return manifest
 
     def write_manifest(self, manifest: Manifest) -> Manifest:
         written = replace(manifest, identity=self.identity, generation=uuid.uuid4().hex,
@@ -168,6 +178,7 @@ class ServerStore(Store):
             self.manifest()  # opens the collection
             self._meta.upsert(ids=["manifest"], embeddings=[_PLACEHOLDER],
                               documents=[json.dumps(written.to_dict(), ensure_ascii=False)])
+        self._manifest = (time.monotonic(), written)
         return written
 
     # --- what a folder needs and a server does not -----------------------------------------
@@ -242,6 +253,7 @@ class ServerStore(Store):
                     client.delete_collection(name)
         self._forget()
         self._meta = None
+        self._manifest = (-FRESH_SECONDS, None)
         self._keyword = None
 
     def _slots(self) -> list[str]:
