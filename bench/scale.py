@@ -9,6 +9,12 @@ until their chunks, counted by the assistant's own loader and splitter, reach th
 for.
 
     python -m bench.scale [--sizes 10000,100000] [--questions 300] [--work DIR]
+    python -m bench.scale --server --work DIR   # the indexes built there, on a Chroma server
+
+`--server` serves a copy of each size's Chroma files with `chroma run` (its manifest written
+beside them, as `assistant index --chroma` writes it) and measures a worker that holds nothing
+of its own: its start to the first answer (the keyword index rebuilt from the server's
+chunks), warm asks, its peak memory and the server's.
 """
 
 from __future__ import annotations
@@ -75,7 +81,7 @@ def write_corpus(dest: Path, chunks: int) -> int:
     return total
 
 
-def worker(corpus: str, index: str, questions_file: str) -> dict:
+def worker(corpus: str, index: str, questions_file: str, chroma_url: str = "") -> dict:
     """Warm asks and SQuAD held-out answers in one process (its peak memory is the worker's)."""
     import resource
 
@@ -85,8 +91,11 @@ def worker(corpus: str, index: str, questions_file: str) -> dict:
     from bench.quality import squad_half
 
     questions = [Question(**q) for q in json.loads(Path(questions_file).read_text())]
-    bot = Assistant(corpus, index, reader="extractive", judge_below=0.0)
-    for q in questions[:5]:
+    started = time.perf_counter()
+    bot = Assistant(corpus, index, reader="extractive", judge_below=0.0, chroma_url=chroma_url)
+    bot.ask(questions[0].question)
+    first = time.perf_counter() - started
+    for q in questions[1:5]:
         bot.ask(q.question)
     times = []
     for q in questions[:100]:
@@ -95,7 +104,7 @@ def worker(corpus: str, index: str, questions_file: str) -> dict:
         times.append(time.perf_counter() - started)
     p50, p95 = percentiles_ms(times)
     quality = squad_half(bot, questions)
-    return {"p50_ms": p50, "p95_ms": p95, "answer": quality["answer"],
+    return {"first_s": first, "p50_ms": p50, "p95_ms": p95, "answer": quality["answer"],
             "fused@5": quality["fused@5"],
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -123,16 +132,62 @@ def measure(work: Path, chunks: int, n_questions: int) -> dict:
             "disk_mb": size / 1e6, **asked}
 
 
+def measure_server(work: Path, chunks: int) -> dict:
+    """A worker on a Chroma server serving a copy of the size's index (see the module)."""
+    import chromadb
+
+    from assistant.health import COLLECTION
+    from bench.workers import Chroma
+
+    index = work / f"index-{chunks}"
+    manifest = json.loads((index / "manifest.json").read_text())
+    served = work / f"server-{chunks}"
+    shutil.rmtree(served, ignore_errors=True)
+    shutil.copytree(index / "chroma", served)
+    chroma = Chroma(served)
+    chroma.start()
+    try:
+        meta = chromadb.HttpClient(host="127.0.0.1", port=chroma.port).get_or_create_collection(
+            "bench-meta", embedding_function=None)
+        meta.upsert(ids=["manifest"], embeddings=[[1.0]],
+                    documents=[json.dumps({**manifest, "collection": COLLECTION})])
+        out = subprocess.run([sys.executable, "-m", "bench.scale", "--worker",
+                              str(work / f"corpus-{chunks}"), str(work / "worker-cache"),
+                              str(work / "questions.json"), chroma.url], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        status = Path(f"/proc/{chroma.proc.pid}/status").read_text()
+        server_peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
+    finally:
+        chroma.stop()
+        shutil.rmtree(served, ignore_errors=True)
+    return {"chunks": manifest["chunks"], "server_peak_mb": server_peak,
+            **json.loads(out.stdout.strip().splitlines()[-1])}
+
+
 def main(argv: list[str] | None = None) -> None:
     if argv is None and sys.argv[1:2] == ["--worker"]:
-        print(json.dumps(worker(*sys.argv[2:5])))
+        print(json.dumps(worker(*sys.argv[2:6])))
         return
     parser = argparse.ArgumentParser(prog="python -m bench.scale")
     parser.add_argument("--sizes", default="10000,100000", help="chunks, comma-separated")
     parser.add_argument("--questions", type=int, default=300,
                         help="SQuAD held-out questions asked at each size")
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here")
+    parser.add_argument("--server", action="store_true",
+                        help="measure workers on a Chroma server over the indexes in --work")
     args = parser.parse_args(argv)
+    if args.server:
+        if not args.work:
+            parser.error("--server measures the indexes of an earlier run: give its --work")
+        print("| chunks | worker start to first answer | warm ask p50 / p95 | worker peak "
+              "| server peak | SQuAD held-out answer / hit@5 |\n|---|---|---|---|---|---|",
+              flush=True)
+        for size in (int(s) for s in args.sizes.split(",")):
+            r = measure_server(args.work, size)
+            print(f"| {r['chunks']:,} | {r['first_s']:.1f} s | {r['p50_ms']:.0f} / "
+                  f"{r['p95_ms']:.0f} ms | {r['peak_mb']:.0f} MB | {r['server_peak_mb']:.0f} MB "
+                  f"| {r['answer']:.3f} / {r['fused@5']:.3f} |", flush=True)
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     print("| chunks | documents | build | chunks/s | build peak | on disk | warm ask p50 / p95 "
