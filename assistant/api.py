@@ -22,6 +22,7 @@ from .config import Settings
 from .embeddings import Embedder
 from .errors import ConfigurationError, QuestionError
 from .evidence import Evidence, Gatherer
+from .folder import FolderStore
 from .library import AddedFile, add_file, remove_file
 from .llm import chat_model, describe, llm_available
 from .load import load_document
@@ -41,7 +42,7 @@ def _open_store(s: Settings, embedder: Embedder, identity: Identity) -> Store:
         from .remote import ServerStore
 
         return ServerStore(s.chroma_url, Path(s.index_dir), embedder, identity)
-    return Store(Path(s.index_dir), embedder, identity)
+    return FolderStore(Path(s.index_dir), embedder, identity)
 
 
 class Assistant:

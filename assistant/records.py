@@ -12,7 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .store import COLLECTION, Store
+from langchain_core.documents import Document
+
+from .health import COLLECTION
+
+Chunks = Callable[[], tuple[list[str], list[Document]]]  # every chunk's id and document
 
 BUSY_SECONDS = 1.0  # how long a locked record file is waited for before it is rebuilt
 
@@ -36,14 +40,13 @@ def problem(path: Path) -> str | None:
     return None if verdict == "ok" else "was damaged in part (SQLite's page check failed)"
 
 
-def open_records(store: Store, note: Callable[[str], None] | None = None) -> Any:
-    """The record manager of the store's index, rebuilt from Chroma (and `note` told) when its
-    file cannot be trusted."""
+def open_records(path: Path, chunks: Chunks, note: Callable[[str], None] | None = None) -> Any:
+    """The record manager kept in `path`, rebuilt from the chunks in Chroma (and `note` told)
+    when its file cannot be trusted."""
     from langchain_classic.indexes import SQLRecordManager
     from sqlalchemy.exc import SQLAlchemyError
 
-    store.dir.mkdir(parents=True, exist_ok=True)
-    path = store.records_path
+    path.parent.mkdir(parents=True, exist_ok=True)
 
     def opened() -> Any:
         rm = SQLRecordManager(f"chroma/{COLLECTION}", db_url=f"sqlite:///{path}",
@@ -65,7 +68,7 @@ def open_records(store: Store, note: Callable[[str], None] | None = None) -> Any
     for stale in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
         stale.unlink(missing_ok=True)  # a program holding it locked keeps its own copy
     rm = opened()
-    ids, docs = store.all_chunks()
+    ids, docs = chunks()
     for i in range(0, len(ids), 1000):
         rm.update(ids[i:i + 1000], group_ids=[d.metadata.get("source") for d in
                                               docs[i:i + 1000]])

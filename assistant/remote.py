@@ -84,13 +84,12 @@ class ServerStore(Store):
 
     def __init__(self, url: str, local_dir: Path, embedder: Embedder, identity: Identity, *,
                  meta: str = "", chunks: str = "") -> None:
-        super().__init__(local_dir, embedder, identity)
+        super().__init__(local_dir, embedder, identity, SharedClient())  # nothing shared
         self.server = Server.parse(url)
         name = self.server.name
         self._meta_name = meta or f"{name}-meta"
         self._lock_name = self._meta_name.removesuffix("-meta") + "-lock"
         self._chunks = chunks  # a rebuild's collection; the live one is the manifest's
-        self._shared = SharedClient()  # its own: nothing is shared through local files
         self._meta: Any = None
         self._manifest: tuple[float, Manifest | None] = (-FRESH_SECONDS, None)
 
@@ -181,25 +180,10 @@ class ServerStore(Store):
         self._manifest = (time.monotonic(), written)
         return written
 
-    # --- what a folder needs and a server does not -----------------------------------------
-
-    def _check_folder(self) -> None:
-        """The local folder holds caches only."""
-
-    def _check_writable(self) -> None:
-        """The server writes its own files."""
-
-    def _begin_check(self, manifest: Manifest | None, count: bool = True) -> None:
-        """Chroma's files are the server's: no health check of them here."""
-
-    def damage(self, count: bool = True) -> str | None:
-        return None
+    # --- checks and search ---------------------------------------------------------------------
 
     def checked_count(self) -> int | None:
         return self.count()
-
-    def _search_in_child(self, vector: list[float], k: int, where: dict | None) -> None:
-        return None
 
     def dense_search(self, vector: list[float], k: int, sources: Any = ()) -> Any:
         try:
@@ -209,9 +193,6 @@ class ServerStore(Store):
                 raise
             self._collection = None
             return super().dense_search(vector, k, sources)
-
-    def records_problem(self) -> str | None:
-        return None
 
     def open_records(self, note: Callable[[str], None] | None = None) -> Any:
         """The record on the server; filled from the chunks when it is missing (a collection
@@ -229,11 +210,6 @@ class ServerStore(Store):
         return records
 
     # --- the keyword index: in memory, from the chunks ----------------------------------------
-
-    def rebuild_keyword_index(self, ids: list[str] | None = None,
-                              docs: list[Any] | None = None, *, save: bool = True
-                              ) -> KeywordIndex:
-        return super().rebuild_keyword_index(ids, docs, save=False)
 
     def keyword_index(self) -> KeywordIndex:
         stamp = self.generation(self.manifest())

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from assistant import Assistant, CorpusError, IndexLockedError
-from assistant.store import Store
+from assistant.folder import FolderStore
 
 FACTS = {
     "owls.txt": "Owls hunt at night. The barn owl can hear a mouse under snow.",
@@ -116,7 +116,7 @@ def test_model_mismatch_in_manifest_is_detected(tmp_path):
 def test_second_writer_stops_with_a_clear_message(tmp_path):
     folder = make_corpus(tmp_path)
     bot = Assistant(folder, tmp_path / "index", lock_timeout=0.5)
-    other = Store(bot.store.dir, bot.embedder, bot.store.identity)
+    other = FolderStore(bot.store.dir, bot.embedder, bot.store.identity)
     with other.write_lock(timeout=1), pytest.raises(IndexLockedError, match="another process"):
         bot.index()
     assert bot.index().added == 2  # the lock is free again
