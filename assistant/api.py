@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import threading
@@ -96,11 +95,8 @@ class Assistant:
         report = build_index(self.store, Path(s.corpus_dir), s.indexing, s.split,
                              rebuild=rebuild, progress=progress, say=say)
         generation = self.generation()
-        if examples.read(self.store.dir, generation) is None:
-            chosen = self._choose_examples()
-            # a convenience: without room for it, the page chooses them again in memory
-            with contextlib.suppress(OSError):
-                examples.write(self.store.dir, generation, chosen)
+        if self.store.examples(generation) is None:
+            self.store.keep_examples(generation, self._choose_examples())
         return report
 
     def status(self) -> dict[str, Any]:
@@ -122,7 +118,7 @@ class Assistant:
         the index was last updated, or now (and kept in memory) if another program updated
         it without choosing them."""
         generation = self.generation()
-        chosen = examples.read(self.store.dir, generation)
+        chosen = self.store.examples(generation)
         if chosen is None:
             if self._examples[0] != generation:
                 self._examples = (generation, self._choose_examples())

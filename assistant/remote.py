@@ -4,7 +4,7 @@
 Everything a worker needs is on the server, so any number of `ask`, `serve` and `index`
 processes, on this machine or others, use one index, each noticing a newer generation:
 
-    {name}-meta                 one record: the manifest, as JSON
+    {name}-meta                 the manifest and the example questions, as JSON
     {name}-chunks-a, -b         the chunks; the manifest's `collection` says which one is live
     {name}-chunks-?-records     LangChain's record of indexed chunks (see `remote_records`)
     {name}-lock                 exists while a writer holds the write lock; names the writer
@@ -13,7 +13,7 @@ processes, on this machine or others, use one index, each noticing a newer gener
 A rebuild (another model or splitter) writes the chunk collection not in use, then points the
 manifest at it: readers go from one complete index to the next. The keyword index is rebuilt
 in each worker's memory from the chunks when the generation changes. The local index folder
-keeps only caches: the viewer's texts, the example questions and the page's feedback.
+keeps only what a worker can do without: the viewer's texts and the page's feedback.
 """
 
 from __future__ import annotations
@@ -151,6 +151,11 @@ class ServerStore(Store):
 
     # --- the manifest ------------------------------------------------------------------------
 
+    def _meta_collection(self) -> Any:
+        if self._meta is None:
+            self._meta = self._collection_named(self._meta_name)
+        return self._meta
+
     def manifest(self) -> Manifest | None:
         """As the server has it, read again once FRESH_SECONDS have passed (one question
         asks for it several times)."""
@@ -158,9 +163,7 @@ class ServerStore(Store):
         if time.monotonic() - read_at < FRESH_SECONDS:
             return cached
         with self._reach():
-            if self._meta is None:
-                self._meta = self._collection_named(self._meta_name)
-            got = self._meta.get(ids=["manifest"], include=["documents"])
+            got = self._meta_collection().get(ids=["manifest"], include=["documents"])
         manifest = None
         if got["ids"]:
             try:
@@ -174,8 +177,7 @@ class ServerStore(Store):
         written = replace(manifest, identity=self.identity, generation=uuid.uuid4().hex,
                           collection=manifest.collection or self.collection_name)
         with self._reach():
-            self.manifest()  # opens the collection
-            self._meta.upsert(ids=["manifest"], embeddings=[_PLACEHOLDER],
+            self._meta_collection().upsert(ids=["manifest"], embeddings=[_PLACEHOLDER],
                               documents=[json.dumps(written.to_dict(), ensure_ascii=False)])
         self._manifest = (time.monotonic(), written)
         return written
@@ -208,6 +210,25 @@ class ServerStore(Store):
                     note("the record of indexed chunks was missing on the server; it was "
                          "rebuilt from the chunks, so nothing is embedded again")
         return records
+
+    # --- example questions, beside the manifest ------------------------------------------------
+
+    def examples(self, generation: str | None) -> list[str] | None:
+        with self._reach():
+            got = self._meta_collection().get(ids=["examples"], include=["documents"])
+        try:
+            saved = json.loads(got["documents"][0]) if got["ids"] else {}
+        except ValueError:
+            return None
+        if saved.get("generation") != generation or not isinstance(saved.get("questions"), list):
+            return None
+        return [q for q in saved["questions"] if isinstance(q, str)]
+
+    def keep_examples(self, generation: str | None, questions: list[str]) -> None:
+        with self._reach():
+            self._meta_collection().upsert(ids=["examples"], embeddings=[_PLACEHOLDER], documents=[
+                json.dumps({"generation": generation, "questions": questions},
+                           ensure_ascii=False)])
 
     # --- the keyword index: in memory, from the chunks ----------------------------------------
 

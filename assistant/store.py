@@ -21,7 +21,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from . import health
+from . import examples, health
 from .client import SharedClient
 from .embeddings import Embedder
 from .errors import IndexMismatchError, IndexNotBuiltError
@@ -249,6 +249,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def keyword_index(self) -> KeywordIndex:
         """The keyword index of the current generation."""
+
+    # --- example questions ----------------------------------------------------------------
+
+    def examples(self, generation: str | None) -> list[str] | None:
+        """The example questions chosen for this generation, or None (none chosen yet)."""
+        return examples.read(self.dir, generation)
+
+    def keep_examples(self, generation: str | None, questions: list[str]) -> None:
+        """A convenience: without room for them, the page chooses them again in memory."""
+        with contextlib.suppress(OSError):
+            examples.write(self.dir, generation, questions)
 
     # --- lifecycle ------------------------------------------------------------------------
 

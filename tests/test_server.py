@@ -164,9 +164,13 @@ def test_the_local_folder_keeps_only_caches(tmp_path: Path, corpus: Path,
     bot = worker(tmp_path, corpus, chroma_server.url("caches"), "w")
     bot.index()
     assert isinstance(bot.store, ServerStore)
-    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["examples.json", "texts"]
+    assert [p.name for p in (tmp_path / "w").iterdir()] == ["texts"]  # the viewer's
     shutil.rmtree(tmp_path / "w")  # a worker's folder lost: it still answers
     assert bot.ask(PLANT).found
+    # the example questions were chosen once, by the writer, and every worker reads them
+    other = worker(tmp_path, corpus, chroma_server.url("caches"), "other")
+    chosen = other.store.examples(other.generation())
+    assert chosen and other.example_questions() == chosen[:3] == bot.example_questions()
 
 
 def _serve(corpus: Path, index: Path, url: str) -> tuple[subprocess.Popen, str]:
