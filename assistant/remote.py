@@ -35,7 +35,12 @@ from urllib.parse import urlsplit
 from . import texts
 from .client import SharedClient
 from .embeddings import Embedder
-from .errors import ConfigurationError, IndexLockedError, IndexUnavailableError
+from .errors import (
+    ConfigurationError,
+    IndexLockedError,
+    IndexStateError,
+    IndexUnavailableError,
+)
 from .keyword import KeywordIndex
 from .manifest import Identity, Manifest
 from .store import METADATA, STAGING, Store
@@ -124,7 +129,21 @@ class ServerStore(Store):
                 f"{self.server.port}`) or point --chroma / ASSISTANT_CHROMA_URL at it. Nothing "
                 "was lost") from None
 
-    _room = _reach  # the server's disk is the server's: its errors come back as they are
+    @contextlib.contextmanager
+    def _room(self) -> Iterator[None]:
+        """Around each use of the chunks: `_reach`, and a collection that a rebuild elsewhere
+        dropped since this process read the manifest is `_Moved` (the server's disk is the
+        server's: its other errors come back as they are)."""
+        with self._reach():
+            try:
+                yield
+            except Exception as exc:
+                if "does not exist" not in str(exc):
+                    raise
+                self._meta = self._collection = None
+                self._manifest = (-FRESH_SECONDS, None)
+                raise _Moved(f"the index at {self.server.url} was rebuilt while it was read; "
+                             "ask again") from None
 
     def _client(self) -> Any:
         shared = self._shared
@@ -143,10 +162,14 @@ class ServerStore(Store):
                                                        metadata=metadata)
 
     def collection(self) -> Any:
-        with self._shared.lock, self._reach():
+        """The chunks; created by a writer, only opened by a reader (which would otherwise
+        make an empty one of a collection a rebuild had just dropped)."""
+        with self._shared.lock, self._room():
             name = self.collection_name
             if self._collection is None or self._collection.name != name:
-                self._collection = self._collection_named(name, METADATA)
+                self._collection = (
+                    self._collection_named(name, METADATA) if self._shared.writing
+                    or self._chunks else self._client().get_collection(name))
             return self._collection
 
     # --- the manifest ------------------------------------------------------------------------
@@ -190,10 +213,7 @@ class ServerStore(Store):
     def dense_search(self, vector: list[float], k: int, sources: Any = ()) -> Any:
         try:
             return super().dense_search(vector, k, sources)
-        except Exception as exc:  # a rebuild moved the chunks since the collection was opened
-            if "does not exist" not in str(exc):
-                raise
-            self._collection = None
+        except _Moved:  # once: the manifest read again names the new chunks
             return super().dense_search(vector, k, sources)
 
     def open_records(self, note: Callable[[str], None] | None = None) -> Any:
@@ -374,6 +394,10 @@ class ServerStore(Store):
                 lock = self._client().get_collection(self._lock_name)
                 lock.modify(metadata={**(lock.metadata or {}),
                                       "beat": self._client().heartbeat() / 1e9})
+
+
+class _Moved(IndexStateError):
+    """The chunk collection this process had open was dropped by a rebuild elsewhere."""
 
 
 def _named(holder: dict[str, Any]) -> str:

@@ -74,7 +74,11 @@ def test_an_unchanged_folder_writes_nothing(tmp_path: Path, corpus: Path,
 
 
 def test_a_rebuild_moves_readers_to_the_new_chunks(tmp_path: Path, corpus: Path,
-                                                   chroma_server) -> None:
+                                                   chroma_server, monkeypatch) -> None:
+    from assistant import remote
+
+    # the reader keeps the manifest it read: it meets the old chunks dropped under it
+    monkeypatch.setattr(remote, "FRESH_SECONDS", 3600.0)
     url = chroma_server.url("rebuild")
     writer = worker(tmp_path, corpus, url, "writer")
     writer.index()
