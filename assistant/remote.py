@@ -200,8 +200,9 @@ class ServerStore(Store):
         written = replace(manifest, identity=self.identity, generation=uuid.uuid4().hex,
                           collection=manifest.collection or self.collection_name)
         with self._reach():
-            self._meta_collection().upsert(ids=["manifest"], embeddings=[_PLACEHOLDER],
-                              documents=[json.dumps(written.to_dict(), ensure_ascii=False)])
+            self._meta_collection().upsert(
+                ids=["manifest"], embeddings=[_PLACEHOLDER],
+                documents=[json.dumps(written.to_dict(), ensure_ascii=False)])
         self._manifest = (time.monotonic(), written)
         return written
 
@@ -246,9 +247,10 @@ class ServerStore(Store):
 
     def keep_examples(self, generation: str | None, questions: list[str]) -> None:
         with self._reach():
-            self._meta_collection().upsert(ids=["examples"], embeddings=[_PLACEHOLDER], documents=[
-                json.dumps({"generation": generation, "questions": questions},
-                           ensure_ascii=False)])
+            saved = {"generation": generation, "questions": questions}
+            self._meta_collection().upsert(
+                ids=["examples"], embeddings=[_PLACEHOLDER],
+                documents=[json.dumps(saved, ensure_ascii=False)])
 
     # --- the keyword index: in memory, from the chunks ----------------------------------------
 
@@ -266,8 +268,12 @@ class ServerStore(Store):
         with self._reach():
             client = self._client()
             for name in names:
-                with contextlib.suppress(Exception):  # already gone
+                try:
                     client.delete_collection(name)
+                except Exception as exc:
+                    if _unreachable(exc):
+                        raise
+                    # any other refusal: it is not there (never made, or already gone)
         self._forget()
         self._meta = None
         self._manifest = (-FRESH_SECONDS, None)
