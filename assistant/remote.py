@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,12 +29,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import texts
+from . import remote_lock, texts
 from .client import SharedClient
 from .embeddings import Embedder
 from .errors import (
     ConfigurationError,
-    IndexLockedError,
     IndexStateError,
     IndexUnavailableError,
 )
@@ -46,8 +42,6 @@ from .manifest import Identity, Manifest
 from .store import METADATA, STAGING, Store
 
 DEFAULT_NAME = "assistant"
-BEAT_SECONDS = 5.0  # how often a writer says it is still at work
-STALE_SECONDS = 30.0  # a lock not refreshed for this long was left by a writer that died
 FRESH_SECONDS = 0.2  # a manifest read this recently is not read again
 _PLACEHOLDER = [1.0]  # Chroma stores no record without a vector
 
@@ -93,7 +87,8 @@ class ServerStore(Store):
         self.server = Server.parse(url)
         name = self.server.name
         self._meta_name = meta or f"{name}-meta"
-        self._lock_name = self._meta_name.removesuffix("-meta") + "-lock"
+        self._lock = remote_lock.ServerLock(
+            self._client, self._meta_name.removesuffix("-meta") + "-lock")
         self._chunks = chunks  # a rebuild's collection; the live one is the manifest's
         self._meta: Any = None
         self._manifest: tuple[float, Manifest | None] = (-FRESH_SECONDS, None)
@@ -315,98 +310,30 @@ class ServerStore(Store):
             (staged.dir / texts.DIR).rename(self.dir / texts.DIR)
         shutil.rmtree(staged.dir, ignore_errors=True)
 
-    # --- the write lock ----------------------------------------------------------------------
-
-    def _holder(self) -> dict[str, Any] | None:
-        with self._reach():
-            try:
-                return dict(self._client().get_collection(self._lock_name).metadata or {})
-            except Exception as exc:
-                if "does not exist" in str(exc):
-                    return None
-                raise
+    # --- the write lock (see `remote_lock`) -----------------------------------------------------
 
     def lock_holder(self) -> str | None:
         if self._shared.writing:
             return None
-        holder = self._holder()
-        return None if holder is None else _named(holder)
-
-    def _stale(self, holder: dict[str, Any]) -> bool:
-        """Left by a writer that died: one on this machine whose process is gone, or one
-        anywhere that has not said it is at work for STALE_SECONDS (server clock)."""
-        if holder.get("host") == socket.gethostname():
-            try:
-                os.kill(int(holder.get("pid", 0)), 0)
-            except (ProcessLookupError, ValueError):
-                return True
-            except PermissionError:
-                pass
-        return self._client().heartbeat() / 1e9 - float(holder.get("beat", 0)) > STALE_SECONDS
-
-    def _take(self) -> bool:
-        """Create the lock collection: atomic on the server, so one writer wins."""
-        me = {"host": socket.gethostname(), "pid": os.getpid(),
-              "beat": self._client().heartbeat() / 1e9}
-        try:
-            self._client().create_collection(self._lock_name, embedding_function=None,
-                                             metadata=me)
-            return True
-        except Exception as exc:
-            if "already exists" not in str(exc):
-                raise
-            return False
+        with self._reach():
+            holder = self._lock.holder()
+        return None if holder is None else remote_lock.named(holder)
 
     @contextlib.contextmanager
     def write_lock(self, timeout: float, on_wait: Callable[[str], None] | None = None
                    ) -> Iterator[None]:
-        deadline = time.monotonic() + timeout
-        told = False
         with self._reach():
-            while not self._take():
-                holder = self._holder()
-                if holder is not None and self._stale(holder):
-                    with contextlib.suppress(Exception):  # another writer took it first
-                        self._client().delete_collection(self._lock_name)
-                    continue
-                named = _named(holder or {})
-                if time.monotonic() >= deadline:
-                    raise IndexLockedError(
-                        f"another process{named} is writing the index {self.location}; wait "
-                        "for it to finish and run again (ASSISTANT_LOCK_TIMEOUT sets how long to "
-                        "wait)")
-                if on_wait and not told:
-                    on_wait(f"waiting for another indexer{named} to finish…")
-                    told = True
-                time.sleep(0.2)
+            self._lock.acquire(timeout, on_wait, self.location)
         with contextlib.suppress(OSError):  # for the caches; a worker needs none of them
             self.dir.mkdir(parents=True, exist_ok=True)
-        stop = threading.Event()
-        beat = threading.Thread(target=self._beat, args=(stop,), daemon=True)
-        beat.start()
         self._shared.writing += 1
         try:
-            yield
+            with self._lock.beating():
+                yield
         finally:
             self._shared.writing -= 1
-            stop.set()
-            beat.join()
-            with contextlib.suppress(Exception):  # a server gone: the lock goes stale
-                self._client().delete_collection(self._lock_name)
-
-    def _beat(self, stop: threading.Event) -> None:
-        while not stop.wait(BEAT_SECONDS):
-            with contextlib.suppress(Exception):  # a missed beat is retried; 6 make it stale
-                lock = self._client().get_collection(self._lock_name)
-                lock.modify(metadata={**(lock.metadata or {}),
-                                      "beat": self._client().heartbeat() / 1e9})
+            self._lock.release()
 
 
 class _Moved(IndexStateError):
     """The chunk collection this process had open was dropped by a rebuild elsewhere."""
-
-
-def _named(holder: dict[str, Any]) -> str:
-    if "pid" not in holder:
-        return ""
-    return f" (pid {holder['pid']} on {holder.get('host', '?')})"

@@ -254,7 +254,7 @@ def test_an_indexer_killed_midway_is_resumed_without_duplicates(tmp_path: Path,
 
 def test_a_lock_left_on_another_machine_is_taken_over_once_stale(
         tmp_path: Path, corpus: Path, chroma_server) -> None:
-    from assistant import remote
+    from assistant import remote_lock
 
     bot = worker(tmp_path, corpus, chroma_server.url("stale"), "w", lock_timeout=0.5)
     client = bot.store._client()
@@ -264,6 +264,6 @@ def test_a_lock_left_on_another_machine_is_taken_over_once_stale(
     with pytest.raises(IndexLockedError, match=r"pid 1 on elsewhere"):
         bot.index()  # alive as far as anyone can tell: it said so just now
     client.get_collection("stale-lock").modify(
-        metadata={"host": "elsewhere", "pid": 1, "beat": now - remote.STALE_SECONDS - 1})
+        metadata={"host": "elsewhere", "pid": 1, "beat": now - remote_lock.STALE_SECONDS - 1})
     report = bot.index()  # silent for longer than STALE_SECONDS: its writer died
     assert report.added == report.chunks > 0 and bot.store.lock_holder() is None
