@@ -280,7 +280,8 @@ def test_a_source_opens_when_the_server_no_longer_holds_its_answer(browser, site
     request of its own fails while the server is down.)"""
     from conftest import free_port
 
-    from assistant.web import Page, serve
+    from assistant.page import Page
+    from assistant.web import serve
 
     url, bot = site
     app = serve(bot, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)

@@ -18,7 +18,8 @@ from gradio_client import Client, handle_file
 
 from assistant.errors import ConfigurationError
 from assistant.guard import check_exposure, check_port
-from assistant.web import plain_history, serve
+from assistant.page import plain_history
+from assistant.web import serve
 
 ARTICLE = "nissan-foxconn-ev-alliance.txt"
 
@@ -276,7 +277,7 @@ def test_a_source_of_an_answer_the_server_no_longer_holds_opens_by_its_quote(sit
     the quoted words, and the viewer finds them (a path outside the corpus is refused)."""
     import gradio as gr
 
-    from assistant.web import Page
+    from assistant.page import Page
 
     page = Page(site[1])
     request = type("Request", (), {"session_hash": "never-seen"})()
