@@ -9,6 +9,7 @@ a reader on a full disk is told that plainly, with the index intact.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -67,3 +68,11 @@ def full(index_dir: Path, needed: int | None = None, free: int | None = None
     return DiskFullError(
         f"the disk holding {index_dir} is full: {_mb(free)} free{need}; free some space and run "
         "the command again — nothing was lost")
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: a reader opening it at any moment finds the
+    old file or the new one, and a full disk leaves the old one (and a `.part` to remove)."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)

@@ -14,13 +14,13 @@ against; an index of another generation gets them chosen again.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from langchain_core.documents import Document
 
+from . import disk
 from .text import sentences
 
 FILE = "examples.json"
@@ -116,8 +116,5 @@ def read(index_dir: Path, generation: str | None) -> list[str] | None:
 
 def write(index_dir: Path, generation: str | None, questions: list[str]) -> None:
     """Saved whole or not at all (a reader may open it at any moment)."""
-    path = index_dir / FILE
-    part = path.with_suffix(".part")
-    part.write_text(json.dumps({"generation": generation, "questions": questions},
-                               ensure_ascii=False), encoding="utf-8")
-    os.replace(part, path)
+    saved = {"generation": generation, "questions": questions}
+    disk.write_whole(index_dir / FILE, json.dumps(saved, ensure_ascii=False).encode("utf-8"))

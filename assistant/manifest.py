@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from . import disk
 
 SCHEMA_VERSION = 1
 
@@ -125,8 +126,6 @@ def read(path: Path) -> Manifest | None:
 def write(path: Path, manifest: Manifest) -> Manifest:
     """Write it atomically under a new generation; returns what was written."""
     manifest = replace(manifest, generation=uuid.uuid4().hex)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    disk.write_whole(path, json.dumps(manifest.to_dict(), indent=2,
+                                      ensure_ascii=False).encode("utf-8"))
     return manifest

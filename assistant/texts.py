@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import disk
 from .fetch import sha256_of
 
 DIR = "texts"
@@ -47,9 +47,7 @@ def keep(index_dir: Path, fresh: Iterable[tuple[str, str]], indexed: set[str]) -
         for sha256, text in fresh:
             target = path(index_dir, sha256)
             if sha256 in indexed and not target.exists():
-                part = target.with_suffix(".part")
-                part.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=6))
-                os.replace(part, target)
+                disk.write_whole(target, gzip.compress(text.encode("utf-8"), compresslevel=6))
         for old in folder.iterdir():
             if not _NAME.match(old.name) or old.name.split(".")[0] not in indexed:
                 old.unlink()
