@@ -1,6 +1,7 @@
 """The page in a real browser: Debian's Chromium driven by Playwright (`make test` installs
 Chromium). Screenshots go to tests/screenshots/ (git-ignored); the README's picture is one."""
 
+import contextlib
 import json
 import os
 import re
@@ -50,6 +51,24 @@ def page(browser, site):
     yield tab
     context.close()
     assert outside == [], f"the page reached outside the machine: {outside}"
+
+
+@contextlib.contextmanager
+def own_page(browser, bot):
+    """`bot` served on a page of its own, and a tab on it: (tab, app)."""
+    from conftest import free_port
+
+    from assistant.web import serve
+
+    app = serve(bot, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto(app.local_url, wait_until="load")
+        yield tab, app
+    finally:
+        context.close()
+        app.close()
 
 
 def shot(tab, name: str, full_page: bool = False) -> None:
@@ -278,17 +297,9 @@ def test_a_source_opens_when_the_server_no_longer_holds_its_answer(browser, site
     server forgets every answer it gave; their sources still open, from what each link
     says of itself. (A real restart is not used: Gradio reloads the page, empty, when a
     request of its own fails while the server is down.)"""
-    from conftest import free_port
-
     from assistant.page import Page
-    from assistant.web import serve
 
-    url, bot = site
-    app = serve(bot, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    try:
-        tab.goto(app.local_url, wait_until="load")
+    with own_page(browser, site[1]) as (tab, app):
         ask(tab, QUESTION)
         expect(tab.locator("#viewer #cited-span")).to_contain_text("170-hectare",
                                                                    timeout=60_000)
@@ -301,26 +312,15 @@ def test_a_source_opens_when_the_server_no_longer_holds_its_answer(browser, site
         answers(tab).first.locator(".cite-link").click()
         expect(tab.locator("#viewer #cited-span")).to_contain_text("170-hectare",
                                                                    timeout=30_000)
-    finally:
-        context.close()
-        app.close()
 
 
 def test_a_worker_on_a_chroma_server_says_when_the_server_is_gone(browser, chroma_server,
                                                                    corpus, tmp_path):
     """The page of a worker whose index is on a Chroma server: the server stopped, the
     header and an answer say so in one line each; started again, the same worker answers."""
-    from conftest import free_port
-
-    from assistant.web import serve
-
     bot = Assistant(corpus, tmp_path / "w", chroma_url=chroma_server.url("page"))
     bot.index()
-    app = serve(bot, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    try:
-        tab.goto(app.local_url, wait_until="load")
+    with own_page(browser, bot) as (tab, _):
         ask(tab, QUESTION)
         expect(answers(tab).last).to_contain_text("170-hectare", timeout=60_000)
         chroma_server.stop()
@@ -336,6 +336,3 @@ def test_a_worker_on_a_chroma_server_says_when_the_server_is_gone(browser, chrom
         expect(header).to_contain_text("your 1 indexed document", timeout=20_000)
         ask(tab, "Who is the Taiwanese tech giant?")
         expect(answers(tab).last).to_contain_text("Foxconn", timeout=60_000)
-    finally:
-        context.close()
-        app.close()
