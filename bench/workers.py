@@ -1,6 +1,6 @@
-"""Workers behind one index (issue 31): one `assistant serve` on the embedded index against two
-`assistant serve` workers on one Chroma server, 20 clients asking 10 questions each over the
-page's `/chat`, in the same run. Clients are spread over the workers as a load balancer would,
+"""Workers behind one index (issue 31): one `assistant serve` on the embedded index, one on a
+Chroma server, and two on that server, 20 clients asking 10 questions each over the page's
+`/chat`, in the same run. Clients are spread over the workers as a load balancer would,
 and one whose worker stops answering moves to the other.
 
 With `--faults`, the two-worker run is also run again while one worker is killed with
@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         workers = [serve(corpus, work / f"server-w{i}", chroma.url) for i in (1, 2)]
         procs += [p for p, _ in workers]
         urls = [u for _, u in workers]
+        alone = load(urls[:1], questions, args.clients, args.questions)
         two = load(urls, questions, args.clients, args.questions)
         faulted = chunks = None
         if args.faults:
@@ -215,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.articles} SQuAD articles, {os.cpu_count()} cores\n")
     print("| setup | throughput | latency p50 / p95 | failed requests |\n|---|---|---|---|")
     print(f"| 1 worker, embedded index | {embedded} |")
+    print(f"| 1 worker, one Chroma server | {alone} |")
     print(f"| 2 workers, one Chroma server | {two} |")
     ratio = (two.answered / two.wall) / (embedded.answered / embedded.wall)
     print(f"\n2 workers vs 1: x{ratio:.2f} answers/s")
