@@ -4,7 +4,9 @@ clear line, not a traceback, until it is back."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -267,3 +269,23 @@ def test_a_lock_left_on_another_machine_is_taken_over_once_stale(
         metadata={"host": "elsewhere", "pid": 1, "beat": now - remote_lock.STALE_SECONDS - 1})
     report = bot.index()  # silent for longer than STALE_SECONDS: its writer died
     assert report.added == report.chunks > 0 and bot.store.lock_holder() is None
+
+
+def test_the_commands_work_the_same_against_the_server(tmp_path: Path, corpus: Path,
+                                                       chroma_server, capsys) -> None:
+    from assistant.cli import main
+
+    place = ["--corpus", str(corpus), "--index", str(tmp_path / "w"),
+             "--chroma", chroma_server.url("commands")]
+    assert main(["index", *place]) == 0
+    assert re.match(r"added (\d+), updated 0, skipped 0, deleted 0 chunks; 1 document, \1 ",
+                    capsys.readouterr().out)
+    assert main(["ask", PLANT, *place]) == 0
+    assert "170-hectare" in capsys.readouterr().out
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"question": PLANT, "answers": ["170-hectare"]}) + "\n"
+                    + json.dumps({"question": "What is the capital of France?",
+                                  "answers": [], "answerable": False}) + "\n")
+    assert main(["eval", str(gold), "--json", *place]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["answer_hit"] == 1.0 and scores["not_found_rate"] == 1.0
