@@ -85,21 +85,42 @@ def serve(corpus: Path, index: Path, chroma: str = "") -> tuple[subprocess.Popen
     return proc, url
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (a worker's index-check child searches for it)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for c in children for p in _tree(int(c)))]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes and their descendants used so far."""
+    total = 0
+    for pid in {p for root in pids for p in _tree(root)}:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Load:
     latencies: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # what each failed request said
     wall: float = 0.0
     answered: int = 0
+    cpu: float = 0.0  # CPU seconds of the workers and the Chroma server meanwhile
 
     def __str__(self) -> str:
         p50, p95 = percentiles_ms(self.latencies)
         return (f"{self.answered / self.wall:.2f} answers/s | {p50:.0f} / {p95:.0f} ms | "
-                f"{len(self.failures)}")
+                f"{len(self.failures)} | {self.cpu / self.wall:.2f} of {os.cpu_count()} | "
+                f"{1000 * self.cpu / max(self.answered, 1):.0f} ms")
 
 
 def load(urls: list[str], questions: list[str], clients: int, per_client: int,
-         on_progress=None) -> Load:
+         on_progress=None, pids: list[int] = ()) -> Load:
     """`clients` threads, client k starting on worker k mod len(urls)."""
     from gradio_client import Client
 
@@ -133,12 +154,13 @@ def load(urls: list[str], questions: list[str], clients: int, per_client: int,
                 on_progress(done)
 
     threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds(list(pids))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     out.wall = time.perf_counter() - started
+    out.cpu = _cpu_seconds(list(pids)) - cpu
     return out
 
 
@@ -185,14 +207,15 @@ def main(argv: list[str] | None = None) -> None:
                            check=True, capture_output=True)
         one, url = serve(corpus, work / "embedded")
         procs.append(one)
-        embedded = load([url], questions, args.clients, args.questions)
+        embedded = load([url], questions, args.clients, args.questions, pids=[one.pid])
         one.terminate()
         one.wait()
         workers = [serve(corpus, work / f"server-w{i}", chroma.url) for i in (1, 2)]
         procs += [p for p, _ in workers]
         urls = [u for _, u in workers]
-        alone = load(urls[:1], questions, args.clients, args.questions)
-        two = load(urls, questions, args.clients, args.questions)
+        pids = [chroma.proc.pid, *(p.pid for p, _ in workers)]
+        alone = load(urls[:1], questions, args.clients, args.questions, pids=pids)
+        two = load(urls, questions, args.clients, args.questions, pids=pids)
         faulted = chunks = None
         if args.faults:
             def faults(done: int) -> None:
@@ -214,7 +237,8 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"{args.clients} clients x {args.questions} questions over `/chat`, "
           f"{args.articles} SQuAD articles, {os.cpu_count()} cores\n")
-    print("| setup | throughput | latency p50 / p95 | failed requests |\n|---|---|---|---|")
+    print("| setup | throughput | latency p50 / p95 | failed requests | cores busy | CPU per "
+          "answer |\n|---|---|---|---|---|---|")
     print(f"| 1 worker, embedded index | {embedded} |")
     print(f"| 1 worker, one Chroma server | {alone} |")
     print(f"| 2 workers, one Chroma server | {two} |")
