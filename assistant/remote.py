@@ -13,7 +13,8 @@ processes, on this machine or others, use one index, each noticing a newer gener
 A rebuild (another model or splitter) writes the chunk collection not in use, then points the
 manifest at it: readers go from one complete index to the next. The keyword index is rebuilt
 in each worker's memory from the chunks when the generation changes. The local index folder
-keeps only what a worker can do without: the viewer's texts and the page's feedback.
+keeps only what a worker can do without: that keyword index under its generation (a worker
+started again loads it), the viewer's texts and the page's feedback.
 """
 
 from __future__ import annotations
@@ -250,12 +251,25 @@ class ServerStore(Store):
     # --- the keyword index: in memory, from the chunks ----------------------------------------
 
     def keyword_index(self) -> KeywordIndex:
+        """Built from the server's chunks once a generation, and kept in this machine's
+        folder under that generation, so that a worker started again loads it instead of
+        reading every chunk (a cache: a worker without a folder builds it each start)."""
         stamp = self.generation(self.manifest())
-        if self._keyword is None or stamp != self._keyword_stamp:
-            self.rebuild_keyword_index()
-            self._keyword_stamp = stamp
-        assert self._keyword is not None
-        return self._keyword
+        if self._keyword is not None and stamp == self._keyword_stamp:
+            return self._keyword
+        cache = self.dir / "keyword" / (stamp or "none")
+        index = KeywordIndex.load(cache) if stamp else None
+        if index is None:
+            index = self.rebuild_keyword_index()
+            self._manifest = (-FRESH_SECONDS, None)
+            if stamp and self.generation(self.manifest()) == stamp:  # nobody wrote meanwhile
+                with contextlib.suppress(OSError):
+                    index.save(cache)
+                    for old in cache.parent.iterdir():
+                        if old != cache:
+                            shutil.rmtree(old, ignore_errors=True)
+        self._keyword, self._keyword_stamp = index, stamp
+        return index
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -46,7 +46,8 @@ def test_two_workers_answer_from_one_index_and_follow_its_changes(
     reader = worker(tmp_path, corpus, url, "reader")
     answer = reader.ask(PLANT)
     assert answer.found and "170-hectare" in answer.citations[0].quote
-    assert not (tmp_path / "reader").exists()  # the server holds the index, not the reader
+    # the server holds the index; the reader keeps only its keyword index, as a cache
+    assert [p.name for p in (tmp_path / "reader").iterdir()] == ["keyword"]
 
     (corpus / "tea.txt").write_text(
         "The Glenmorrow tea estate ships its first flush every April.\n\n"
@@ -166,11 +167,20 @@ def test_an_empty_server_and_a_bad_address_say_what_to_do(tmp_path: Path, corpus
 
 
 def test_the_local_folder_keeps_only_caches(tmp_path: Path, corpus: Path,
-                                            chroma_server) -> None:
+                                            chroma_server, monkeypatch) -> None:
     bot = worker(tmp_path, corpus, chroma_server.url("caches"), "w")
     bot.index()
     assert isinstance(bot.store, ServerStore)
-    assert [p.name for p in (tmp_path / "w").iterdir()] == ["texts"]  # the viewer's
+    # the viewer's texts, and the keyword index under its generation
+    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["keyword", "texts"]
+    assert [p.name for p in (tmp_path / "w" / "keyword").iterdir()] == [bot.generation()]
+    # a worker started again on that folder loads it instead of reading every chunk
+    again = worker(tmp_path, corpus, chroma_server.url("caches"), "w")
+    read: list[int] = []
+    monkeypatch.setattr(ServerStore, "all_chunks",
+                        lambda self: read.append(1) or ([], []))  # noqa: ARG005
+    assert again.ask(PLANT).found and read == []
+    monkeypatch.undo()
     shutil.rmtree(tmp_path / "w")  # a worker's folder lost: it still answers
     assert bot.ask(PLANT).found
     # the example questions were chosen once, by the writer, and every worker reads them
