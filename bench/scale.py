@@ -12,9 +12,10 @@ for.
     python -m bench.scale --server --work DIR   # the indexes built there, on a Chroma server
 
 `--server` serves a copy of each size's Chroma files with `chroma run` (its manifest written
-beside them, as `assistant index --chroma` writes it) and measures a worker that holds nothing
-of its own: its start to the first answer (the keyword index rebuilt from the server's
-chunks), warm asks, its peak memory and the server's.
+beside them, as `assistant index --chroma` writes it) and measures a new worker, which holds
+nothing of its own: its start to the first answer (the keyword index rebuilt from the server's
+chunks), warm asks, its peak memory and the server's; then the same worker started again on
+its folder, which loads the keyword index it kept there.
 """
 
 from __future__ import annotations
@@ -81,8 +82,10 @@ def write_corpus(dest: Path, chunks: int) -> int:
     return total
 
 
-def worker(corpus: str, index: str, questions_file: str, chroma_url: str = "") -> dict:
-    """Warm asks and SQuAD held-out answers in one process (its peak memory is the worker's)."""
+def worker(corpus: str, index: str, questions_file: str, chroma_url: str = "",
+           first_only: str = "") -> dict:
+    """Warm asks and SQuAD held-out answers in one process (its peak memory is the worker's);
+    with `first_only`, its start to the first answer alone."""
     import resource
 
     from assistant import Assistant
@@ -95,6 +98,9 @@ def worker(corpus: str, index: str, questions_file: str, chroma_url: str = "") -
     bot = Assistant(corpus, index, reader="extractive", judge_below=0.0, chroma_url=chroma_url)
     bot.ask(questions[0].question)
     first = time.perf_counter() - started
+    if first_only:
+        return {"first_s": first,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     for q in questions[1:5]:
         bot.ask(q.question)
     times = []
@@ -151,22 +157,25 @@ def measure_server(work: Path, chunks: int) -> dict:
             "bench-meta", embedding_function=None)
         meta.upsert(ids=["manifest"], embeddings=[[1.0]],
                     documents=[json.dumps({**manifest, "collection": COLLECTION})])
-        out = subprocess.run([sys.executable, "-m", "bench.scale", "--worker",
-                              str(work / f"corpus-{chunks}"), str(work / "worker-cache"),
-                              str(work / "questions.json"), chroma.url], cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+        cache = work / f"worker-cache-{chunks}"
+        shutil.rmtree(cache, ignore_errors=True)  # a new worker, then the same started again
+        runs = [json.loads(subprocess.run(
+            [sys.executable, "-m", "bench.scale", "--worker", str(work / f"corpus-{chunks}"),
+             str(cache), str(work / "questions.json"), chroma.url, *again], cwd=ROOT,
+            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+            for again in ([], ["first-only"])]
         status = Path(f"/proc/{chroma.proc.pid}/status").read_text()
         server_peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
     finally:
         chroma.stop()
         shutil.rmtree(served, ignore_errors=True)
-    return {"chunks": manifest["chunks"], "server_peak_mb": server_peak,
-            **json.loads(out.stdout.strip().splitlines()[-1])}
+    return {"chunks": manifest["chunks"], "server_peak_mb": server_peak, **runs[0],
+            "again_s": runs[1]["first_s"], "again_mb": runs[1]["peak_mb"]}
 
 
 def main(argv: list[str] | None = None) -> None:
     if argv is None and sys.argv[1:2] == ["--worker"]:
-        print(json.dumps(worker(*sys.argv[2:6])))
+        print(json.dumps(worker(*sys.argv[2:7])))
         return
     parser = argparse.ArgumentParser(prog="python -m bench.scale")
     parser.add_argument("--sizes", default="10000,100000", help="chunks, comma-separated")
@@ -179,14 +188,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.server:
         if not args.work:
             parser.error("--server measures the indexes of an earlier run: give its --work")
-        print("| chunks | worker start to first answer | warm ask p50 / p95 | worker peak "
-              "| server peak | SQuAD held-out answer / hit@5 |\n|---|---|---|---|---|---|",
-              flush=True)
+        print("| chunks | start to first answer: new worker / started again | warm ask p50 / "
+              "p95 | worker peak: new / started again | server peak | SQuAD held-out answer / "
+              "hit@5 |\n|---|---|---|---|---|---|", flush=True)
         for size in (int(s) for s in args.sizes.split(",")):
             r = measure_server(args.work, size)
-            print(f"| {r['chunks']:,} | {r['first_s']:.1f} s | {r['p50_ms']:.0f} / "
-                  f"{r['p95_ms']:.0f} ms | {r['peak_mb']:.0f} MB | {r['server_peak_mb']:.0f} MB "
-                  f"| {r['answer']:.3f} / {r['fused@5']:.3f} |", flush=True)
+            print(f"| {r['chunks']:,} | {r['first_s']:.1f} / {r['again_s']:.1f} s | "
+                  f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f} ms | {r['peak_mb']:.0f} / "
+                  f"{r['again_mb']:.0f} MB | {r['server_peak_mb']:.0f} MB | "
+                  f"{r['answer']:.3f} / {r['fused@5']:.3f} |", flush=True)
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
