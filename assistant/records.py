@@ -68,8 +68,12 @@ def open_records(path: Path, chunks: Chunks, note: Callable[[str], None] | None 
     for stale in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
         stale.unlink(missing_ok=True)  # a program holding it locked keeps its own copy
     rm = opened()
-    ids, docs = chunks()
+    fill(rm, *chunks())
+    return rm
+
+
+def fill(rm: Any, ids: list[str], docs: list[Document]) -> None:
+    """Record chunks already in Chroma, each under its source, so none is embedded again."""
     for i in range(0, len(ids), 1000):
         rm.update(ids[i:i + 1000], group_ids=[d.metadata.get("source") for d in
                                               docs[i:i + 1000]])
-    return rm

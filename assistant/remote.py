@@ -39,7 +39,8 @@ from .errors import (
     IndexUnavailableError,
 )
 from .keyword import KeywordIndex
-from .manifest import Identity, Manifest
+from .manifest import UNREADABLE, Identity, Manifest
+from .records import fill
 from .store import METADATA, STAGING, Store
 
 DEFAULT_NAME = "assistant"
@@ -117,8 +118,7 @@ class ServerStore(Store):
         except Exception as exc:
             if not _unreachable(exc):
                 raise
-            self._meta = self._collection = None
-            self._manifest = (-FRESH_SECONDS, None)
+            self._forget_reads()
             raise IndexUnavailableError(
                 f"the Chroma server at {self.server.url} does not answer "
                 f"({' '.join(str(exc).split())}); start it (`chroma run --path DIR --port "
@@ -136,10 +136,14 @@ class ServerStore(Store):
             except Exception as exc:
                 if "does not exist" not in str(exc):
                     raise
-                self._meta = self._collection = None
-                self._manifest = (-FRESH_SECONDS, None)
+                self._forget_reads()
                 raise _Moved(f"the index at {self.server.url} was rebuilt while it was read; "
                              "ask again") from None
+
+    def _forget_reads(self) -> None:
+        """The next use reads the manifest and opens the collections again."""
+        self._meta = self._collection = None
+        self._manifest = (-FRESH_SECONDS, None)
 
     def _client(self) -> Any:
         shared = self._shared
@@ -188,7 +192,7 @@ class ServerStore(Store):
             try:
                 manifest = Manifest.from_dict(json.loads(got["documents"][0] or ""))
             except ValueError:
-                manifest = Manifest.from_dict(None)
+                manifest = UNREADABLE
         self._manifest = (time.monotonic(), manifest)
         return manifest
 
@@ -221,8 +225,7 @@ class ServerStore(Store):
         with self._reach():
             records = ServerRecords(self._client(), f"{self.collection_name}-records")
             if not records.list_keys(limit=1) and self.count():
-                ids, docs = self.all_chunks()
-                records.update(ids, group_ids=[d.metadata.get("source") for d in docs])
+                fill(records, *self.all_chunks())
                 if note:
                     note("the record of indexed chunks was missing on the server; it was "
                          "rebuilt from the chunks, so nothing is embedded again")
@@ -284,8 +287,7 @@ class ServerStore(Store):
                         raise
                     # any other refusal: it is not there (never made, or already gone)
         self._forget()
-        self._meta = None
-        self._manifest = (-FRESH_SECONDS, None)
+        self._forget_reads()
         self._keyword = None
 
     def _slots(self) -> list[str]:

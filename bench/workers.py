@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,15 +30,10 @@ from pathlib import Path
 
 from assistant.evaluate import percentiles_ms
 from bench.data import sample, squad_articles, write_squad_corpus
+from bench.web import _free_port
 
 BIN = Path(sys.executable).parent
 TIMEOUT = 30.0  # seconds a client waits for an answer
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, what: str) -> None:
