@@ -179,7 +179,7 @@ def cold(runs: int) -> None:
             rows.append(("the same, a question the judge leaves alone", _cold_ask(
                 article, index, "How many jobs would closing the Oppama plant cost?", runs,
                 env)))
-        serve = _serve_start(article, index)
+        serve = _serve_start(article, index, runs)
         print("command | median s | peak MB | tree MB")
         print("--- | --- | --- | ---")
         for name, r in rows:
