@@ -25,7 +25,8 @@ from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
 from .text import Span, normalize_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", *OFFICE_SUFFIXES)
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf",
+                      *OFFICE_SUFFIXES)
 
 
 @dataclass
@@ -117,6 +118,8 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
             text = normalize_text(text)
         elif suffix in (".md", ".markdown"):
             text, title = markdown_text(raw), _markdown_title(raw)
+        elif suffix == ".rst":
+            text, title = _rst(raw, notes)
         elif is_man_page(raw):
             page = reflow_man_page(raw)
             text, title, marked = page.text, page.title, page.leftovers
@@ -295,6 +298,19 @@ def _unread_pages(pages: list[int]) -> str:
     return (f"{'page' if one else 'pages'} {shown} {'has' if one else 'have'} no text layer "
             f"and {'was' if one else 'were'} not read; install Tesseract (`apt-get install "
             f"tesseract-ocr`) to have {'it' if one else 'them'} read, then index again")
+
+
+def _rst(raw: str, notes: list[str]) -> tuple[str, str]:
+    """reStructuredText as its built page reads, or as plain text where docutils fails on it
+    (the document is still indexed; the note says how it was read)."""
+    from .rst import rst_text  # docutils: imported only for a folder that holds .rst files
+
+    try:
+        return rst_text(raw)
+    except Exception as exc:  # noqa: BLE001 - any parser failure leaves the plain text
+        notes.append(f"read as plain text: docutils could not parse it "
+                     f"({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})")
+        return unbox(raw), ""
 
 
 def _pdf(source: str, data: bytes) -> PdfPages:

@@ -6,7 +6,9 @@ HTML manual pages, a plain-text spec (bench/gold/docs, sources and licences in
 bench/gold/README.md) and an SEC 10-Q with tables (read from ../shared/eval). `--set kinds`
 (bench/kinds): a man page, a FAQ, a spreadsheet and another company's 10-Q; `--set unseen`
 (bench/unseen): release notes, a commented configuration file, a Debian copyright file, held
-out for the answer model (issue 27). The questions are
+out for the answer model (issue 27); `--set rst` (bench/rst): reStructuredText pages of Sphinx
+and CMake documentation (`--as-text` reads them as plain .txt files, as code that does not
+know .rst would have to). The questions are
 split by document: `tune.jsonl` may be looked at while changing the code, `heldout.jsonl`
 only to measure.
 
@@ -16,11 +18,13 @@ only to measure.
     python -m bench.real --reader llm    # the LLM reader (needs `make model`)
     python -m bench.real --judge         # quoting, the model judging the answers (ditto)
     python -m bench.real --read 0        # without the answer model
+    python -m bench.real --set rst --as-text  # each document read as a .txt file
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -31,7 +35,8 @@ from bench.data import EVAL
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "bench" / "gold"
-SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen"}
+SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
+        "rst": ROOT / "bench" / "rst"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -40,31 +45,32 @@ def corpus_files(name: str = "gold") -> list[Path]:
     """The documents of a set: its docs/ folder, and what it reads from elsewhere."""
     extra = {"gold": [ROOT / "corpus" / "nissan-foxconn-ev-alliance.txt",
                       EVAL / "sec10q" / "pdfs" / "2023 Q1 NVDA.pdf"],
-             "kinds": [EVAL / "sec10q" / "pdfs" / "2023 Q2 MSFT.pdf"], "unseen": []}[name]
+             "kinds": [EVAL / "sec10q" / "pdfs" / "2023 Q2 MSFT.pdf"]}.get(name, [])
     for path in extra:
         if not path.exists():
             raise SystemExit(f"{path} is missing: the benchmark reads ../shared/eval")
     return sorted((SETS[name] / "docs").iterdir()) + extra
 
 
-def build(work: Path, name: str = "gold") -> Path:
-    """The corpus folder and its index under `work` (kept between runs when given)."""
+def build(work: Path, name: str = "gold", suffix: str = "") -> Path:
+    """The corpus folder and its index under `work` (kept between runs when given); `suffix`
+    is added to every file name."""
     corpus = work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     for path in corpus_files(name):
-        target = corpus / path.name
+        target = corpus / (path.name + suffix)
         if not target.exists() or target.read_bytes() != path.read_bytes():
             shutil.copy(path, target)
     return corpus
 
 
 def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
-        name: str = "gold", read: int | None = None, splits: tuple[str, ...] = SPLITS
-        ) -> None:
+        name: str = "gold", read: int | None = None, splits: tuple[str, ...] = SPLITS,
+        suffix: str = "") -> None:
     from assistant import Assistant
     from assistant.evaluate import evaluate, read_gold
 
-    corpus = build(work, name)
+    corpus = build(work, name, suffix)
     gold_dir = SETS[name]
     # None keeps the setting (Assistant drops None overrides); 0 measures quoting alone
     bot = Assistant(corpus, work / "index", reader=reader, judge_below=None if judge else 0.0,
@@ -90,7 +96,8 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
     for split in splits:
         if not (gold_dir / f"{split}.jsonl").exists():
             continue
-        gold = read_gold(gold_dir / f"{split}.jsonl")
+        gold = [dataclasses.replace(g, source=g.source and g.source + suffix)
+                for g in read_gold(gold_dir / f"{split}.jsonl")]
         rows = [json.loads(line) for line in (gold_dir / f"{split}.jsonl").read_text(
             ).splitlines() if line.strip()]
         scores = evaluate(bot, gold)
@@ -191,8 +198,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="let the language model judge quoted answers under judge_below "
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
-                        help="the documents and questions: bench/gold, bench/kinds or "
-                        "bench/unseen")
+                        help="the documents and questions: bench/gold, bench/kinds, "
+                        "bench/unseen or bench/rst")
+    parser.add_argument("--as-text", action="store_true",
+                        help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
     parser.add_argument("--misses", type=Path, help="write the wrong answers here")
     parser.add_argument("--split", choices=SPLITS, help="one half only (tuning: tune)")
@@ -202,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-real-"))
     try:
         run(args.reader, work, args.misses, args.judge, args.name, args.read,
-            (args.split,) if args.split else SPLITS)
+            (args.split,) if args.split else SPLITS, ".txt" if args.as_text else "")
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -350,6 +350,14 @@ CASES = [
     Case("50,000 nested divs", _then(_write("deep.html", "<div>" * 50_000 + "Deep vault." +
                                              "</div>" * 50_000), run=World.build), "answered",
          "", then=World.ask),
+    Case("reStructuredText with broken markup",
+         _then(_write("guide.rst", "Guide\n=====\n\n+---+\n| a |\n\n.. code-block:: python\n"
+                      "   :bogus: 1\n\n   x = 1\n\nA link to `nowhere`_ and ``unclosed.\n"),
+               run=World.build), "answered", "", then=World.ask),
+    Case("reStructuredText nested 3,000 deep",
+         _then(_write("deep.rst", "".join(f"{'  ' * i}Level {i}.\n\n" for i in range(3000))),
+               run=World.build), "warning", "deep.rst: read as plain text: docutils could not",
+         then=World.ask),
     Case("terminal escapes in a document",
          _then(_write("vault3.txt", "Vault 3 report\n\nThe secret colour of vault 3 is "
                       "\x1b]0;owned\x07red3.\x1b[2J Vault 3 stands in the harbour."),
