@@ -48,17 +48,51 @@ def rst_text(source: str) -> tuple[str, str]:
     """The text of a reStructuredText document and its title ("" when it has none)."""
     _register(source)
     doctree = publish_doctree(source, settings_overrides=_SETTINGS)
-    for message in list(doctree.findall(nodes.system_message)):
-        # markup docutils could not read (a malformed table) comes with its source lines:
-        # they stay, as written, where the error would have been shown
-        kept = [n for n in message.children if isinstance(n, nodes.literal_block)]
-        if message.parent is not None:  # not replace_self: a problematic node links its ids
-            at = message.parent.index(message)
-            message.parent[at:at + 1] = kept
+    _keep_unread(doctree)
+    _fold_terms(doctree)
     html = publish_from_doctree(doctree, writer="html4css1",
                                 settings_overrides={**_SETTINGS, "output_encoding": "unicode"})
     text, _ = html_text(html)
     return text, " ".join(doctree.get("title", "").split())
+
+
+def _keep_unread(doctree: nodes.document) -> None:
+    """Markup docutils could not read (a malformed table) comes with its source lines in the
+    error: they stay, as written, where the error would have been shown."""
+    for message in list(doctree.findall(nodes.system_message)):
+        kept = [n for n in message.children if isinstance(n, nodes.literal_block)]
+        if message.parent is not None:  # not replace_self: a problematic node links its ids
+            at = message.parent.index(message)
+            message.parent[at:at + 1] = kept
+
+
+def _fold_terms(doctree: nodes.document) -> None:
+    """An option's or a term's name opens its description's first sentence ("JOB_POOL — Specify
+    a pool for the Ninja generator."), as a man page's option does, so that a quote of that
+    sentence says what it describes; a version note alone under it joins the name ("BYPRODUCTS
+    (new in version 3.2) — …")."""
+    for item in list(doctree.findall(nodes.definition_list_item)):
+        terms = [c for c in item.children if isinstance(c, nodes.term)]
+        definition = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+        if not terms or definition is None:
+            continue
+        name = " ".join(" ".join(t.astext().split()) for t in terms)
+        while definition.children and _bare_version(definition[0]):
+            label = definition[0].astext().strip().rstrip(".")
+            name += f" ({label[0].lower()}{label[1:]})"
+            definition.remove(definition[0])
+        first = next((c for c in definition.children if isinstance(c, nodes.paragraph)), None)
+        if first is None or first is not definition.children[0]:
+            continue  # a description that opens with a list or code keeps its name above it
+        first.insert(0, nodes.Text(f"{name} — "))
+        for term in terms:
+            item.remove(term)
+
+
+def _bare_version(node: nodes.Node) -> bool:
+    """A version note with nothing under it: "New in version 3.2."."""
+    return (isinstance(node, nodes.container) and "version-note" in node["classes"]
+            and len(node.children) == 1 and node.astext().endswith("."))
 
 
 def _register(source: str) -> None:
@@ -119,6 +153,7 @@ class _Sphinx(Directive):
             inline, _ = self.state.inline_text(" ".join(argument.split()), self.lineno)
             box.insert(0, nodes.paragraph("", "", *inline))
         if self.name in _VERSIONS:
+            box["classes"].append("version-note")
             version, said = ([*argument.split(None, 1), ""])[:2]
             label = f"{_VERSIONS[self.name]} {version}: "
             if said.strip():  # text on the directive's own lines, markup and all

@@ -60,8 +60,8 @@ def test_sphinx_markup_reads_as_the_built_page(tmp_path):
     assert doc.title == "Quickstart" and doc.notes == []
     assert ("Now, we have a Response object called r, and raise_for_status raises an "
             "HTTPError for a 404 (see RFC 7230).") in text
-    assert "New in version 3.15." in text
-    assert "Specify a pool for the Ninja generator." in text
+    # an option's name opens its description, with the version note alone under it
+    assert "JOB_POOL (new in version 3.15) — Specify a pool for the Ninja generator." in text
     assert "New in version 3.20: Added support for Makefile Generators." in text
     assert "Response.raw is a raw stream of bytes -- it does not transform the response" in text
     assert "The advanced section." in text
