@@ -19,13 +19,14 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.web import _free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,12 +118,6 @@ def _cold_ask(corpus: Path, index: Path, question: str, runs: int = 5,
     got = [_run_measured(cmd, env) for _ in range(runs)]
     return {"s": statistics.median(g[0] for g in got), "peak_mb": max(g[1] for g in got),
             "tree_mb": max(g[2] for g in got)}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _serve_start(corpus: Path, index: Path, runs: int = 3) -> float:
