@@ -34,10 +34,15 @@ _VERSIONS = {"versionadded": "New in version", "versionchanged": "Changed in ver
 _LITERAL = frozenset(("code-block", "sourcecode", "productionlist", "doctest", "testcode",
                       "testoutput", "prompt", "highlight-block"))
 _CONDITIONS = frozenset(("only", "ifconfig"))  # their argument is a build condition, not text
+# docutils' own names that Sphinx documentation means otherwise: `.. class:: os.PathLike`
+# documents a class; `.. include::` would read another file (never: the included file is
+# indexed on its own when it is in the folder, and a file outside it must not be read)
+_TAKEN = _LITERAL | {"class", "include", "contents", "sectnum"}
 # directives that hold no text for a reader: tables of contents, index entries, settings
 _SILENT = frozenset(("toctree", "index", "highlight", "module", "currentmodule", "py:module",
                      "py:currentmodule", "default-domain", "tabularcolumns", "automodule",
-                     "autosummary", "cmake-module", "program", "option-list-hide"))
+                     "autosummary", "cmake-module", "program", "option-list-hide", "include",
+                     "contents", "sectnum"))
 _SETTINGS = {"report_level": 5, "halt_level": 5, "warning_stream": False, "traceback": True,
              "file_insertion_enabled": False, "raw_enabled": False, "syntax_highlight": "none",
              "embed_stylesheet": False, "stylesheet_path": "", "input_encoding": "unicode",
@@ -99,7 +104,7 @@ def _register(source: str) -> None:
     """Teach docutils the roles and directives this document uses that it does not know."""
     for name in set(_ROLE.findall(source)) - set(en.roles):
         roles.register_local_role(name, _shown)
-    for name in set(_DIRECTIVE.findall(source)) - (set(en.directives) - _LITERAL):
+    for name in set(_DIRECTIVE.findall(source)) - (set(en.directives) - _TAKEN):
         directives.register_directive(name, _Sphinx)
 
 

@@ -45,6 +45,14 @@ Now, we have a :class:`Response <requests.Response>` object called ``r``, and
 .. toctree::
 
    user/install
+
+.. contents::
+
+.. include:: /etc/hostname
+
+.. class:: os.PathLike
+
+   A path, as the os module takes it.
 """
 
 
@@ -67,7 +75,11 @@ def test_sphinx_markup_reads_as_the_built_page(tmp_path):
     assert "The advanced section." in text
     assert "r = requests.get(url, timeout=3)" in text
     assert "depfile: `rule`*" in text  # a grammar stays as written
-    for markup in (":class:", "``", ".. ", "user/install", "requests.models", ":caption:"):
+    # Sphinx's `class` documents one; an include reads nothing (the file is indexed on its own
+    # when it is in the folder, and a file outside it is never read)
+    assert "os.PathLike\n\nA path, as the os module takes it." in text
+    for markup in (":class:", "``", ".. ", "user/install", "requests.models", ":caption:",
+                   "hostname"):
         assert markup not in text, markup
 
 
