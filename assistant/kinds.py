@@ -21,8 +21,8 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 
 def expected_type(question: str) -> str | None:
-    """What the question asks for: "number", "percent", "money", "date", "code", "author",
-    "name", or None when its words do not say."""
+    """What the question asks for: "number", "percent", "money", "date", "version", "code",
+    "author", "name", or None when its words do not say."""
     q = question.lower()
     if re.search(r"\bwhat (percentage|share|proportion|fraction)\b|\bpercent|\bhow much of\b", q):
         return "percent"
@@ -37,6 +37,11 @@ def expected_type(question: str) -> str | None:
     if re.search(r"^\W*(and |but |so )?when\b|\b(what|which|in what) (year|date|month|day)\b"
                  r"|\bsince when\b", q):
         return "date"
+    # "Since which CMake version …", "Which release of docker …", "the oldest Python it runs on"
+    # ("Which version name …" asks for a name)
+    if re.search(r"\b(which|what)\s+(\w+\s+)?(version|release)s?\b(?!\s+names?\b)|\boldest "
+                 r"(\w+\s+)?(version|release|python)\b", q):
+        return "version"
     # "Which environment variable …", "What is Nissan's stock ticker?", not "What happens to
     # avalues when the function …"
     if re.search(r"\b(which|what)\s+((is|are)\s+)?(the\s+|its\s+|\w+'s\s+)?(\w+\s+)?(command|"
@@ -104,6 +109,15 @@ _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|(?<!\w)--?[a-z
                          r"\b\w+\(\)|\b\d+\.[A-Z]{1,2}\b|`[^`]+`")
 
 
+# "3.20", "1.26.x", "v2", "version 6": not a bare count
+_VERSION = re.compile(r"\b\d+(?:\.(?:\d+|x))+\b|\bv\d+\b|\bversion\s+\d+", re.IGNORECASE)
+
+
+def _new_version(sentence: str, question: str) -> bool:
+    asked = {m.group().lower() for m in _VERSION.finditer(question)}
+    return any(m.group().lower() not in asked for m in _VERSION.finditer(sentence))
+
+
 def _new_identifier(sentence: str, question: str) -> bool:
     asked = {m.group().lower() for m in _IDENTIFIER.finditer(question)}
     return any(m.group().lower() not in asked for m in _IDENTIFIER.finditer(sentence))
@@ -125,6 +139,8 @@ def type_bonus(kind: str | None, sentence: str, question: str) -> float:
         return 1.0 if _PERCENT.search(sentence) else 0.0
     if kind == "date":
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
+    if kind == "version":
+        return 1.0 if _new_version(sentence, question) else 0.0
     if kind == "author":
         return 1.0 if BYLINE.search(sentence) or "author" in sentence.lower() else 0.0
     if kind == "name":

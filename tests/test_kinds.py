@@ -14,6 +14,10 @@ def test_what_a_question_asks_for():
     assert expected_type("What status comes back when the ABI is wrong?") == "code"
     assert expected_type("Under which exchange code does Foxconn trade?") == "code"
     assert expected_type("What type of mixture replaced the oxygen?") is None
+    assert expected_type("Since which CMake version do Makefile generators read it?") == "version"
+    assert expected_type("Which release of docker works with urllib3 2.0?") == "version"
+    assert expected_type("What is the oldest Python it runs on?") == "version"
+    assert expected_type("Which version name gives back the system's Python?") is None
 
 
 def test_what_holds_the_kind_of_thing_asked_for():
@@ -47,6 +51,16 @@ def test_what_holds_the_kind_of_thing_asked_for():
                       "What is Nissan's stock ticker?") == 1.0
     assert type_bonus("code", "The status tells whether it worked.",
                       "What status comes back?") == 0.0
+    # a version the question does not already name
+    question = "Since which urllib3 release can HTTPSConnection be imported as such?"
+    assert type_bonus("version", "It can be used starting from urllib3 1.25.9.", question) == 1.0
+    assert type_bonus("version", "The new name of this class is HTTPSConnection.",
+                      question) == 0.0
+    assert type_bonus("version", "New in version 3.20: Added support.", "Which version?") == 1.0
+    assert type_bonus("version", "Docker 6.1.0 works with urllib3 2.0.",
+                      "Which docker release works with urllib3 2.0?") == 1.0
+    assert type_bonus("version", "It works with urllib3 2.0.",
+                      "Which docker release works with urllib3 2.0?") == 0.0
 
 
 def test_a_byline_names_someone():
