@@ -30,6 +30,7 @@ _TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)  # "Response <requests.
 
 _VERSIONS = {"versionadded": "New in version", "versionchanged": "Changed in version",
              "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
+_BARE = re.compile(rf"^(?:{'|'.join(_VERSIONS.values())}) \S+\.$")
 # Sphinx's code directives take options docutils' `code` refuses (`:caption:`, `:linenos:`)
 _LITERAL = frozenset(("code-block", "sourcecode", "productionlist", "doctest", "testcode",
                       "testoutput", "prompt", "highlight-block"))
@@ -97,7 +98,7 @@ def _fold_terms(doctree: nodes.document) -> None:
 def _bare_version(node: nodes.Node) -> bool:
     """A version note with nothing under it: "New in version 3.2."."""
     return (isinstance(node, nodes.container) and "version-note" in node["classes"]
-            and len(node.children) == 1 and node.astext().endswith("."))
+            and _BARE.match(node.astext().strip()) is not None)
 
 
 def _register(source: str) -> None:

@@ -27,6 +27,12 @@ Now, we have a :class:`Response <requests.Response>` object called ``r``, and
   .. versionadded:: 3.20
     Added support for :ref:`Makefile Generators`.
 
+``DEPFILE``
+  .. versionadded:: 3.20
+    Added support for Makefile Generators.
+
+  Specify a depfile.
+
 .. note::
 
    ``Response.raw`` is a raw stream of bytes -- it does not
@@ -71,6 +77,9 @@ def test_sphinx_markup_reads_as_the_built_page(tmp_path):
     # an option's name opens its description, with the version note alone under it
     assert "JOB_POOL (new in version 3.15) — Specify a pool for the Ninja generator." in text
     assert "New in version 3.20: Added support for Makefile Generators." in text
+    # a note that says more than its version stays a paragraph of its own
+    assert "DEPFILE\n\nNew in version 3.20: Added support for Makefile Generators.\n\n" \
+        "Specify a depfile." in text
     assert "Response.raw is a raw stream of bytes -- it does not transform the response" in text
     assert "The advanced section." in text
     assert "r = requests.get(url, timeout=3)" in text
