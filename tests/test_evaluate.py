@@ -99,3 +99,20 @@ def test_the_real_document_gold_sets_are_well_formed():
     everything = read_gold(GOLD / "tune.jsonl") + read_gold(GOLD / "heldout.jsonl")
     assert len(everything) >= 150 and sum(not g.answerable for g in everything) >= 30
     assert len(halves["tune"] | halves["heldout"]) >= 6
+
+
+@pytest.mark.parametrize("name", ["kinds", "unseen", "rst"])
+def test_the_other_held_out_sets_are_answerable_from_their_documents(name):
+    """bench/kinds, bench/unseen, bench/rst: every answerable question has an answer in its
+    document's text as the assistant reads it (one of its answers: another may be the
+    document's raw markup, for reading it as plain text)."""
+    from assistant.load import load_document
+    from bench.real import SETS, corpus_files
+
+    texts = {p.name: normalize(load_document(p, p.parent).text) for p in corpus_files(name)}
+    gold = read_gold(SETS[name] / "heldout.jsonl")
+    assert len(gold) >= 30 and any(not g.answerable for g in gold)
+    for g in gold:
+        assert g.source in texts, g
+        if g.answers:
+            assert any(normalize(a) in texts[g.source] for a in g.answers), g.question
