@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from docutils import nodes
+from docutils import nodes, utils
 from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.languages import en
@@ -114,7 +114,7 @@ def _shown(name: str, rawtext: str, text: str, lineno: int, inliner: object,
            ) -> tuple[list[nodes.Node], list]:
     """A Sphinx cross-reference as Sphinx shows it: "Response" for `Response
     <requests.Response>`, "Response" for `~requests.Response`, "requests.Response" else."""
-    text = text.replace("\x00", "")  # docutils' escape marks
+    text = utils.unescape(text)  # docutils marks backslash escapes, as its own roles undo
     titled = _TARGET.match(text)
     if titled and titled.group(1):
         return [nodes.literal(rawtext, titled.group(1))], []
