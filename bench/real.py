@@ -8,7 +8,8 @@ bench/gold/README.md) and an SEC 10-Q with tables (read from ../shared/eval). `-
 (bench/unseen): release notes, a commented configuration file, a Debian copyright file, held
 out for the answer model (issue 27); `--set rst` (bench/rst): reStructuredText pages of Sphinx
 and CMake documentation (`--as-text` reads them as plain .txt files, as code that does not
-know .rst would have to). The questions are
+know .rst would have to); `--set typeset` (bench/typeset): PDF manuals and specifications typeset
+by TeX. The questions are
 split by document: `tune.jsonl` may be looked at while changing the code, `heldout.jsonl`
 only to measure.
 
@@ -36,7 +37,7 @@ from bench.data import EVAL
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "bench" / "gold"
 SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
-        "rst": ROOT / "bench" / "rst"}
+        "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
