@@ -18,7 +18,12 @@ Sources, none of them measured as held-out anywhere:
   ("How old is the Zorblaxian monastery?" -> "The Mivelka monastery is 6827 years old"),
   negative: the documents do not have what the question names.
 
-    python -m bench.reader_data OUT.jsonl [--recipe squad|mixed] [--work DIR]
+Recipes: `squad` (SQuAD and its swaps), `mixed` (all of the above), `wide` (mixed, plus the
+assistant's own candidates for the questions of bench/gold's held-out half and bench/unseen,
+read once as held-out and tuning data since, and a name swap for more of the answering pairs).
+bench/rst is left out of every recipe, to choose between them on; bench/typeset is held out.
+
+    python -m bench.reader_data OUT.jsonl [--recipe squad|mixed|wide] [--work DIR]
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ MAN_QUESTIONS = 8  # options asked about per page, at most
 HELD_OUT_PROGRAMS = {"bc", "tar", "adduser", "addgroup"}  # bench/unseen's documents
 PRODUCT_TOP = 20  # candidates read per question, as in use
 PRODUCT_REPEAT = 3  # the product's own pairs are few and the closest to use: counted thrice
-SWAP_SHARE = 0.25  # share of positives that also give a name-swapped negative
+SWAP_SHARE = {"squad": 0.25, "mixed": 0.25, "wide": 0.6}  # positives that also give a swap
+# the real sets whose questions the product pairs ask, by recipe: (set, half)
+PRODUCT_SETS = {"mixed": (("gold", "tune"), ("kinds", "heldout")),
+                "wide": (("gold", "tune"), ("kinds", "heldout"), ("gold", "heldout"),
+                         ("unseen", "heldout"))}
 
 
 def _row(question: str, sentence: str, label: float, source: str, *, before: str = "",
@@ -168,19 +177,23 @@ def manual_pairs(rng: random.Random) -> Iterator[dict]:
                 yield _row(question, " ".join(entries[j]), 0.0, "manual", title=title)
 
 
-def product_pairs(work: Path) -> Iterator[dict]:
+def product_pairs(work: Path, recipe: str) -> Iterator[dict]:
     """The assistant's own candidates for the tuning questions, labelled by the answers."""
     from assistant import Assistant
     from assistant.evaluate import contains_answer, read_gold
     from bench import real
 
-    # the held-out documents' sentences are not read, not even as negatives
-    held_out = {g.source for g in read_gold(real.GOLD / "heldout.jsonl")}
-    for name, split in (("gold", "tune"), ("kinds", "heldout")):
-        # the candidates the model will be given: today's ranking, without a model
-        bot = Assistant(real.build(work / name, name), work / name / "index",
-                        reader="extractive", read_sentences=0)
-        bot.index()
+    sets = PRODUCT_SETS[recipe]
+    # documents whose questions are not trained on are not read, not even as negatives
+    held_out = ({g.source for g in read_gold(real.GOLD / "heldout.jsonl")}
+                if ("gold", "heldout") not in sets else set())
+    bots = {}
+    for name, split in sets:
+        if name not in bots:  # the candidates the model will be given: today's, without one
+            bots[name] = Assistant(real.build(work / name, name), work / name / "index",
+                                   reader="extractive", read_sentences=0)
+            bots[name].index()
+        bot = bots[name]
         for g in read_gold(real.SETS[name] / f"{split}.jsonl"):
             ev = bot.evidence(g.question, g.history)
             for cand in ev.ranked[:PRODUCT_TOP]:
@@ -196,14 +209,14 @@ def product_pairs(work: Path) -> Iterator[dict]:
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z]\w*)?\b|\b[a-z]+[0-9]\w*\b")
 
 
-def swap_pairs(rows: list[dict], rng: random.Random) -> Iterator[dict]:
+def swap_pairs(rows: list[dict], rng: random.Random, share: float) -> Iterator[dict]:
     """Name-swapped negatives: a name of the question that its sentence also says, replaced
     by a name another pair's sentence says."""
     pool = sorted({m.group() for r in rows if r["label"] == 1.0
                    for m in _NAME.finditer(r["sentence"]) if m.start() > 0
                    and m.group()[0].isupper()})
     for r in rows:
-        if r["label"] != 1.0 or rng.random() >= SWAP_SHARE:
+        if r["label"] != 1.0 or rng.random() >= share:
             continue
         names = [m.group() for m in _NAME.finditer(r["question"]) if m.start() > 0
                  and m.group() in r["sentence"] + r["title"]]
@@ -222,15 +235,15 @@ def make(recipe: str, work: Path) -> tuple[list[dict], dict[str, float]]:
     rows: list[dict] = []
     seconds: dict[str, float] = {}
     makers = {"squad": lambda: squad_pairs(rng)}
-    if recipe == "mixed":
+    if recipe in PRODUCT_SETS:
         makers.update(scifact=lambda: scifact_pairs(rng), manual=lambda: manual_pairs(rng),
-                      product=lambda: product_pairs(work))
+                      product=lambda: product_pairs(work, recipe))
     for name, maker in makers.items():
         started = time.perf_counter()
         rows.extend(maker())
         seconds[name] = time.perf_counter() - started
     started = time.perf_counter()
-    rows.extend(list(swap_pairs(rows, rng)))
+    rows.extend(list(swap_pairs(rows, rng, SWAP_SHARE[recipe])))
     seconds["swap"] = time.perf_counter() - started
     rng.shuffle(rows)
     return rows, seconds
@@ -239,7 +252,7 @@ def make(recipe: str, work: Path) -> tuple[list[dict], dict[str, float]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.reader_data")
     parser.add_argument("out", type=Path)
-    parser.add_argument("--recipe", choices=("squad", "mixed"), default="mixed")
+    parser.add_argument("--recipe", choices=tuple(SWAP_SHARE), default="mixed")
     parser.add_argument("--work", type=Path, default=Path("/tmp/reader-data"))
     args = parser.parse_args(argv)
     rows, seconds = make(args.recipe, args.work)

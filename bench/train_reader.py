@@ -139,7 +139,7 @@ def check(rows: list[dict], folders: dict[str, Path], log) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.train_reader")
-    parser.add_argument("--recipe", choices=("squad", "mixed"), default="mixed")
+    parser.add_argument("--recipe", choices=tuple(reader_data.SWAP_SHARE), default="mixed")
     parser.add_argument("--out", type=Path, required=True, help="work folder")
     parser.add_argument("--ship", type=Path, help="also write model.onnx and tokenizer.json here")
     parser.add_argument("--data", type=Path, help="pairs made earlier by bench.reader_data")
