@@ -56,6 +56,7 @@ def rst_text(source: str) -> tuple[str, str]:
     doctree = publish_doctree(source, settings_overrides=_SETTINGS)
     _keep_unread(doctree)
     _fold_terms(doctree)
+    _fold_options(doctree)
     html = publish_from_doctree(doctree, writer="html4css1",
                                 settings_overrides={**_SETTINGS, "output_encoding": "unicode"})
     text, _ = html_text(html)
@@ -93,6 +94,27 @@ def _fold_terms(doctree: nodes.document) -> None:
         first.insert(0, nodes.Text(f"{name} — "))
         for term in terms:
             item.remove(term)
+
+
+def _fold_options(doctree: nodes.document) -> None:
+    """A command-line option list ("-o FILE, --output=FILE   Write the report to FILE.") reads
+    as one paragraph per option, its names opening its description ("-o FILE, --output=FILE —
+    Write the report to FILE."): docutils writes it as a table, whose first row would read as
+    the headers of the others."""
+    for listing in list(doctree.findall(nodes.option_list)):
+        kept: list[nodes.Node] = []
+        for item in listing.findall(nodes.option_list_item):
+            group = next((c for c in item.children if isinstance(c, nodes.option_group)), None)
+            description = next((c for c in item.children if isinstance(c, nodes.description)),
+                               None)
+            name = ", ".join(o.astext() for o in group.children) if group is not None else ""
+            body = list(description.children) if description is not None else []
+            if body and isinstance(body[0], nodes.paragraph):
+                body[0].insert(0, nodes.Text(f"{name} — "))
+            else:
+                body.insert(0, nodes.paragraph(text=name))
+            kept.extend(body)
+        listing.replace_self(kept)
 
 
 def _bare_version(node: nodes.Node) -> bool:

@@ -59,6 +59,17 @@ Now, we have a :class:`Response <requests.Response>` object called ``r``, and
 .. class:: os.PathLike
 
    A path, as the os module takes it.
+
+Options of the ``requests`` command:
+
+-a, --all          Show every header, including
+                   hidden ones.
+-o FILE, --output=FILE
+                   Write the body to FILE.
+
+                   Older releases wrote it to the terminal.
+
+--verbose          Say more.
 """
 
 
@@ -87,6 +98,10 @@ def test_sphinx_markup_reads_as_the_built_page(tmp_path):
     # Sphinx's `class` documents one; an include reads nothing (the file is indexed on its own
     # when it is in the folder, and a file outside it is never read)
     assert "os.PathLike\n\nA path, as the os module takes it." in text
+    # a command's option list reads as a man page's: each option opens its description
+    assert ("-a, --all — Show every header, including hidden ones.\n\n"
+            "-o FILE, --output=FILE — Write the body to FILE.\n\n"
+            "Older releases wrote it to the terminal.\n\n--verbose — Say more.") in text
     for markup in (":class:", "``", ".. ", "user/install", "requests.models", ":caption:",
                    "hostname"):
         assert markup not in text, markup
