@@ -3,11 +3,12 @@ signals, then score it on data it never saw.
 
 Fitted on: the SQuAD tuning half (articles 1-24, answerable) against SciFact *train* claims
 asked of the same index (off-topic), and the real-document questions one may tune on
-(bench/gold/tune.jsonl and bench/kinds: paraphrased answerable questions, and unanswerable ones
-that use the documents' names), weighted to count as much as the other two sets together:
-SQuAD alone teaches that an answer repeats the question's words, which readers' questions do
-not. Scored on: the held-out SQuAD half, the SciFact *test* claims and SQuAD v2.0 unanswerable
-questions (the held-out documents are measured by bench.real, once).
+(bench/gold, bench/kinds and bench/unseen, each read once as held-out and tuning data since:
+paraphrased answerable questions, and unanswerable ones that use the documents' names),
+weighted to count as much as the other two sets together: SQuAD alone teaches that an answer
+repeats the question's words, which readers' questions do not. Scored on: the held-out SQuAD
+half, the SciFact *test* claims, SQuAD v2.0 unanswerable questions and bench/rst (tuning data
+kept out of the fit, to choose on; the held-out documents are measured by bench.real, once).
 
     python -m bench.calibrate [--n 600] [--work DIR] [--read 20]
 
@@ -85,9 +86,11 @@ def main(argv: list[str] | None = None) -> None:
         docs = Assistant(real.build(work / "real"), work / "real" / "index",
                          reader="extractive", **reading)
         docs.index()
-        kinds = Assistant(real.build(work / "kinds", "kinds"), work / "kinds" / "index",
-                          reader="extractive", **reading)
-        kinds.index()
+        sets = {}
+        for name in ("kinds", "unseen", "rst"):
+            sets[name] = Assistant(real.build(work / name, name), work / name / "index",
+                                   reader="extractive", **reading)
+            sets[name].index()
         tune = {file_name(a["title"], i) for i, a in enumerate(articles[:24])}
 
         def plain(texts: list[str]) -> list[tuple[str, list]]:
@@ -98,13 +101,13 @@ def main(argv: list[str] | None = None) -> None:
                 [q.question for q in sample([q for q in questions if q.source in tune],
                                             args.n)]), 1),
             "SciFact train claims (off-topic)": (squad, plain(scifact_train_claims(args.n)), 0),
-            "real tuning docs, answerable": (docs, _gold(real.GOLD / "tune.jsonl", True), 1),
-            "real tuning docs, unanswerable": (docs, _gold(real.GOLD / "tune.jsonl", False), 0),
-            # bench/kinds was read once as held-out for issue 26: tuning data since
-            "kinds docs, answerable": (kinds, _gold(real.SETS["kinds"] / "heldout.jsonl", True),
-                                       1),
-            "kinds docs, unanswerable": (kinds, _gold(real.SETS["kinds"] / "heldout.jsonl",
-                                                      False), 0),
+            **{f"gold {half}, {kind}": (docs, _gold(real.GOLD / f"{half}.jsonl", label), label)
+               for half in ("tune", "heldout")
+               for kind, label in (("answerable", True), ("unanswerable", False))},
+            **{f"{name}, {kind}": (sets[name], _gold(real.SETS[name] / "heldout.jsonl", label),
+                                   label)
+               for name in ("kinds", "unseen")
+               for kind, label in (("answerable", True), ("unanswerable", False))},
         }
         score = {
             "SQuAD held-out half (answerable)": (squad, plain(
@@ -113,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
             "SciFact test claims (off-topic)": (squad, plain(scifact_claims()), 0),
             "SQuAD v2.0 unanswerable": (squad, plain(
                 squad_v2_unanswerable({a["title"] for a in articles}, 300)), 0),
+            "rst, answerable": (sets["rst"], _gold(real.SETS["rst"] / "heldout.jsonl", True), 1),
+            "rst, unanswerable": (sets["rst"], _gold(real.SETS["rst"] / "heldout.jsonl", False),
+                                  0),
         }
         features = {name: np.array(signals(bot, qs)) for name, (bot, qs, _) in
                     {**fit, **score}.items()}

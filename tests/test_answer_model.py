@@ -71,13 +71,14 @@ def test_a_question_about_a_name_the_documents_lack_is_doubted(facts_bot: Assist
     asked = facts_bot.ask("How old is the Mivelka monastery?")
     assert asked.found and "6827" in asked.text
     assert not facts_bot.ask("How tall is the Zorblaxian lighthouse?").found
-    # the model lowers the confidence of a swapped name; on three short files the words
-    # still carry "How old is the Zorblaxian monastery?" over the bar (docs/benchmarks.md)
+    # the model doubts a swapped name: its probability and the confidence are lower than for
+    # the right name (on three short files the words may still carry "How old is the
+    # Zorblaxian monastery?" over the bar: docs/benchmarks.md)
     swapped = facts_bot.evidence("How old is the Zorblaxian monastery?")
-    plain = Assistant(facts_bot.settings.corpus_dir, facts_bot.settings.index_dir,
-                      read_sentences=0).evidence("How old is the Zorblaxian monastery?")
-    assert swapped.confidence < plain.confidence
-    assert swapped.confidence < facts_bot.evidence("How old is the Mivelka monastery?").confidence
+    right = facts_bot.evidence("How old is the Mivelka monastery?")
+    assert swapped.signals is not None and right.signals is not None
+    assert swapped.signals.answers < right.signals.answers
+    assert swapped.confidence < right.confidence
 
 
 def test_the_model_reads_the_best_sentences_and_can_be_turned_off(facts_bot: Assistant,
