@@ -152,6 +152,11 @@ def _vocabulary(path: str) -> frozenset[str]:
     return frozenset(w for w in _tokenizer(path).get_vocab() if w.isalpha())
 
 
+def whole_words() -> frozenset[str]:
+    """The installed model's whole words (see `Embedder.vocabulary`)."""
+    return _vocabulary(default_model_path())
+
+
 class Embedder(Embeddings):
     """LangChain `Embeddings` over a local model folder (see the module docstring), normalized
     vectors."""

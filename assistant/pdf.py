@@ -8,6 +8,10 @@ layout says what a line of text alone cannot:
   is a running header or footer, marked as a leftover and never quoted;
 - the title is the document's own (its metadata) when it reads as one, else the words set
   in the largest type on the first page ("Apple Inc. — FORM 10-Q"), not "UNITED STATES";
+- a word broken at a line's end is one word again: PDFium marks that hyphen U+FFFE, whether
+  TeX hyphenated the word ("manip-" / "ulation", dropped) or the line broke at a compound's
+  own hyphen ("forward-" / "looking", kept: the joined word is not a word the embedding model
+  knows);
 - a page with no text layer (a scan) is read by Tesseract when it is installed.
 """
 
@@ -23,6 +27,8 @@ from pathlib import Path
 
 from .pdftables import Line, Word, line_key, tables
 from .text import Span, normalize_text
+
+_HYPHEN_EOL = "\ufffe"  # PDFium's mark for a hyphen that breaks a word at a line's end
 
 
 @dataclass
@@ -111,13 +117,39 @@ def _lines(page: object) -> list[Line]:
         top = height = 0.0
         for m in re.finditer(r"\S+", raw):
             boxes = [tp.get_charbox(pos + i) for i in range(m.start(), m.end())]
-            words.append(Word(m.group(), min(b[0] for b in boxes), max(b[2] for b in boxes)))
+            word = _unbroken(m.group())
+            if word:
+                words.append(Word(word, min(b[0] for b in boxes), max(b[2] for b in boxes)))
             top = max(top, max(b[3] for b in boxes))
             height = max(height, max(b[3] - b[1] for b in boxes))
         if words:
             lines.append(Line(words, top, height))
         pos += len(raw) + (2 if text[pos + len(raw):pos + len(raw) + 2] == "\r\n" else 1)
     return lines
+
+
+def _unbroken(word: str) -> str:
+    """A word without PDFium's line-end hyphen marks: a hyphenation is undone ("manip-ulation",
+    "iden-tifier"), a compound's hyphen stays ("non-GAAP", "one-time", "13a-15": halves that
+    are words, or are not both letters, while the joined word is not one)."""
+    if _HYPHEN_EOL not in word:
+        return word
+    from .embeddings import whole_words
+    from .found import common_word
+
+    words = whole_words()
+    parts = word.split(_HYPHEN_EOL)
+    out = parts[0]
+    for part in parts[1:]:
+        left, right = re.search(r"[A-Za-z]+$", out), re.match(r"[a-z]+", part)
+        if left is None or right is None:
+            out += "-" + part
+            continue
+        halves = (left.group().lower(), right.group())
+        compound = (not common_word("".join(halves), words)
+                    and all(common_word(h, words) for h in halves))
+        out += ("-" if compound else "") + part
+    return out
 
 
 def _furniture(pages: list[list[Line]]) -> set[str]:

@@ -181,3 +181,21 @@ def test_a_pdf_that_is_not_one_is_a_clear_error(tmp_path):
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
     with pytest.raises(DocumentError, match="broken.pdf: is not a readable PDF"):
         load_document(tmp_path / "broken.pdf", tmp_path)
+
+
+def test_a_word_hyphenated_at_a_lines_end_is_one_word_again(tmp_path):
+    """TeX hyphenates words at line ends; PDFium marks such a hyphen U+FFFE, which would split
+    "identifier" into two words nobody searches for. It marks a compound broken at its own
+    hyphen the same way, and that hyphen stays."""
+    with one_page(tmp_path / "manual.pdf") as c:
+        c.drawString(72, 700, "The library handles Distinguished Encoding Rules (DER) manip-")
+        c.drawString(72, 689, "ulation, and an iden-")
+        c.drawString(72, 678, "tifier's man-")
+        c.drawString(72, 667, "agement needs no generated code, as the forward-")
+        c.drawString(72, 656, "looking statements and the non-")
+        c.drawString(72, 645, "GAAP measures say.")
+    text = load_document(tmp_path / "manual.pdf", tmp_path).text
+    assert "\ufffe" not in text
+    assert ("Distinguished Encoding Rules (DER) manipulation, and an identifier's management "
+            "needs no generated code, as the forward-looking statements and the non-GAAP "
+            "measures say.") in text
