@@ -26,7 +26,10 @@ _ABBREVIATIONS = {
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 # A list item's number has at most three digits: "2023." opening a wrapped line is a year.
-_LIST_ITEM = re.compile(r"\s*(?:\d{1,3}[.)]|[-*•#>]|[A-Za-z][.)])\s")
+_LIST_ITEM = re.compile(r"\s*(?:\d{1,3}[.)]|[-*•#>]|[A-Za-z][.)])\s"
+                        # a command's option as --help lists it ("-c, --check checks…"; a
+                        # lone "--check" opening a line may be prose wrapped there)
+                        r"|\s*-[A-Za-z0-9?], --[A-Za-z][\w-]*[=\[ ,]|\s*--[A-Za-z][\w-]*  ")
 _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
 _COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")  # a table's row: "t.-awaited  yes   always"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")

@@ -86,3 +86,21 @@ def test_a_year_opening_a_wrapped_line_is_no_list_number():
     spans = [text[s:e] for s, e in sentences(text)]
     assert spans[0].endswith("in the fourth quarter of fiscal\n2023.")
     assert spans[-1] == "1. Summary of significant accounting policies"
+
+
+def test_a_commands_options_are_a_sentence_each_as_its_help_lists_them():
+    """A --help listing copied into a manual (a PDF's lines joined) is one option per line; an
+    option named at the start of a wrapped line of prose goes on with its sentence."""
+    text = ("Decodes DER data in ENCODED file, for the ASN1TYPE element described\n"
+            "in ASN.1 DEFINITIONS file, and print decoded structures.\n"
+            "-b, --benchmark perform a benchmark on decoding with the given input\n"
+            "-t, --no-time-strict use strict DER decoding but not in time fields\n"
+            "--version   output version information and exit\n"
+            "To see every field of a structure as it is decoded, use the longer option\n"
+            "--check-all together with the name of the type you want to be printed.")
+    assert texts(text, sentences(text))[1:] == [
+        "-b, --benchmark perform a benchmark on decoding with the given input",
+        "-t, --no-time-strict use strict DER decoding but not in time fields",
+        "--version   output version information and exit",
+        "To see every field of a structure as it is decoded, use the longer option\n"
+        "--check-all together with the name of the type you want to be printed."]
