@@ -10,8 +10,8 @@ layout says what a line of text alone cannot:
   in the largest type on the first page ("Apple Inc. — FORM 10-Q"), not "UNITED STATES";
 - a word broken at a line's end is one word again: PDFium marks that hyphen U+FFFE, whether
   TeX hyphenated the word ("manip-" / "ulation", dropped) or the line broke at a compound's
-  own hyphen ("forward-" / "looking", kept: the joined word is not a word the embedding model
-  knows);
+  own hyphen ("forward-" / "looking", kept: its halves are words the embedding model knows,
+  the joined word is not);
 - a page with no text layer (a scan) is read by Tesseract when it is installed.
 """
 

@@ -103,7 +103,7 @@ def _fold_options(doctree: nodes.document) -> None:
     the headers of the others."""
     for listing in list(doctree.findall(nodes.option_list)):
         kept: list[nodes.Node] = []
-        for item in listing.findall(nodes.option_list_item):
+        for item in (c for c in listing.children if isinstance(c, nodes.option_list_item)):
             group = next((c for c in item.children if isinstance(c, nodes.option_group)), None)
             description = next((c for c in item.children if isinstance(c, nodes.description)),
                                None)
