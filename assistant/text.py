@@ -25,8 +25,9 @@ _ABBREVIATIONS = {
 }
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
-# A list item's number has at most three digits: "2023." opening a wrapped line is a year.
-_LIST_ITEM = re.compile(r"\s*(?:\d{1,3}[.)]|[-*•#>]|[A-Za-z][.)])\s"
+# A list item's number has at most three digits: "2023." opening a wrapped line is a year;
+# and none opens with 0: "0." opening one ends a sentence ("… and LEN !=\n0. With this …").
+_LIST_ITEM = re.compile(r"\s*(?:[1-9]\d{0,2}[.)]|[-*•#>]|[A-Za-z][.)])\s"
                         # a command's option as --help lists it ("-c, --check checks…"; a
                         # lone "--check" opening a line may be prose wrapped there)
                         r"|\s*-[A-Za-z0-9?], --[A-Za-z][\w-]*[=\[ ,]|\s*--[A-Za-z][\w-]*  ")

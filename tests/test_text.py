@@ -104,3 +104,11 @@ def test_a_commands_options_are_a_sentence_each_as_its_help_lists_them():
         "--version   output version information and exit",
         "To see every field of a structure as it is decoded, use the longer option\n"
         "--check-all together with the name of the type you want to be printed."]
+
+
+def test_a_zero_opening_a_wrapped_line_is_no_list_number():
+    text = ('SEQUENCE OF: VALUE must be the null terminated string "NEW" and LEN !=\n'
+            "0. With this instruction another element is appended in the sequence.")
+    assert texts(text, sentences(text)) == [
+        'SEQUENCE OF: VALUE must be the null terminated string "NEW" and LEN !=\n0.',
+        "With this instruction another element is appended in the sequence."]
