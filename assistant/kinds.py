@@ -113,21 +113,18 @@ _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|(?<!\w)--?[a-z
 _VERSION = re.compile(r"\b\d+(?:\.(?:\d+|x))+\b|\bv\d+\b|\bversion\s+\d+", re.IGNORECASE)
 
 
-def _new_version(sentence: str, question: str) -> bool:
-    asked = {m.group().lower() for m in _VERSION.finditer(question)}
-    return any(m.group().lower() not in asked for m in _VERSION.finditer(sentence))
-
-
-def _new_identifier(sentence: str, question: str) -> bool:
-    asked = {m.group().lower() for m in _IDENTIFIER.finditer(question)}
-    return any(m.group().lower() not in asked for m in _IDENTIFIER.finditer(sentence))
+def _new(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
+    """Whether the sentence holds a match of `pattern` (an identifier, a version) that the
+    question does not already state."""
+    asked = {m.group().lower() for m in pattern.finditer(question)}
+    return any(m.group().lower() not in asked for m in pattern.finditer(sentence))
 
 
 def type_bonus(kind: str | None, sentence: str, question: str) -> float:
     """1.0 when the sentence holds a thing of the kind asked for that the question does not
     already state, else 0.0."""
     if kind == "code":
-        return 1.0 if _new_identifier(sentence, question) else 0.0
+        return 1.0 if _new(_IDENTIFIER, sentence, question) else 0.0
     if kind == "number":
         if re.search(r"\bhow (long|old|often)\b", question, re.IGNORECASE) and _DURATION.search(
                 sentence):
@@ -140,7 +137,7 @@ def type_bonus(kind: str | None, sentence: str, question: str) -> float:
     if kind == "date":
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
     if kind == "version":
-        return 1.0 if _new_version(sentence, question) else 0.0
+        return 1.0 if _new(_VERSION, sentence, question) else 0.0
     if kind == "author":
         return 1.0 if BYLINE.search(sentence) or "author" in sentence.lower() else 0.0
     if kind == "name":
