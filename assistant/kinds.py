@@ -33,6 +33,8 @@ def expected_type(question: str) -> str | None:
     if re.search(r"\bhow (many|much|large|big|long|old|far|high|often)\b|\bwhat (percentage|"
                  r"share|number|amount|proportion)\b|\bpercent", q):
         return "number"
+    if _AMOUNT_ASKED.search(q):
+        return "amount"
     # "When …" asks for a date; "what happens when …" does not.
     if re.search(r"^\W*(and |but |so )?when\b|\b(what|which|in what) (year|date|month|day)\b"
                  r"|\bsince when\b", q):
@@ -54,6 +56,23 @@ def expected_type(question: str) -> str | None:
                  r"does|do)\b|\bwhich (company|companies|person|people|firm)", q):
         return "name"
     return None
+
+
+# "What was Apple's gross margin …?", "What effective tax rate did it report?": the value of a
+# quantity that documents state as a figure; not "What was the driver behind the change in net
+# income?" (the words between "what" and the quantity name no other thing) nor "What loss
+# function …?" (the quantity ends the phrase).
+_QUANTITY = (r"revenues?|sales|income|margins?|profits?|earnings|expenses|expenditures?|"
+             r"spending|costs|cash flows?|assets|liabilities|debt|dividends?|tax rate|"
+             r"inventor(?:y|ies)|backlog|losses|budget|salar(?:y|ies)|wages|payroll")
+_AMOUNT_ASKED = re.compile(
+    r"\bwhat\s+(?:(?:was|were|is|are)\s+)?(?:(?!(?:in|on|of|for|behind|about|to|from|with|by|"
+    r"and|or|changes?|drivers?|factors?|reasons?|impacts?|effects?|influences?)\b)[\w&'’-]+\s+)"
+    rf"{{0,3}}(?:{_QUANTITY})\b(?=\s+(?:for|of|in|from|at|during|as|over|did|does|do|was|were|"
+    r"is|are|reported|generated|disclosed|earned)\b|\s*[?,]|\s*$)")
+# A figure a quantity is stated in: "$39,669", "(7,709)", "12.5%", "$1.7 billion"
+_FIGURE = re.compile(r"[$€£¥]\s*\d|\d\s*%|\b\d{1,3}(?:,\d{3})+\b|\d\s*(?:million|billion)\b",
+                     re.IGNORECASE)
 
 
 # Counts in words: "fourteen vice presidents", "six to nine percent", "several years"
@@ -132,6 +151,8 @@ def type_bonus(kind: str | None, sentence: str, question: str) -> float:
         return 1.0 if _new_numbers(sentence, question) else 0.0
     if kind == "money":
         return 1.0 if _MONEY.search(sentence) else 0.0
+    if kind == "amount":
+        return 1.0 if _FIGURE.search(sentence) else 0.0
     if kind == "percent":
         return 1.0 if _PERCENT.search(sentence) else 0.0
     if kind == "date":

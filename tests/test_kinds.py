@@ -18,6 +18,15 @@ def test_what_a_question_asks_for():
     assert expected_type("Which release of docker works with urllib3 2.0?") == "version"
     assert expected_type("What is the oldest Python it runs on?") == "version"
     assert expected_type("Which version name gives back the system's Python?") is None
+    # the value of a quantity a filing states as a figure, not what drove it
+    assert expected_type("What was Apple's gross margin in the latest 10-Q?") == "amount"
+    assert expected_type("For the latest quarter, what was the total revenue from iPhone "
+                         "sales?") == "amount"
+    assert expected_type("What effective tax rate did Apple report last quarter?") == "amount"
+    assert expected_type("What cash flows from operations were disclosed in Q3?") == "amount"
+    assert expected_type("What was the primary driver behind the change in net income?") is None
+    assert expected_type("What changes in debt structure did Apple disclose?") is None
+    assert expected_type("What loss function does the model use?") != "amount"
 
 
 def test_what_holds_the_kind_of_thing_asked_for():
@@ -43,6 +52,11 @@ def test_what_holds_the_kind_of_thing_asked_for():
     assert type_bonus("money", "It sells for $30,000 in Japan.", "What price?") == 1.0
     assert type_bonus("money", "It earned 4 billion yen.", "How much did it earn?") == 1.0
     assert type_bonus("money", "It sells in 2026 in Japan.", "What price?") == 0.0
+    question = "What was the gross margin?"
+    for figure in ("Gross margin — Three Months Ended July 1, 2023: 36,413.", "It was 44.5%.",
+                   "Gross margin was $36.4 billion.", "Research and development: (7,709)."):
+        assert type_bonus("amount", figure, question) == 1.0, figure
+    assert type_bonus("amount", "Gross margin rose in 2023 on 3 products.", question) == 0.0
     # a month is no name: "Who drafted it?" is not answered by "January 2004"
     assert type_bonus("name", "Version 2.0, January 2004.", "Who drafted version 2.0?") == 0.0
     assert type_bonus("code", "This returns FFI_BAD_ABI if the abi is invalid.",
