@@ -29,10 +29,16 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sec10q"
 TUNE = ("AAPL", "AMZN")
 
 
+# A form's name and a date's day carry no answer: every reviewed answer names the form (and a
+# quoted page footer, "Form 10-Q | 3", would match its "10"), and "September 30, 2023" closes a
+# quarter whatever the question asked.
+_NO_FIGURE = re.compile(r"\b10-[QK]\b|\b(?:January|February|March|April|May|June|July|August|"
+                        r"September|October|November|December)\s+\d{1,2}\b")
+
+
 def figures(text: str) -> set[str]:
-    """The numbers that carry an answer, "10-Q" and "10-K" not counted: every reviewed answer
-    names the form, and a quoted page footer ("Form 10-Q | 3") would match its "10"."""
-    return _figures(re.sub(r"\b10-[QK]\b", " ", text))
+    """The numbers that carry an answer: not a year, a single digit, a form's name or a day."""
+    return _figures(_NO_FIGURE.sub(" ", text))
 
 
 def questions() -> list[dict]:
