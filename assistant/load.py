@@ -1,5 +1,6 @@
 """Files to `SourceDocument`s: the extracted text, a title, page starts for PDFs, and the spans of
-page leftovers (comment boxes, author blurbs, share buttons) that must never be quoted.
+page leftovers (comment boxes, author blurbs, share buttons, tables of contents) that must never
+be quoted.
 
 The extracted text is what citations index into: `document.text[c.start:c.end] == c.text`.
 Leftovers stay in that text (so offsets match what the user sees) but are marked, and the
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contents import table_of_contents
 from .errors import CorpusError, DocumentError
 from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
@@ -239,8 +241,8 @@ _FOOTER_START = re.compile(
 
 def find_leftovers(text: str) -> list[Span]:
     """Spans of page furniture: the trailing block that starts at an author box or a comments
-    heading in the last third of the text, and furniture lines anywhere."""
-    spans: list[Span] = []
+    heading in the last third of the text, furniture lines anywhere, tables of contents."""
+    spans: list[Span] = table_of_contents(text)
     tail_from = len(text)
     for start, end in _lines(text):
         line = text[start:end].strip()
