@@ -4,14 +4,17 @@ layout says what a line of text alone cannot:
 - a table's row is rebuilt as one line carrying its label and its columns' headers, found by
   where the figures stand under the headings ("Products — Three Months Ended July 1, 2023:
   $60,584; …"), so a quoted row says which quarter each figure is;
-- a line repeated at the top or bottom of most pages ("Apple Inc. | Q3 2023 Form 10-Q | 11")
-  is a running header or footer, marked as a leftover and never quoted;
+- a line repeated at the top or bottom of most pages ("Apple Inc. | Q3 2023 Form 10-Q | 11"),
+  or of a chapter's pages with their numbers ("Chapter 4: Function reference 12"), is a
+  running header or footer, marked as a leftover and never quoted, as is a page number alone;
 - the title is the document's own (its metadata) when it reads as one, else the words set
   in the largest type on the first page ("Apple Inc. — FORM 10-Q"), not "UNITED STATES";
 - a word broken at a line's end is one word again: PDFium marks that hyphen U+FFFE, whether
   TeX hyphenated the word ("manip-" / "ulation", dropped) or the line broke at a compound's
   own hyphen ("forward-" / "looking", kept: its halves are words the embedding model knows,
   the joined word is not);
+- an identifier whose underscores TeX drew as rules ("asn1 delete structure2") is whole
+  again where the document spells it elsewhere ("asn1_delete_structure2");
 - a page with no text layer (a scan) is read by Tesseract when it is installed.
 """
 
@@ -68,11 +71,13 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
         starts.append(pos)
         page_lines: list[tuple[str, bool]] = [(line, False) for line in
                                               scans.get(number, "").split("\n")]
-        for block in tables(lines, furniture):
+        blocks = tables(lines, furniture)
+        for k, block in enumerate(blocks):
             if isinstance(block, list):
                 page_lines += [(row, False) for row in block]
-            else:
-                page_lines.append((block.text, line_key(block.text) in furniture))
+            else:  # a running head, or the page's number alone at its top or foot
+                page_lines.append((block.text, line_key(block.text) in furniture or (
+                    k in (0, len(blocks) - 1) and _FOLIO.fullmatch(block.text.strip()))))
         page_text = ""
         for text, leftover in page_lines:
             text = normalize_text(text).strip()
@@ -88,8 +93,33 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
         page_text = page_text.rstrip("\n")
         parts.append(page_text)
         pos += len(page_text) + 2
-    return PdfPages("\n\n".join(parts), _title(metadata, pages), starts, leftovers, scanned,
-                    bool(tesseract))
+    return PdfPages(_underscored("\n\n".join(parts)), _title(metadata, pages), starts,
+                    leftovers, scanned, bool(tesseract))
+
+
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
+
+
+def _underscored(text: str) -> str:
+    """The text with identifiers whole where TeX drew their underscores as rules, not glyphs:
+    "asn1 delete structure2" is "asn1_delete_structure2" when the document spells it so
+    elsewhere (in typewriter type). Same length: every offset stays. A run of words that are
+    all common ("is_open" against "this is open") is left alone."""
+    from .embeddings import whole_words
+    from .found import common_word
+
+    words = whole_words()
+    spaced = {}
+    for name in set(_IDENTIFIER.findall(text)):
+        parts = [p for p in name.split("_") if p]
+        if len(parts) == name.count("_") + 1 and not all(common_word(p.lower(), words)
+                                                          for p in parts):
+            spaced[" ".join(parts)] = name
+    if not spaced:
+        return text
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+        re.escape(k) for k in sorted(spaced, key=len, reverse=True)) + r")(?![\w-])")
+    return pattern.sub(lambda m: spaced[m.group()], text)
 
 
 def _ocr(page: object, tesseract: str) -> str:
@@ -153,15 +183,38 @@ def _unbroken(word: str) -> str:
 
 
 def _furniture(pages: list[list[Line]]) -> set[str]:
-    """Lines that open or close most pages, page numbers aside: running heads and feet."""
+    """Lines that open or close most pages, page numbers aside: running heads and feet. And a
+    chapter's running head, on fewer pages ("Chapter 4: Function reference 12"): a line that
+    opens or closes a page with that page's number, counted as most pages count theirs."""
     if len(pages) < 3:
         return set()
     seen: Counter[str] = Counter()
-    for lines in pages:
-        ends = {line_key(line.text) for line in lines[:2] + lines[-2:]}
-        seen.update(ends)
+    offsets: Counter[int] = Counter()  # printed number less the page's index, as pages say
+    numbered: list[tuple[str, int]] = []  # (key, offset) of a page's end lines with a number
+    for index, lines in enumerate(pages):
+        ends = lines[:2] + lines[-2:]
+        seen.update({line_key(line.text) for line in ends})
+        here = {(line_key(line.text), n - index) for line in ends
+                if (n := _folio(line.text)) is not None}
+        offsets.update({offset for _, offset in here})
+        numbered += here
     bar = max(3, len(pages) // 2)
-    return {key for key, n in seen.items() if n >= bar and key.strip("# ")}
+    keys = {key for key, n in seen.items() if n >= bar and key.strip("# ")}
+    if offsets:
+        offset, n = offsets.most_common(1)[0]
+        if n >= bar:  # the document's own page numbering
+            keys |= {key for key, o in numbered if o == offset and len(key.split()) >= 3}
+    return keys
+
+
+def _folio(line: str) -> int | None:
+    """The page number a running head ends with ("Chapter 4: Function reference 12", "5"), or
+    None. Not one it opens with: that is a chapter's number ("2 ASN.1 structure handling")."""
+    m = re.fullmatch(r"(?:.*\s)?(\d{1,3})", line.strip())
+    return int(m.group(1)) if m else None
+
+
+_FOLIO = re.compile(r"\d{1,3}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")  # "12", "iv"
 
 
 def _title(metadata: dict, pages: list[list[Line]]) -> str:

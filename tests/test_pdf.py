@@ -199,3 +199,45 @@ def test_a_word_hyphenated_at_a_lines_end_is_one_word_again(tmp_path):
     assert ("Distinguished Encoding Rules (DER) manipulation, and an identifier's management "
             "needs no generated code, as the forward-looking statements and the non-GAAP "
             "measures say.") in text
+
+
+def test_a_chapters_running_heads_and_bare_page_numbers_are_leftovers(tmp_path):
+    """A manual's running head names the chapter and the page, so it repeats on a few pages
+    only; a page may carry its number alone. The chapter's own heading stays."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(tmp_path / "manual.pdf"), pagesize=letter)
+    c.setFont("Helvetica-Bold", 20)
+    c.drawString(72, 700, "Libheron")
+    c.showPage()
+    heads = {2: "1", 3: "Chapter 1: Nesting 2", 4: "Chapter 1: Nesting 3", 5: "4",
+             6: "Chapter 2: Feeding 5", 7: "Chapter 2: Feeding 6"}
+    for page, head in heads.items():
+        c.setFont("Helvetica", 9)
+        c.drawString(72, 740, head)
+        if page in (2, 5):
+            c.setFont("Helvetica-Bold", 14)
+            c.drawString(72, 700, "1 Nesting" if page == 2 else "2 Feeding")
+            c.setFont("Helvetica", 9)
+        c.drawString(72, 680, f"Herons build nest {'ABCDEFG'[page - 1]} in tall trees.")
+        c.showPage()
+    c.save()
+    doc = load_document(tmp_path / "manual.pdf", tmp_path)
+    body = "".join(doc.text[a:b] for a, b in doc.body())
+    assert [doc.text[a:b] for a, b in doc.leftovers] == list(heads.values())
+    assert "1 Nesting" in body and "2 Feeding" in body and "nest G in tall trees" in body
+
+
+def test_identifiers_whose_underscores_tex_drew_as_rules_are_whole_again(tmp_path):
+    """TeX draws "_" outside typewriter type as a rule, which has no text: a function's
+    heading reads "hrn nest count". Where the document spells the name elsewhere it is whole
+    again; a run of common words ("is open") stays as it is."""
+    with one_page(tmp_path / "manual.pdf") as c:
+        c.drawString(72, 700, "hrn nest count")
+        c.drawString(72, 689, "int hrn_nest_count (hrn node * colony, int is_open)")
+        c.drawString(72, 678, "Counts the nests of colony when the season is open, with its")
+        c.drawString(72, 667, "hrn node as the root. See hrn_node.")
+    text = load_document(tmp_path / "manual.pdf", tmp_path).text
+    assert text.startswith("hrn_nest_count\nint hrn_nest_count (hrn_node * colony")
+    assert "the season is open" in text and "with its\nhrn_node as the root." in text
