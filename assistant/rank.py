@@ -25,7 +25,7 @@ from . import tuned
 from .answer_model import AnswerModel, Pair
 from .embeddings import Embedder
 from .found import Signals, missing_share
-from .kinds import BYLINE, NUMBERS, expected_type, type_bonus
+from .kinds import BYLINE, expected_type, type_bonus
 from .scope import document_names_asked
 from .split import chunk_sentences
 from .text import DocFreq, coverage, tokenize
@@ -50,6 +50,8 @@ class Candidate:
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
+# numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
+_FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
 
 
@@ -70,7 +72,7 @@ def is_heading(sentence: str) -> bool:
 def _content_line(sentence: str) -> bool:
     """A command, a row of figures or a byline: content however short, never a title."""
     return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence)
-                or BYLINE.search(sentence) or len(NUMBERS.findall(sentence)) >= 2)
+                or BYLINE.search(sentence) or len(_FIGURE_WORDS.findall(sentence)) >= 2)
 
 
 def best_first(cand: Candidate) -> float:
