@@ -71,7 +71,11 @@ _AMOUNT_ASKED = re.compile(
     rf"{{0,3}}(?:{_QUANTITY})\b(?=\s+(?:for|of|in|from|at|during|as|over|did|does|do|was|were|"
     r"is|are|reported|generated|disclosed|earned)\b|\s*[?,]|\s*$)")
 # A figure a quantity is stated in: "$39,669", "(7,709)", "12.5%", "$1.7 billion"
-_FIGURE = re.compile(r"[$€£¥]\s*\d|\d\s*%|\b\d{1,3}(?:,\d{3})+\b|\d\s*(?:million|billion)\b",
+_GROUPED = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
+# a table's row as the readers give it, with a grouped figure: "Research and development —
+# Three Months Ended December 31, 2022: (7,709); …"
+_TABLE_ROW = re.compile(r" — [^:]+:\s*[($]*\d{1,3}(?:,\d{3})+\b")
+_FIGURE = re.compile(rf"[$€£¥]\s*\d|\d\s*%|{_GROUPED.pattern}|\d\s*(?:million|billion)\b",
                      re.IGNORECASE)
 
 
@@ -149,8 +153,8 @@ def type_bonus(kind: str | None, sentence: str, question: str) -> float:
                 sentence):
             return 1.0  # "several years", "weekly"
         return 1.0 if _new_numbers(sentence, question) else 0.0
-    if kind == "money":
-        return 1.0 if _MONEY.search(sentence) else 0.0
+    if kind == "money":  # a statement's rows carry "$" on their first and total lines only
+        return 1.0 if _MONEY.search(sentence) or _TABLE_ROW.search(sentence) else 0.0
     if kind == "amount":
         return 1.0 if _FIGURE.search(sentence) else 0.0
     if kind == "percent":

@@ -5,8 +5,9 @@ A name of the question (a capitalised word after its first, or a coined word no 
 has: "pyenv") names documents when it is in the titles or file names of some documents but not
 of all, and few others say it ("French" titles one article of many and is said in most).
 Search then stays within them; among them, the documents whose names hold the most of
-the question's words are kept ("Q3", "2023" in "2023 Q3 AAPL.pdf"), with any other document
-whose names hold as many ("GNU tar": tar's file, not only GNU bc's titled notes), or, for "the
+the question's words are kept ("Q3" or "the third quarter", "2023" in "2023 Q3 AAPL.pdf"),
+with any other document whose names hold as many ("GNU tar": tar's file, not only GNU bc's
+titled notes), or, for "the
 latest" or "the most recent", the one whose file name holds the latest year, then the highest
 numbers ("2023 Q3" after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no
 document is searched everywhere.
@@ -25,6 +26,13 @@ from .text import STOPWORDS, DocFreq, named, tokenize
 _WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
 _NEWEST = re.compile(r"\b(?:latest|newest|most\s+recent)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_QUARTER = re.compile(r"\b(first|second|third|fourth)\s+(?:fiscal\s+)?quarter\b", re.IGNORECASE)
+
+
+def _quarters(question: str) -> set[str]:
+    """A quarter said in words as a file name says it: "the first quarter" as "Q1"."""
+    return {t for m in _QUARTER.finditer(question) for t in (
+        "q", str(("first", "second", "third", "fourth").index(m.group(1).lower()) + 1))}
 
 
 def question_names(question: str) -> set[str]:
@@ -54,7 +62,7 @@ def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> froze
     sources = [s for s, names in doc_freq.names.items() if any(named(t, names) for t in asked)]
     if not sources:
         return frozenset()
-    words = set(tokenize(question))
+    words = set(tokenize(question)) | _quarters(question)
     held = {s: len(words & names) for s, names in doc_freq.names.items()}
     most = max(held[s] for s in sources)
     # a document whose names hold as many of the question's words is as much named: "GNU

@@ -52,6 +52,13 @@ def test_what_holds_the_kind_of_thing_asked_for():
     assert type_bonus("money", "It sells for $30,000 in Japan.", "What price?") == 1.0
     assert type_bonus("money", "It earned 4 billion yen.", "How much did it earn?") == 1.0
     assert type_bonus("money", "It sells in 2026 in Japan.", "What price?") == 0.0
+    # a statement's row is in money without its "$"; a count is not
+    question = "How much did Apple spend on research and development?"
+    assert type_bonus("money", "Research and development — Three Months Ended December 31, "
+                      "2022: (7,709); Three Months Ended December 25, 2021: (6,306).",
+                      question) == 1.0
+    assert type_bonus("money", "In May 2025, Nissan sold 76,977 vehicles in the U.S.",
+                      question) == 0.0
     question = "What was the gross margin?"
     for figure in ("Gross margin — Three Months Ended July 1, 2023: 36,413.", "It was 44.5%.",
                    "Gross margin was $36.4 billion.", "Research and development: (7,709)."):

@@ -20,6 +20,8 @@ def test_the_name_and_the_period_choose_the_filing():
     doc_freq = _doc_freq({s: "Form 10-Q" for s in FILINGS})
     assert scope("What was Acme's revenue in Q2 2023?", doc_freq, VOCABULARY) == {
         "2023 Q2 Acme.txt"}
+    assert scope("What was Acme's revenue in the second quarter of 2023?", doc_freq,
+                 VOCABULARY) == {"2023 Q2 Acme.txt"}  # said in words as file names say it
     # a period that no filing of the company holds leaves all of its filings
     assert scope("What was Acme's revenue in the third quarter?", doc_freq, VOCABULARY) == {
         "2023 Q1 Acme.txt", "2023 Q2 Acme.txt"}
