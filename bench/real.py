@@ -9,9 +9,8 @@ bench/gold/README.md) and an SEC 10-Q with tables (read from ../shared/eval). `-
 out for the answer model (issue 27); `--set rst` (bench/rst): reStructuredText pages of Sphinx
 and CMake documentation (`--as-text` reads them as plain .txt files, as code that does not
 know .rst would have to); `--set typeset` (bench/typeset): PDF manuals and specifications typeset
-by TeX. The questions are
-split by document: `tune.jsonl` may be looked at while changing the code, `heldout.jsonl`
-only to measure.
+by TeX; `--set info` (bench/info): GNU Info manuals. The questions are split by document:
+`tune.jsonl` may be looked at while changing the code, `heldout.jsonl` only to measure.
 
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --set kinds     # the documents of new kinds (held-out half only)
@@ -37,7 +36,8 @@ from bench.data import EVAL
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "bench" / "gold"
 SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
-        "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset"}
+        "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset",
+        "info": ROOT / "bench" / "info"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -199,8 +199,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="let the language model judge quoted answers under judge_below "
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
-                        help="the documents and questions: bench/gold, bench/kinds, "
-                        "bench/unseen or bench/rst")
+                        help="the documents and questions: bench/gold, kinds, unseen, rst, "
+                        "typeset or info")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
