@@ -98,15 +98,15 @@ def _paragraphs(block: list[str], body: int, width: int) -> list[str]:
         return [block[0].strip(), *(_paragraphs(rest, body, width) if rest else [])]
     if _hanging(block):  # "Host    Restricts the following…": the term on the text's line
         term, _, text = block[0].strip().partition("  ")
-        return [f"{term} — {_join([text.strip(), *block[1:]])}"]
+        return [f"{term} — {join_lines([text.strip(), *block[1:]])}"]
     rest = [_indent(line) for line in block[1:]]
     if rest and all(i > first for i in rest) and len(set(rest)) == 1:
         term, description = block[0].strip(), block[1:]
-        if _is_prose(description, width) or len(description) == 1:
-            return [f"{_spaced(term)} — {_join(description)}"]
-    if not _is_prose(block, width) and (len(block) > 1 or first > body):
+        if is_prose(description, width) or len(description) == 1:
+            return [f"{_spaced(term)} — {join_lines(description)}"]
+    if not is_prose(block, width) and (len(block) > 1 or first > body):
         return [line.strip() for line in block]  # an example, a command, a list set apart
-    return [_join(block)]
+    return [join_lines(block)]
 
 
 def _hanging(block: list[str]) -> bool:
@@ -118,7 +118,7 @@ def _hanging(block: list[str]) -> bool:
     return m is not None and all(_indent(line) == m.end() - 1 for line in block[1:])
 
 
-def _is_prose(lines: list[str], width: int) -> bool:
+def is_prose(lines: list[str], width: int) -> bool:
     """Filled running text, justified or ragged: no line but the last could have taken the
     next line's first word (the formatter would have put it there)."""
     if len(lines) == 1:
@@ -128,7 +128,7 @@ def _is_prose(lines: list[str], width: int) -> bool:
                for line, nxt in zip(lines, lines[1:], strict=False))
 
 
-def _join(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     """Lines of one paragraph as one line: hyphenation at line ends undone, spaces single."""
     text = ""
     for line in lines:

@@ -21,13 +21,14 @@ from pathlib import Path
 
 from .contents import table_of_contents
 from .errors import CorpusError, DocumentError
+from .info import is_info, read_info
 from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
 from .text import Span, normalize_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf",
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".info",
                       *OFFICE_SUFFIXES)
 
 
@@ -122,6 +123,8 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
             text, title = markdown_text(raw), _markdown_title(raw)
         elif suffix == ".rst":
             text, title = _rst(raw, notes)
+        elif suffix == ".info" or is_info(raw):
+            text, title = read_info(raw)
         elif is_man_page(raw):
             page = reflow_man_page(raw)
             text, title, marked = page.text, page.title, page.leftovers
@@ -206,7 +209,8 @@ def _decode(source: str, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
     else:
-        if b"\x00" in data[:8192]:
+        # makeinfo marks an index node "\0\b[index\0\b]": text, not a binary file's NULs
+        if b"\x00" in data[:8192].replace(b"\x00\x08[", b"").replace(b"\x00\x08]", b""):
             raise DocumentError(source, _BINARY)
         try:
             text = data.decode("utf-8-sig")

@@ -101,9 +101,9 @@ def test_the_real_document_gold_sets_are_well_formed():
     assert len(halves["tune"] | halves["heldout"]) >= 6
 
 
-@pytest.mark.parametrize("name", ["kinds", "unseen", "rst", "typeset"])
+@pytest.mark.parametrize("name", ["kinds", "unseen", "rst", "typeset", "info"])
 def test_the_other_held_out_sets_are_answerable_from_their_documents(name):
-    """bench/kinds, bench/unseen, bench/rst, bench/typeset: every answerable question has an
+    """bench/kinds, unseen, rst, typeset and info: every answerable question has an
     answer in its document's text as the assistant reads it (one of its answers: another may be the
     document's raw markup, for reading it as plain text)."""
     from assistant.load import load_document
@@ -112,6 +112,8 @@ def test_the_other_held_out_sets_are_answerable_from_their_documents(name):
     texts = {p.name: normalize(load_document(p, p.parent).text) for p in corpus_files(name)}
     gold = read_gold(SETS[name] / "heldout.jsonl")
     assert len(gold) >= 30 and any(not g.answerable for g in gold)
+    if (SETS[name] / "tune.jsonl").exists():
+        gold += read_gold(SETS[name] / "tune.jsonl")
     for g in gold:
         assert g.source in texts, g
         if g.answers:

@@ -5,6 +5,7 @@ the exact sentences quoted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -40,15 +41,17 @@ class QuoteReader(Reader):
         Nissan-Foxconn article). Beyond the best one's stretch of text (its passage, or a chunk
         at most two away; small chunks cut a paragraph in three or four) it must score
         `second_far` of the best, not `second`, unless it holds the kind of thing asked for
-        that the others lack (the date, for "When did Luther die?")."""
+        that the others lack (the date, for "When did Luther die?"). A sentence that goes on
+        with a definition comes after its first, which names the term ("-w, --wading — …")."""
         ranked, passages = evidence.ranked, evidence.passages
         if not ranked or not evidence.found:
             return self.not_found(evidence, reason)
         best = ranked[0]
-        chosen = [best]
+        term = _definition_of(best, evidence)
+        chosen = [best] if term is None else [term, best]  # "-w, --wading — …" names "this option"
         follows = _what_follows(best, evidence) if (
             best.lone or best.text.rstrip().endswith(":")) else None
-        room = self.max_sentences
+        room = self.max_sentences + (term is not None)  # the term takes no one's place
         named = document_names(passages[best.passage].metadata)  # every second one's, too
         if follows is not None:  # "…, run:" is answered by the command that follows it, a
             # title ("1. Automatic installer (Recommended)") by the text under it
@@ -70,6 +73,28 @@ class QuoteReader(Reader):
                 chosen.append(cand)  # it adds a question term the others lack
         answer = _compose(evidence, chosen, self.name)
         return replace(answer, reason=reason) if reason else answer
+
+
+# a definition's first sentence, its term first: "'-w', '--wading' — Count wading birds too."
+_DEFINITION = re.compile(r"^\S.{0,80}? — \S")
+
+
+def _definition_of(cand: Candidate, evidence: Evidence) -> Candidate | None:
+    """The first sentence of the definition `cand` goes on with ("Egrets are counted as herons
+    when this option is given." after "'-w', '--wading' — Count wading birds too."), when the
+    same passage holds it in the same paragraph; None otherwise."""
+    if _DEFINITION.match(cand.text):
+        return None
+    doc = evidence.passages[cand.passage]
+    base = int(doc.metadata["start"])
+    text = doc.page_content
+    first = None
+    for c in sorted((c for c in evidence.ranked if c.passage == cand.passage
+                     and c.end <= cand.start), key=lambda c: -c.start):
+        if "\n" in text[c.end - base:(first or cand).start - base]:
+            break
+        first = c
+    return first if first is not None and _DEFINITION.match(first.text) else None
 
 
 def _what_follows(cand: Candidate, evidence: Evidence) -> Candidate | None:
