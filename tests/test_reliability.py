@@ -358,6 +358,17 @@ CASES = [
          _then(_write("deep.rst", "".join(f"{'  ' * i}Level {i}.\n\n" for i in range(3000))),
                run=World.build), "warning", "deep.rst: read as plain text: docutils could not",
          then=World.ask),
+    Case("Info manual cut off mid-node",
+         _then(_write("vault.info", "\x1f\nFile: vault.info,  Node: Top,  Up: (dir)\n\nVaults\n"
+                      "******\n\nThe secret colour of vault 3 is red3.  The vault\n"
+                      "stands in the har"), run=World.build), "answered", "", then=World.ask),
+    Case("Info manual of menus only",
+         _then(_write("menu.info", "\x1f\nFile: menu.info,  Node: Top,  Up: (dir)\n\n* Menu:\n\n"
+                      "* Vaults::   The vaults.\n"), run=World.build), "warning",
+         "menu.info: holds no text once extracted", then=World.ask),
+    Case("binary file named .info", _then(_write("blob.info", b"\x7fELF\x02\x01\x00\x00" * 64),
+                                          run=World.build), "warning",
+         "blob.info: looks like a binary file", then=World.ask),
     Case("terminal escapes in a document",
          _then(_write("vault3.txt", "Vault 3 report\n\nThe secret colour of vault 3 is "
                       "\x1b]0;owned\x07red3.\x1b[2J Vault 3 stands in the harbour."),
