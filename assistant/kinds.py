@@ -48,7 +48,7 @@ def expected_type(question: str) -> str | None:
     # avalues when the function …"
     if re.search(r"\b(which|what)\s+((is|are)\s+)?(the\s+|its\s+|\w+'s\s+)?(\w+\s+)?(command|"
                  r"flag|option|variable|function|status|error|ticker|symbol|macro|constant|"
-                 r"code)s?\b", q):
+                 r"code|tool|program|utility)s?\b", q):
         return "code"
     if re.search(r"\bwho (wrote|authored|is the author)\b|\bauthor\b|\bwritten by\b|\bbyline\b", q):
         return "author"
@@ -127,9 +127,11 @@ def _new_numbers(sentence: str, question: str) -> bool:
     return bool(_counts(sentence, question)) or _SPELLED.search(sentence) is not None
 
 
-# Identifiers a manual answers with: FFI_BAD_ABI, ffi_call, --target, main(), 7201.T
+# Identifiers a manual answers with: FFI_BAD_ABI, ffi_call, --target, main(), 7201.T, and a
+# word a manual sets in code type, which Info shows in quotes: 'bzip2recover', ‘.out’
 _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|(?<!\w)--?[a-z][\w-]*|"
-                         r"\b\w+\(\)|\b\d+\.[A-Z]{1,2}\b|`[^`]+`")
+                         r"\b\w+\(\)|\b\d+\.[A-Z]{1,2}\b|`[^`]+`|(?<!\w)'[^'\s]{2,40}'(?!\w)|"
+                         r"‘[^’\s]{2,40}’")
 
 
 # "3.20", "1.26.x", "v2", "version 6": not a bare count
@@ -138,9 +140,14 @@ _VERSION = re.compile(r"\b\d+(?:\.(?:\d+|x))+\b|\bv\d+\b|\bversion\s+\d+", re.IG
 
 def _new(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
     """Whether the sentence holds a match of `pattern` (an identifier, a version) that the
-    question does not already state."""
+    question does not already state, quoted or not ('bzip2' for "How does bzip2 …?")."""
     asked = {m.group().lower() for m in pattern.finditer(question)}
-    return any(m.group().lower() not in asked for m in pattern.finditer(sentence))
+
+    def stated(name: str) -> bool:
+        bare = re.escape(name.strip("'‘’`"))
+        return name.lower() in asked or re.search(rf"(?<!\w){bare}(?!\w)", question,
+                                                   re.IGNORECASE) is not None
+    return any(not stated(m.group()) for m in pattern.finditer(sentence))
 
 
 def type_bonus(kind: str | None, sentence: str, question: str) -> float:

@@ -72,6 +72,11 @@ def test_what_holds_the_kind_of_thing_asked_for():
                       "What is Nissan's stock ticker?") == 1.0
     assert type_bonus("code", "The status tells whether it worked.",
                       "What status comes back?") == 0.0
+    # a word in code type, quoted as Info shows it, unless the question already names it
+    question = "What tool recovers the blocks of a damaged bzip2 file?"
+    assert type_bonus("code", "'bzip2recover' is a simple program.", question) == 1.0
+    assert type_bonus("code", "'bzip2' compresses files.", question) == 0.0
+    assert type_bonus("code", "It keeps its ‘.out’ name.", question) == 1.0
     # a version the question does not already name
     question = "Since which urllib3 release can HTTPSConnection be imported as such?"
     assert type_bonus("version", "It can be used starting from urllib3 1.25.9.", question) == 1.0
