@@ -49,8 +49,11 @@ def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container
                          ) -> list[str]:
     """The question's names that name some documents: in a title or file name, not a figure
     ("Q1", "2023" are a period or a version), and not in every document's names ("Form")."""
-    coined = {t for t in tokenize(question) if not common_word(t, vocabulary)}
-    return sorted(t for t in question_names(question) | coined
+    words = tokenize(question)
+    coined = {t for t in words if not common_word(t, vocabulary)}
+    # a file named by one word names its document however common the word: "ed" (ed.info)
+    stems = {t for t in words if any(PurePath(s).stem.lower() == t for s in doc_freq.names)}
+    return sorted(t for t in question_names(question) | coined | stems
                   if t in doc_freq.titles and t not in doc_freq.common_names
                   and not any(ch.isdigit() for ch in t))
 
