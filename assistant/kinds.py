@@ -130,8 +130,8 @@ def _new_numbers(sentence: str, question: str) -> bool:
 # Identifiers a manual answers with: FFI_BAD_ABI, ffi_call, --target, main(), 7201.T, and a
 # word a manual sets in code type, which Info shows in quotes: 'bzip2recover', ‘.out’
 _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|(?<!\w)--?[a-z][\w-]*|"
-                         r"\b\w+\(\)|\b\d+\.[A-Z]{1,2}\b|`[^`]+`|(?<!\w)'[^'\s]{2,40}'(?!\w)|"
-                         r"‘[^’\s]{2,40}’")
+                         r"\b\w+\(\)|\b\d+\.[A-Z]{1,2}\b|`[^`]+`|(?<!\w)'[^'\s]{1,40}'(?!\w)|"
+                         r"‘[^’\s]{1,40}’")
 
 
 # "3.20", "1.26.x", "v2", "version 6": not a bare count

@@ -77,6 +77,8 @@ def test_what_holds_the_kind_of_thing_asked_for():
     assert type_bonus("code", "'bzip2recover' is a simple program.", question) == 1.0
     assert type_bonus("code", "'bzip2' compresses files.", question) == 0.0
     assert type_bonus("code", "It keeps its ‘.out’ name.", question) == 1.0
+    assert type_bonus("code", "'u' — Undoes the effect of the last command.",
+                      "Which command takes back my last change?") == 1.0
     # a version the question does not already name
     question = "Since which urllib3 release can HTTPSConnection be imported as such?"
     assert type_bonus("version", "It can be used starting from urllib3 1.25.9.", question) == 1.0
