@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from .layout import is_prose, join_lines
+from .layout import blocks, indent, is_prose, join_lines
 
 _NODE = re.compile(r"\x1f\n?")
 _HEADER = re.compile(r"^File: [^,\n]+,\s+Node: ")
@@ -70,7 +70,7 @@ def read_info(text: str) -> tuple[str, str]:
 
 def _paragraphs(lines: list[str], width: int) -> list[str]:
     out: list[str] = []
-    for block in _blocks(lines):
+    for block in blocks(lines):
         if len(block) >= 2 and _UNDERLINE.match(block[1]):  # a heading and its underline
             out.append(block[0].strip())
             block = block[2:]
@@ -83,27 +83,13 @@ def _paragraphs(lines: list[str], width: int) -> list[str]:
             description = [line.strip() for line in block[terms:]]
             named = ", ".join(line.strip() for line in block[:terms])
             out.append(f"{named} — {join_lines(description)}")
-        elif is_prose(block, width) or _indent(block[0]) <= 3 and len(block[0]) > 40:
+        elif is_prose(block, width) or indent(block[0]) <= 3 and len(block[0]) > 40:
             out.append(join_lines(block))
         elif len(block) == 1:  # a list's item, a line set apart
             out.append(block[0].strip())
         else:  # an example, a table: as it is set
             out += [line.rstrip() for line in block]
     return out
-
-
-def _blocks(lines: list[str]) -> list[list[str]]:
-    blocks: list[list[str]] = [[]]
-    for line in lines:
-        if line.strip():
-            blocks[-1].append(line.rstrip())
-        elif blocks[-1]:
-            blocks.append([])
-    return [b for b in blocks if b]
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 def _notes(paragraph: str) -> str:

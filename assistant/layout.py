@@ -59,7 +59,7 @@ def reflow_man_page(text: str) -> Reflowed:
         size += len(block)
 
     emit(lines[header].strip(), leftover=True)
-    for block in _blocks(lines[header + 1:footer]):
+    for block in blocks(lines[header + 1:footer]):
         for paragraph in _paragraphs(block, body, width):
             emit(paragraph)
     if footer > header:
@@ -68,38 +68,39 @@ def reflow_man_page(text: str) -> Reflowed:
     return Reflowed(reflowed, _name_line(reflowed), leftovers)
 
 
-def _indent(line: str) -> int:
+def indent(line: str) -> int:
+    """Spaces before the line's first character."""
     return len(line) - len(line.lstrip(" "))
 
 
 def _indent_of_prose(lines: list[str]) -> int:
     """The indent most long lines share: where the page's running text is set."""
-    counts = Counter(_indent(line) for line in lines if len(line.strip()) > 50)
+    counts = Counter(indent(line) for line in lines if len(line.strip()) > 50)
     return counts.most_common(1)[0][0] if counts else 0
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
+def blocks(lines: list[str]) -> list[list[str]]:
     """Runs of non-blank lines."""
-    blocks: list[list[str]] = [[]]
+    runs: list[list[str]] = [[]]
     for line in lines:
         if line.strip():
-            blocks[-1].append(line.rstrip())
-        elif blocks[-1]:
-            blocks.append([])
-    return [b for b in blocks if b]
+            runs[-1].append(line.rstrip())
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def _paragraphs(block: list[str], body: int, width: int) -> list[str]:
     """One block of lines as paragraphs: a heading at the margin, a term with its description
     (a line, then lines indented deeper), prose joined, or preformatted lines kept."""
-    first = _indent(block[0])
+    first = indent(block[0])
     if first == 0:  # a section heading, and what follows it without a blank line
         rest = block[1:]
         return [block[0].strip(), *(_paragraphs(rest, body, width) if rest else [])]
     if _hanging(block):  # "Host    Restricts the following…": the term on the text's line
         term, _, text = block[0].strip().partition("  ")
         return [f"{term} — {join_lines([text.strip(), *block[1:]])}"]
-    rest = [_indent(line) for line in block[1:]]
+    rest = [indent(line) for line in block[1:]]
     if rest and all(i > first for i in rest) and len(set(rest)) == 1:
         term, description = block[0].strip(), block[1:]
         if is_prose(description, width) or len(description) == 1:
@@ -115,7 +116,7 @@ def _hanging(block: list[str]) -> bool:
     if len(block) < 2:
         return False
     m = re.match(r"^(\s*)(\S+(?: \S+)?)( {2,})\S", block[0])
-    return m is not None and all(_indent(line) == m.end() - 1 for line in block[1:])
+    return m is not None and all(indent(line) == m.end() - 1 for line in block[1:])
 
 
 def is_prose(lines: list[str], width: int) -> bool:
