@@ -9,11 +9,14 @@ splitter never puts them in a chunk.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import os
 import re
 import stat
 import unicodedata
+import zlib
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,6 +70,14 @@ class SourceDocument:
         return out
 
 
+def document_suffix(name: str) -> str:
+    """The kind of document a file name says it is (".md"), through one ".gz" ("README.md.gz",
+    as Debian installs documentation), or "" for a file of another kind."""
+    lower = name.lower()
+    inner = lower[:-3] if lower.endswith(".gz") else lower
+    return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")
+
+
 def find_documents(corpus_dir: Path, others: list[str] | None = None) -> list[Path]:
     """Supported files under corpus_dir, hidden files and folders skipped, in a stable order;
     `others` collects the paths (relative to corpus_dir) of files of other types."""
@@ -83,7 +94,7 @@ def find_documents(corpus_dir: Path, others: list[str] | None = None) -> list[Pa
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            if name.lower().endswith(SUPPORTED_SUFFIXES):
+            if document_suffix(name):
                 found.append(Path(root) / name)
             elif others is not None:
                 others.append((Path(root) / name).relative_to(corpus_dir).as_posix())
@@ -98,9 +109,11 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
     default: a link to /etc or to a device is a way to read what the user never offered)."""
     source, data = read_source(path, corpus_dir, max_bytes=max_bytes,
                                outside_links=outside_links)
+    suffix = document_suffix(path.name) or path.suffix.lower()
+    if path.name.lower().endswith(".gz"):
+        data = _gunzip(source, data, max_bytes)
     if not data.strip():
         raise DocumentError(source, "is empty; nothing to index")
-    suffix = path.suffix.lower()
     page_starts: list[int] = []
     marked: list[Span] = []  # leftovers the converter knows of (a man page's header)
     notes: list[str] = []
@@ -190,6 +203,21 @@ def read_file(path: Path, name: str, max_bytes: int | None = None) -> bytes:
 
 _KIND = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device",
          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def _gunzip(source: str, data: bytes, max_bytes: int | None) -> bytes:
+    """A gzip file's content, no more than `max_bytes` of it: a small file may unpack to
+    gigabytes."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+            out = unpacked.read(-1 if max_bytes is None else max_bytes + 1)
+    except (OSError, EOFError, zlib.error):
+        raise DocumentError(source, "is not a readable gzip file; check it, or unpack it with "
+                            "gunzip") from None
+    if max_bytes is not None and len(out) > max_bytes:
+        raise DocumentError(source, f"unpacks to over the {max_bytes / 1e6:g} MB limit "
+                            "(ASSISTANT_MAX_FILE_MB); split it or raise the limit")
+    return out
 
 
 def _too_big(size: int, max_bytes: int) -> str:

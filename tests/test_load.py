@@ -188,3 +188,20 @@ def test_deeply_nested_html_is_read_in_one_pass(tmp_path):
     path.write_text("<html><body>" + "<div>" * 50_000 + "Deep text." + "</div>" * 50_000
                     + "</body></html>")  # minutes with a tree library's inserts
     assert load(path).text == "Deep text."
+
+
+def test_a_gzipped_document_is_read_as_the_document_inside(tmp_path):
+    """Debian installs documentation compressed (README.md.gz, sed.info.gz)."""
+    import gzip
+
+    (tmp_path / "README.md.gz").write_bytes(gzip.compress(b"# Vaults\n\nVault 3 is **red**.\n"))
+    (tmp_path / "notes.gz").write_bytes(gzip.compress(b"no kind of document"))
+    assert [p.name for p in find_documents(tmp_path)] == ["README.md.gz"]
+    doc = load(tmp_path / "README.md.gz")
+    assert doc.title == "Vaults" and doc.text == "Vaults\n\nVault 3 is red."
+    (tmp_path / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00 not gzip after all")
+    with pytest.raises(DocumentError, match="broken.txt.gz: is not a readable gzip file"):
+        load(tmp_path / "broken.txt.gz")
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"a" * 3_000_000))
+    with pytest.raises(DocumentError, match="bomb.txt.gz: unpacks to over the 1 MB limit"):
+        load(tmp_path / "bomb.txt.gz", max_bytes=1_000_000)

@@ -10,6 +10,7 @@ in a subprocess where the process itself is the subject: argv bytes, a closed pi
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -369,6 +370,13 @@ CASES = [
     Case("binary file named .info", _then(_write("blob.info", b"\x7fELF\x02\x01\x00\x00" * 64),
                                           run=World.build), "warning",
          "blob.info: looks like a binary file", then=World.ask),
+    Case("gzip file that is not one", _then(_write("notes.txt.gz", b"\x1f\x8b\x08\x00 broken"),
+                                            run=World.build), "warning",
+         "notes.txt.gz: is not a readable gzip file", then=World.ask),
+    Case("gzip bomb", _then(_env(max_file_mb="1"),
+                            _write("bomb.txt.gz", gzip.compress(b"vault " * 1_000_000)),
+                            run=World.build), "warning",
+         "bomb.txt.gz: unpacks to over the 1 MB limit", then=World.ask),
     Case("terminal escapes in a document",
          _then(_write("vault3.txt", "Vault 3 report\n\nThe secret colour of vault 3 is "
                       "\x1b]0;owned\x07red3.\x1b[2J Vault 3 stands in the harbour."),
