@@ -62,8 +62,8 @@ def read_info(text: str) -> tuple[str, str]:
         menu = next((i for i, line in enumerate(lines) if line.startswith("* Menu:")),
                     len(lines))
         found = _paragraphs(lines[:menu], width)
-        if found and not title and number > 0:
-            title = found[0]
+        if found and not title and number > 0 and len(found[0]) <= 120:
+            title = found[0]  # the top node's heading
         paragraphs += found
     return "\n\n".join(_notes(p) for p in paragraphs), title
 

@@ -1,16 +1,16 @@
 """Which documents a question is about, when it names them: "Apple's Q3 2023 10-Q" is one
 filing of twenty, and "the Apache License" one licence of many.
 
-A name of the question (a capitalised word after its first, or a coined word no dictionary
-has: "pyenv") names documents when it is in the titles or file names of some documents but not
-of all, and few others say it ("French" titles one article of many and is said in most).
-Search then stays within them; among them, the documents whose names hold the most of
-the question's words are kept ("Q3" or "the third quarter", "2023" in "2023 Q3 AAPL.pdf"),
-with any other document whose names hold as many ("GNU tar": tar's file, not only GNU bc's
-titled notes), or, for "the
-latest" or "the most recent", the one whose file name holds the latest year, then the highest
-numbers ("2023 Q3" after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no
-document is searched everywhere.
+A name of the question (a capitalised word after its first, a coined word no dictionary has:
+"pyenv", or a word that is a whole file name: "ed" for ed.info) names documents when it is in
+the titles or file names of some documents but not of all, and few others say it ("French"
+titles one article of many and is said in most). Search then stays within them; among them,
+the documents whose names hold the most of the question's words are kept ("Q3" or "the third
+quarter", "2023" in "2023 Q3 AAPL.pdf"), with any other document whose names hold as many
+("GNU tar": tar's file, not only GNU bc's titled notes), or, for "the latest" or "the most
+recent", the one whose file name holds the latest year, then the highest numbers ("2023 Q3"
+after "2023 Q1", "notes-2.10" after "notes-2.9"). A question that names no document is
+searched everywhere.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container
     ("Q1", "2023" are a period or a version), and not in every document's names ("Form")."""
     words = tokenize(question)
     coined = {t for t in words if not common_word(t, vocabulary)}
-    # a file named by one word names its document however common the word: "ed" (ed.info)
-    stems = {t for t in words if any(PurePath(s).stem.lower() == t for s in doc_freq.names)}
+    # a file named by one word names its document however common the word: "ed" (ed.info,
+    # ed.info.gz)
+    stems = {t for t in words if any(_stem(s) == t for s in doc_freq.names)}
     return sorted(t for t in question_names(question) | coined | stems
                   if t in doc_freq.titles and t not in doc_freq.common_names
                   and not any(ch.isdigit() for ch in t))
@@ -76,6 +77,11 @@ def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> froze
         if newest > (0, ()):
             sources = [s for s in sources if _recency(s) == newest]
     return frozenset(sources)
+
+
+def _stem(source: str) -> str:
+    """A file's name without its suffix, nor the ".gz" around it: "ed" for "man/ed.info.gz"."""
+    return PurePath(PurePath(source).name.lower().removesuffix(".gz")).stem
 
 
 def _said(name: str, terms: Mapping[str, frozenset[str]]) -> int:

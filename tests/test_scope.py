@@ -89,8 +89,8 @@ def test_a_filing_that_never_names_its_company_is_found_by_its_file_name(tmp_pat
 def test_a_file_named_by_a_common_word_is_named_by_it():
     """"ed" and "time" are words, and the names of ed.info and time.info: a question that
     says one is about that manual."""
-    doc_freq = _doc_freq({"ed.info": "The GNU ed line editor", "time.info": "Time",
+    doc_freq = _doc_freq({"ed.info.gz": "The GNU ed line editor", "time.info": "Time",
                           "bzip2.info": "bzip2 and libbzip2"})
     assert scope("Where do I send reports of bugs in ed?", doc_freq, VOCABULARY | {"ed"}) == {
-        "ed.info"}
+        "ed.info.gz"}
 
