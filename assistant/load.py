@@ -72,9 +72,12 @@ class SourceDocument:
 
 def document_suffix(name: str) -> str:
     """The kind of document a file name says it is (".md"), through one ".gz" ("README.md.gz",
-    as Debian installs documentation), or "" for a file of another kind."""
+    as Debian installs documentation), or "" for a file of another kind. A long Info manual is
+    split in parts, each a manual of its own kind: "gnupg.info-2.gz" is ".info"."""
     lower = name.lower()
     inner = lower[:-3] if lower.endswith(".gz") else lower
+    if re.search(r"\.info-\d+$", inner):
+        return ".info"
     return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")
 
 

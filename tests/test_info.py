@@ -95,3 +95,18 @@ def test_an_option_of_an_info_manual_is_quoted_with_its_name(tmp_path):
     bot.index()
     answer = bot.ask("How do I make heron count egrets as well?")
     assert answer.found and "'-w', '--wading' — Count wading birds too." in answer.text
+
+
+def test_the_parts_of_a_split_manual_are_found_and_read(tmp_path):
+    """makeinfo splits a long manual: gnupg.info-1.gz, gnupg.info-2.gz beside gnupg.info.gz."""
+    import gzip
+
+    from assistant.load import find_documents
+
+    part = MANUAL.replace("heron.info", "heron.info-1")
+    (tmp_path / "heron.info-1.gz").write_bytes(gzip.compress(part.encode()))
+    (tmp_path / "heron.info-x").write_text("not a part")
+    assert [p.name for p in find_documents(tmp_path)] == ["heron.info-1.gz"]
+    doc = load_document(tmp_path / "heron.info-1.gz", tmp_path)
+    assert doc.title == "The Heron Counter" and "'--limit=N' — Stop after N colonies." in doc.text
+
