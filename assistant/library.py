@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import DocumentError
-from .load import SUPPORTED_SUFFIXES, load_document, read_file
+from .load import SUPPORTED_SUFFIXES, document_suffix, load_document, read_file
 
 TRASH = ".removed"
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
@@ -62,10 +62,10 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
     """
     offered = name or path.name
     target = safe_name(offered)
-    suffix = Path(target).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if not document_suffix(target):
         kinds = ", ".join(SUPPORTED_SUFFIXES)
-        return AddedFile(offered, "rejected", f"{offered}: only {kinds} files can be added")
+        return AddedFile(offered, "rejected",
+                         f"{offered}: only {kinds} files (or any of them gzipped) can be added")
     try:
         data = read_file(path, offered, max_bytes)
         _check_readable(data, target, max_bytes)
@@ -135,8 +135,11 @@ def _check_readable(data: bytes, target: str, max_bytes: int | None) -> None:
 
 
 def _free_name(dest: Path) -> Path:
+    # "notes (2).md.gz", not "notes.md (2).gz", which names no kind of document
+    packed = dest.name.lower().endswith(".gz")
+    inner = Path(dest.name[:-3]) if packed else dest
     for n in range(2, 10_000):
-        candidate = dest.with_name(f"{dest.stem} ({n}){dest.suffix}")
+        candidate = dest.with_name(f"{inner.stem} ({n}){inner.suffix}{'.gz' if packed else ''}")
         if not candidate.exists():
             return candidate
     raise DocumentError(dest.name, "has too many versions in the corpus folder; tidy it up")

@@ -153,7 +153,7 @@ def _documents_tab(page: Page) -> tuple[list[gr.components.Component], list[Any]
     with gr.Row():
         with gr.Column():
             upload = _named_refusals(gr.File(label="Add documents", file_count="multiple",
-                                             file_types=list(SUPPORTED_SUFFIXES),
+                                             file_types=[*SUPPORTED_SUFFIXES, ".gz"],
                                              elem_id="upload"))
             replace = gr.Checkbox(label="Replace documents that have the same name")
             add_btn = gr.Button("Add and index", variant="primary", elem_id="add")

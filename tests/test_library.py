@@ -102,3 +102,17 @@ def test_a_corpus_that_cannot_take_the_file_is_reported_not_raised(tmp_path, upl
     assert result.outcome == "rejected"
     assert "could not be saved in the corpus folder" in result.message
     assert corpus.read_text() == "a file where the folder should be"
+
+
+def test_a_gzipped_document_is_added_and_a_taken_name_keeps_its_kind(tmp_path, upload):
+    import gzip
+
+    corpus = tmp_path / "corpus"
+    data = gzip.compress(b"# Owls\n\nOwls hunt at night.\n")
+    assert add_file(corpus, upload("owls.md.gz", data)).source == "owls.md.gz"
+    again = add_file(corpus, upload("owls.md.gz", gzip.compress(b"# Owls\n\nThey nest.\n")))
+    assert again.outcome == "renamed" and again.source == "owls (2).md.gz"
+    assert [p.name for p in find_documents(corpus)] == ["owls (2).md.gz", "owls.md.gz"]
+    refused = add_file(corpus, upload("photos.tar.gz", gzip.compress(b"tar")))
+    assert refused.outcome == "rejected" and "only .txt" in refused.message
+
