@@ -24,8 +24,9 @@ from .text import Span
 
 # The words before the page are a heading's, not prose wrapped after a number ("raised to 4",
 # "in version 12") nor a label's value ("weight 210").
+PAGE_NUMBER = r"\d{1,3}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})"  # "12"; front matter's "iv"
 _ENTRY = re.compile(r"(?=.*[^\W\d_]{2})(?P<title>.*?)(?P<leaders>(?:\s*\.){3,}\s*|\s+)"
-                    r"(?P<page>\d{1,3}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))")
+                    rf"(?P<page>{PAGE_NUMBER})")
 _NOT_BEFORE_PAGE = re.compile(
     r"(?:\b(?:to|at|in|by|of|and|or|is|are|was|were|than|from|with|for|on|over|under|about|"
     r"the|a|an|version|release|page|pages|step|weight|level|size|n|no|number)|[=:,$#(+*/-])$",

@@ -28,10 +28,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contents import PAGE_NUMBER
 from .pdftables import Line, Word, line_key, tables
 from .text import Span, normalize_text
 
 _HYPHEN_EOL = "\ufffe"  # PDFium's mark for a hyphen that breaks a word at a line's end
+_FOLIO = re.compile(PAGE_NUMBER)  # a page's number alone
+_SNAKE_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")  # "asn1_delete_structure2"
 
 
 @dataclass
@@ -97,9 +100,6 @@ def read_pdf(data: bytes, password: str | None = None) -> PdfPages:
                     leftovers, scanned, bool(tesseract))
 
 
-_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
-
-
 def _underscored(text: str) -> str:
     """The text with identifiers whole where TeX drew their underscores as rules, not glyphs:
     "asn1 delete structure2" is "asn1_delete_structure2" when the document spells it so
@@ -110,7 +110,7 @@ def _underscored(text: str) -> str:
 
     words = whole_words()
     spaced = {}
-    for name in set(_IDENTIFIER.findall(text)):
+    for name in set(_SNAKE_NAME.findall(text)):
         parts = [p for p in name.split("_") if p]
         if len(parts) == name.count("_") + 1 and not all(common_word(p.lower(), words)
                                                           for p in parts):
@@ -202,7 +202,8 @@ def _furniture(pages: list[list[Line]]) -> set[str]:
     keys = {key for key, n in seen.items() if n >= bar and key.strip("# ")}
     if offsets:
         offset, n = offsets.most_common(1)[0]
-        if n >= bar:  # the document's own page numbering
+        if n >= bar:  # the document's own page numbering; three words or more, since
+            # "Item 2" opening a page on page 2 is a heading, not a running head
             keys |= {key for key, o in numbered if o == offset and len(key.split()) >= 3}
     return keys
 
@@ -214,7 +215,6 @@ def _folio(line: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_FOLIO = re.compile(r"\d{1,3}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")  # "12", "iv"
 
 
 def _title(metadata: dict, pages: list[list[Line]]) -> str:
