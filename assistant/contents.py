@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .text import Span
+from .text import Span, line_spans
 
 # The words before the page are a heading's, not prose wrapped after a number ("raised to 4",
 # "in version 12") nor a label's value ("weight 210").
@@ -40,7 +40,7 @@ HEADING_REACH = 6  # lines before the first entry where its heading may stand
 
 def table_of_contents(text: str) -> list[Span]:
     """Spans of the text's tables of contents, each from its first entry to its last."""
-    lines = _lines(text)
+    lines = list(line_spans(text))
     spans: list[Span] = []
     run: list[int] = []  # indexes of the current run's entries
     gap = 0
@@ -89,11 +89,3 @@ def _page(entry: re.Match[str] | None) -> int:
     """An entry's page as a number; front matter's roman pages come before page 1."""
     page = entry.group("page") if entry else "0"
     return int(page) if page.isdigit() else 0
-
-
-def _lines(text: str) -> list[Span]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans

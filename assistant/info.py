@@ -35,7 +35,6 @@ _MAKEINFO = re.compile(r"^This is \S+, produced by [Mm]akeinfo[^\n]*\n")
 _NOTE = re.compile(r"(?:\b[Ss]ee\s+)?\*([Nn])ote\s+([^:]+?)::|"
                    r"(?:\b[Ss]ee\s+)?\*([Nn])ote\s+([^:]+?):\s*[^.,]+[.,]")
 _MARKER = re.compile(r"\x00\x08\[[^\x00]*\x00\x08\]")  # "\0\b[index\0\b]", an index node's
-_TERM = re.compile(r"^\S")  # a definition's term stands at the margin
 
 
 def is_info(text: str) -> bool:
@@ -77,7 +76,8 @@ def _paragraphs(lines: list[str], width: int) -> list[str]:
             if not block:
                 continue
         terms = 0
-        while terms < len(block) and _TERM.match(block[terms]) and block[terms][:1] in "'`‘-":
+        # a definition's terms stand at the margin, quoted or an option: "'-h'", "'--help'"
+        while terms < len(block) and block[terms][:1] in "'`‘-":
             terms += 1
         if 0 < terms < len(block) and all(line.startswith("  ") for line in block[terms:]):
             description = [line.strip() for line in block[terms:]]

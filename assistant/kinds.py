@@ -74,7 +74,7 @@ _AMOUNT_ASKED = re.compile(
 _GROUPED = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
 # a table's row as the readers give it, with a grouped figure: "Research and development —
 # Three Months Ended December 31, 2022: (7,709); …"
-_TABLE_ROW = re.compile(r" — [^:]+:\s*[($]*\d{1,3}(?:,\d{3})+\b")
+_TABLE_ROW = re.compile(rf" — [^:]+:\s*[($]*{_GROUPED.pattern}")
 _FIGURE = re.compile(rf"[$€£¥]\s*\d|\d\s*%|{_GROUPED.pattern}|\d\s*(?:million|billion)\b",
                      re.IGNORECASE)
 

@@ -18,7 +18,6 @@ import stat
 import unicodedata
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
-from .text import Span, normalize_text
+from .text import Span, line_spans, normalize_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".info",
                       *OFFICE_SUFFIXES)
@@ -279,7 +278,7 @@ def find_leftovers(text: str) -> list[Span]:
     heading in the last third of the text, furniture lines anywhere, tables of contents."""
     spans: list[Span] = table_of_contents(text)
     tail_from = len(text)
-    for start, end in _lines(text):
+    for start, end in line_spans(text):
         line = text[start:end].strip()
         if not line:
             continue
@@ -291,13 +290,6 @@ def find_leftovers(text: str) -> list[Span]:
     if tail_from < len(text):
         spans.append((tail_from, len(text)))
     return spans
-
-
-def _lines(text: str) -> Iterator[Span]:
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
 
 
 # --- titles ---------------------------------------------------------------------------------

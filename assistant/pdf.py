@@ -192,10 +192,9 @@ def _furniture(pages: list[list[Line]]) -> set[str]:
     offsets: Counter[int] = Counter()  # printed number less the page's index, as pages say
     numbered: list[tuple[str, int]] = []  # (key, offset) of a page's end lines with a number
     for index, lines in enumerate(pages):
-        ends = lines[:2] + lines[-2:]
-        seen.update({line_key(line.text) for line in ends})
-        here = {(line_key(line.text), n - index) for line in ends
-                if (n := _folio(line.text)) is not None}
+        ends = [(line_key(line.text), line.text) for line in lines[:2] + lines[-2:]]
+        seen.update({key for key, _ in ends})
+        here = {(key, n - index) for key, text in ends if (n := _folio(text)) is not None}
         offsets.update({offset for _, offset in here})
         numbered += here
     bar = max(3, len(pages) // 2)

@@ -53,7 +53,7 @@ def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container
     coined = {t for t in words if not common_word(t, vocabulary)}
     # a file named by one word names its document however common the word: "ed" (ed.info,
     # ed.info.gz)
-    stems = {t for t in words if any(_stem(s) == t for s in doc_freq.names)}
+    stems = set(words) & doc_freq.file_stems
     return sorted(t for t in question_names(question) | coined | stems
                   if t in doc_freq.titles and t not in doc_freq.common_names
                   and not any(ch.isdigit() for ch in t))
@@ -77,11 +77,6 @@ def scope(question: str, doc_freq: DocFreq, vocabulary: Container[str]) -> froze
         if newest > (0, ()):
             sources = [s for s in sources if _recency(s) == newest]
     return frozenset(sources)
-
-
-def _stem(source: str) -> str:
-    """A file's name without its suffix, nor the ".gz" around it: "ed" for "man/ed.info.gz"."""
-    return PurePath(PurePath(source).name.lower().removesuffix(".gz")).stem
 
 
 def _said(name: str, terms: Mapping[str, frozenset[str]]) -> int:

@@ -274,6 +274,13 @@ class DocFreq:
             return frozenset()
         return frozenset.intersection(*self.names.values())
 
+    @functools.cached_property
+    def file_stems(self) -> frozenset[str]:
+        """Each document's file name without its suffix, nor the ".gz" around it ("ed" for
+        "man/ed.info.gz"): a question word that is one names that file; once per index."""
+        return frozenset(PurePath(PurePath(s).name.lower().removesuffix(".gz")).stem
+                         for s in self.names)
+
     def holds(self, source: str, name: str) -> bool:
         """Whether the document holds the name (see `named`); True for a document it has no
         terms of."""
@@ -283,6 +290,14 @@ class DocFreq:
     def idf(self, term: str) -> float:
         seen = self.df.get(term, 0)
         return math.log(1 + (self.n - seen + 0.5) / (seen + 0.5))
+
+
+def line_spans(text: str) -> Iterator[Span]:
+    """(start, end) of each line of the text, its newline left out."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
 
 
 def listed(names: list[str], limit: int = 5) -> str:
