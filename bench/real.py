@@ -9,7 +9,8 @@ bench/gold/README.md) and an SEC 10-Q with tables (read from ../shared/eval). `-
 out for the answer model (issue 27); `--set rst` (bench/rst): reStructuredText pages of Sphinx
 and CMake documentation (`--as-text` reads them as plain .txt files, as code that does not
 know .rst would have to); `--set typeset` (bench/typeset): PDF manuals and specifications typeset
-by TeX; `--set info` (bench/info): GNU Info manuals. The questions are split by document:
+by TeX; `--set info` (bench/info): GNU Info manuals; `--set debdoc` (bench/debdoc): a reference
+list, changelogs and an annotated program from /usr/share/doc. The questions are split by document:
 `tune.jsonl` may be looked at while changing the code, `heldout.jsonl` only to measure.
 
     python -m bench.real                 # both halves, the extractive reader
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "bench" / "gold"
 SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
         "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset",
-        "info": ROOT / "bench" / "info"}
+        "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
