@@ -27,7 +27,7 @@ from .config import IndexSettings, SplitSettings
 from .embeddings import Progressing
 from .errors import CorpusError, DiskFullError, DocumentError
 from .load import (
-    SUPPORTED_SUFFIXES,
+    KINDS_READ,
     SourceDocument,
     find_documents,
     load_document,
@@ -59,7 +59,7 @@ def build_index(store: Store, corpus_dir: Path, settings: IndexSettings, split: 
     paths = find_documents(corpus_dir, others)  # raises CorpusError before anything is touched
     if not paths:
         raise CorpusError(
-            f"no documents in {corpus_dir} (looked for {', '.join(SUPPORTED_SUFFIXES)}); add some "
+            f"no documents in {corpus_dir} (looked for {KINDS_READ}); add some "
             "and run again — the existing index was left as it was"
         )
 

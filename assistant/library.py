@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import DocumentError
-from .load import SUPPORTED_SUFFIXES, document_suffix, load_document, read_file
+from .load import KINDS_READ, document_suffix, load_document, read_file
 
 TRASH = ".removed"
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
@@ -63,9 +63,8 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
     offered = name or path.name
     target = safe_name(offered)
     if not document_suffix(target):
-        kinds = ", ".join(SUPPORTED_SUFFIXES)
         return AddedFile(offered, "rejected",
-                         f"{offered}: only {kinds} files (or any of them gzipped) can be added")
+                         f"{offered}: only {KINDS_READ} (or any of them gzipped) can be added")
     try:
         data = read_file(path, offered, max_bytes)
         _check_readable(data, target, max_bytes)

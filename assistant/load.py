@@ -32,6 +32,16 @@ from .text import Span, line_spans, normalize_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".info",
                       *OFFICE_SUFFIXES)
+# Plain text known by its name, not a suffix, as projects and Debian keep it: "CHANGES",
+# "changelog.Debian.gz", "COPYING.LIB", "NEWS.old". The tails are the few such names carry,
+# so "readme.py" stays a program.
+TEXT_NAMES = re.compile(
+    r"(?:readme|changes|changelog|news|history|copying|licen[cs]e|authors|install|todo|thanks"
+    r"|contributing|contributors|notice|copyright|bugs|faq|hacking|credits|maintainers)"
+    r"(?: \(\d+\))?(?:[.\-_](?:debian|source|old|lib|lgpl|gpl|mit|bsd|apache|\d+))*"
+    r"(?: \(\d+\))?", re.IGNORECASE)  # " (2)": a second copy added from the page
+# What a folder may hold, for the messages that say so
+KINDS_READ = f"{', '.join(SUPPORTED_SUFFIXES)} files, or text named README, CHANGES, COPYING…"
 
 
 @dataclass
@@ -72,11 +82,14 @@ class SourceDocument:
 def document_suffix(name: str) -> str:
     """The kind of document a file name says it is (".md"), through one ".gz" ("README.md.gz",
     as Debian installs documentation), or "" for a file of another kind. A long Info manual is
-    split in parts, each a manual of its own kind: "gnupg.info-2.gz" is ".info"."""
+    split in parts, each a manual of its own kind: "gnupg.info-2.gz" is ".info"; a text
+    known by its name ("CHANGES", "changelog.Debian.gz") is ".txt"."""
     lower = name.lower()
     inner = lower[:-3] if lower.endswith(".gz") else lower
     if re.search(r"\.info-\d+$", inner):
         return ".info"
+    if TEXT_NAMES.fullmatch(inner):
+        return ".txt"
     return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")
 
 
@@ -86,7 +99,7 @@ def find_documents(corpus_dir: Path, others: list[str] | None = None) -> list[Pa
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder {corpus_dir} does not exist; create it and put documents in it "
-            f"({', '.join(SUPPORTED_SUFFIXES)}), or point ASSISTANT_CORPUS_DIR / --corpus at them"
+            f"({KINDS_READ}), or point ASSISTANT_CORPUS_DIR / --corpus at them"
         )
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus path {corpus_dir} is a file, not a folder; give its folder")

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset or info")
+                        "typeset, info or debdoc")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")

@@ -116,3 +116,13 @@ def test_a_gzipped_document_is_added_and_a_taken_name_keeps_its_kind(tmp_path, u
     refused = add_file(corpus, upload("photos.tar.gz", gzip.compress(b"tar")))
     assert refused.outcome == "rejected" and "only .txt" in refused.message
 
+
+
+def test_a_text_known_by_its_name_is_added_and_a_second_copy_is_still_read(tmp_path, upload):
+    corpus = tmp_path / "corpus"
+    assert add_file(corpus, upload("CHANGES", "1.0\n---\n\n- Owls.\n")).source == "CHANGES"
+    again = add_file(corpus, upload("CHANGES", "1.1\n---\n\n- Herons.\n"))
+    assert again.outcome == "renamed" and again.source == "CHANGES (2)"
+    assert [p.name for p in find_documents(corpus)] == ["CHANGES", "CHANGES (2)"]
+    refused = add_file(corpus, upload("notes", "no kind"))
+    assert refused.outcome == "rejected" and "text named README, CHANGES" in refused.message

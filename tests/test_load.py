@@ -205,3 +205,20 @@ def test_a_gzipped_document_is_read_as_the_document_inside(tmp_path):
     (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"a" * 3_000_000))
     with pytest.raises(DocumentError, match="bomb.txt.gz: unpacks to over the 1 MB limit"):
         load(tmp_path / "bomb.txt.gz", max_bytes=1_000_000)
+
+
+def test_text_known_by_its_name_is_read_and_programs_are_not(tmp_path):
+    """Projects and Debian keep their history and licence in files named, not suffixed."""
+    import gzip
+
+    (tmp_path / "CHANGES").write_text("1.2.0\n-----\n\n- Add the heron counter.\n")
+    (tmp_path / "changelog.Debian.gz").write_bytes(gzip.compress(
+        b"heron (1.2-1) unstable; urgency=medium\n\n  * New upstream release.\n"))
+    for other in ("readme.py", "notes", "install.sh"):
+        (tmp_path / other).write_text("print('not a document')\n")
+    others: list[str] = []
+    assert [p.name for p in find_documents(tmp_path, others)] == ["CHANGES",
+                                                                  "changelog.Debian.gz"]
+    assert others == ["install.sh", "notes", "readme.py"]
+    assert "Add the heron counter." in load(tmp_path / "CHANGES").text
+    assert "New upstream release." in load(tmp_path / "changelog.Debian.gz").text
