@@ -60,12 +60,20 @@ def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
     quarterly filing's chunk rarely says "Apple", its title does."""
     seen = set().union(*(tokenize(p.page_content) for p in passages),
                        *(document_names(p.metadata) for p in passages))
+    stems = {s for t in seen for s in _stems(t)}  # "upload" is held by "uploaded", "fix" by "fixes"
     absent = [doc_freq.idf(t) for t in set(tokenize(question))
-              if t not in seen and not common_word(t, common)]
+              if stems.isdisjoint(_stems(t)) and not common_word(t, common)]
     return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)
 
 
 _INFLECTIONS = ("ed", "d", "ing", "er", "r", "es", "s", "ly")
+
+
+def _stems(term: str) -> set[str]:
+    """The term, and the term without each inflection ending it may have (at least three
+    letters left): "uploaded" gives "upload", "uploade"; "upload" gives "uploa"."""
+    return {term, *(term[:-len(end)] for end in _INFLECTIONS
+                    if term.endswith(end) and len(term) - len(end) >= 3)}
 
 
 def common_word(term: str, vocabulary: Container[str]) -> bool:

@@ -39,9 +39,9 @@ def expected_type(question: str) -> str | None:
     if re.search(r"^\W*(and |but |so )?when\b|\b(what|which|in what) (year|date|month|day)\b"
                  r"|\bsince when\b", q):
         return "date"
-    # "Since which CMake version …", "Which release of docker …", "the oldest Python it runs on"
-    # ("Which version name …" asks for a name)
-    if re.search(r"\b(which|what)\s+(\w+\s+)?(version|release)s?\b(?!\s+names?\b)|\boldest "
+    # "Since which CMake version …", "Which release of docker …", "Which upload fixed …", "the
+    # oldest Python it runs on" ("Which version name …" asks for a name)
+    if re.search(r"\b(which|what)\s+(\w+\s+)?(version|release|upload)s?\b(?!\s+names?\b)|\boldest "
                  r"(\w+\s+)?(version|release|python)\b", q):
         return "version"
     # "Which environment variable …", "What is Nissan's stock ticker?", not "What happens to

@@ -21,6 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .changelog import is_debian_changelog, read_debian_changelog
 from .contents import table_of_contents
 from .errors import CorpusError, DocumentError
 from .info import is_info, read_info
@@ -153,6 +154,8 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
             text, title = _rst(raw, notes)
         elif suffix == ".info" or is_info(raw):
             text, title = read_info(raw)
+        elif is_debian_changelog(raw):
+            text, title = read_debian_changelog(raw)
         elif is_man_page(raw):
             page = reflow_man_page(raw)
             text, title, marked = page.text, page.title, page.leftovers

@@ -16,7 +16,10 @@ _DROP_TAGS = frozenset(("script", "style", "noscript", "template", "nav", "heade
                         "aside", "form", "button", "svg", "iframe", "head"))
 _BLOCK_TAGS = frozenset(("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5",
                          "h6", "li", "ul", "ol", "table", "tr", "blockquote", "pre", "dd", "dt",
-                         "figcaption", "td", "th", "body"))
+                         "dl", "figcaption", "td", "th", "body"))
+# A definition's term this short is joined to its description ("dialout — Full and direct
+# access to serial ports."): apart, the description is quoted without what it describes.
+_TERM_WORDS = 8
 _VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                         "meta", "source", "track", "wbr"))
 
@@ -36,6 +39,8 @@ class _HTMLText(HTMLParser):
         self.capture: str | None = None  # "title" or "h1" while collecting the first one
         self.names: dict[str, list[str]] = {}  # the first <title>'s and <h1>'s text
         self.tables: list[_Table] = []  # the tables open around the text, innermost last
+        self.term = 0  # where the open <dt>'s text began
+        self.join: str | None = None  # what joins a closed term to what follows it
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "body" and self.skip:  # a head left open ends where the body starts
@@ -49,8 +54,13 @@ class _HTMLText(HTMLParser):
             self.names[tag] = []
         if tag in _DROP_TAGS:
             self.skip += 1
+        elif self.join is not None and tag in ("dd", "dt", "p", "div"):
+            if tag == "dt":  # a second term for the same description: "-h, --help — …"
+                self.join, self.term = ", ", len(self.out)
         elif tag in _BLOCK_TAGS:
+            self.join = None
             self.brk = 2
+            self.term = len(self.out) if tag == "dt" else self.term
             self.pre += tag == "pre"
             if not self.skip:
                 self._table_start(tag)
@@ -64,7 +74,12 @@ class _HTMLText(HTMLParser):
             self.capture = None
         if tag in _DROP_TAGS:
             self.skip = max(0, self.skip - 1)
+        elif tag == "dt" and not self.skip and (
+                self.join is not None  # a second term ("-h, --help"), joined already
+                or 0 < len("".join(self.out[self.term:]).split()) <= _TERM_WORDS):
+            self.join = " — "
         elif tag in _BLOCK_TAGS:
+            self.join = None
             self.brk = 2
             if tag == "pre":
                 self.pre = max(0, self.pre - 1)
@@ -80,8 +95,11 @@ class _HTMLText(HTMLParser):
             data = re.sub(r"\s+", " ", data)
             if self.brk or not self.out or self.out[-1].endswith((" ", "\n")):
                 data = data.lstrip(" ")
-        if not data:
+        if not data or (self.join is not None and not data.strip()):
             return
+        if self.join is not None:
+            self.out[-1] = self.out[-1].rstrip(" ")
+            data, self.join, self.brk = self.join + data.lstrip(" "), None, 0
         if self.brk and self.out:
             self.out[-1] = self.out[-1].rstrip(" ")
             self.out.append("\n" * self.brk)

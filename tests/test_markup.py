@@ -1,6 +1,6 @@
 """Markup to the text a reader sees: what quotes are cut from."""
 
-from assistant.markup import markdown_text, unbox
+from assistant.markup import html_text, markdown_text, unbox
 
 
 def test_markdown_reads_as_rendered():
@@ -95,3 +95,15 @@ def test_a_badge_of_reference_images_reads_as_its_words():
               "[openssl logo]: https://x.org/logo.svg\n[www.openssl.org]: https://x.org\n"
               "[ci]: https://x.org/ci.svg\n[ci-link]: https://x.org/ci\n\nSee ![x] here.")
     assert markdown_text(source) == "openssl logo Build Status\n\nSee ![x] here."
+
+
+def test_a_short_term_is_joined_to_its_description_and_a_long_one_is_not():
+    text, _ = html_text(
+        "<dl><dt>dialout</dt>\n<dd><p>\n Full access to serial ports.</p><p>More.</p></dd>"
+        "<dt>-h</dt><dt>--help</dt><dd>Print help.</dd>"
+        "<dt>A term as long as a whole sentence of its own, too long to lead.</dt><dd>Desc.</dd>"
+        "</dl><p>After.</p>")
+    assert text.split("\n\n") == ["dialout — Full access to serial ports.", "More.",
+                                  "-h, --help — Print help.",
+                                  "A term as long as a whole sentence of its own, too long to "
+                                  "lead.", "Desc.", "After."]
