@@ -30,8 +30,10 @@ def expected_type(question: str) -> str | None:
                  r"is|was)\b.*\b(cost|pay|paid|charge|sell|spend|spent|earn|worth)|\bhow much\b"
                  r".*\b(costs?|price)\b", q):
         return "money"
+    # "What uid …", "What user id …", "Which port …", "Which compatibility level …": numbers
     if re.search(r"\bhow (many|much|large|big|long|old|far|high|often)\b|\bwhat (percentage|"
-                 r"share|number|amount|proportion)\b|\bpercent", q):
+                 r"share|number|amount|proportion)\b|\bpercent|\b(what|which) (\w+ ){0,2}(u?id|gid|"
+                 r"pid|port|level)\b", q):
         return "number"
     if _AMOUNT_ASKED.search(q):
         return "amount"

@@ -119,6 +119,21 @@ def test_a_sentence_ending_in_a_colon_is_quoted_with_what_follows():
     assert answer.found and "run: [1] pyenv install 3.10.4 [1]" in answer.text
 
 
+def test_a_comment_is_quoted_with_the_line_it_describes_and_not_past_its_block():
+    passage = Document("# The login shell to be used for all new users.\n"
+                       "# Default: DSHELL=/bin/bash\n#DSHELL=/bin/bash\n\n"
+                       "# The directory in which new home directories are made.\n"
+                       "DHOME=/home", metadata={"source": "adduser.conf"})
+    answer = _ask("Which login shell do new users get?", [passage], DocFreq(df={}, n=10))
+    assert answer.found and answer.text == ("# The login shell to be used for all new users. "
+                                            "[1] # Default: DSHELL=/bin/bash [1]"), answer
+    alone = Document("# Accounts.\n# The login shell to be used for all new users.\n\n"
+                     "DHOME=/home",
+                     metadata={"source": "adduser.conf"})
+    answer = _ask("Which login shell do new users get?", [alone], DocFreq(df={}, n=10))
+    assert "DHOME" not in answer.text, answer
+
+
 def test_a_follow_up_may_quote_the_previous_answer_again_when_it_holds_the_new_word():
     said = "In May 2025, Nissan sold 76,977 vehicles in the U.S. versus just 27,736 in Japan."
     passages = [Document(said, metadata={"source": "a.txt"}),

@@ -50,7 +50,7 @@ class QuoteReader(Reader):
         term = _definition_of(best, evidence)
         chosen = [best] if term is None else [term, best]  # "-w, --wading — …" names "this option"
         follows = _what_follows(best, evidence) if (
-            best.lone or best.text.rstrip().endswith(":")) else None
+            best.lone or best.text.rstrip().endswith(":")) else _commented(best, evidence)
         room = self.max_sentences + (term is not None)  # the term takes no one's place
         named = document_names(passages[best.passage].metadata)  # every second one's, too
         if follows is not None:  # "…, run:" is answered by the command that follows it, a
@@ -102,6 +102,25 @@ def _what_follows(cand: Candidate, evidence: Evidence) -> Candidate | None:
     later = [c for c in evidence.ranked if c.source == cand.source and c.start >= cand.end
              and adjacent(evidence.passages, c.passage, cand.passage)]
     return min(later, key=lambda c: c.start) if later else None
+
+
+# a comment line of a configuration file or a script: "# The login shell for new users."
+_COMMENT = re.compile(r"^(?:#|//|;)\s")
+
+
+def _commented(cand: Candidate, evidence: Evidence) -> Candidate | None:
+    """The line right after a comment, in its block: the setting it describes or its default
+    ("# The login shell for new users." over "DSHELL=/bin/bash"); None if `cand` is no
+    comment or its block ends with it."""
+    if not _COMMENT.match(cand.text):
+        return None
+    after = _what_follows(cand, evidence)
+    if after is None or after.passage != cand.passage:
+        return None
+    doc = evidence.passages[cand.passage]
+    base = int(doc.metadata["start"])
+    between = doc.page_content[cand.end - base:after.start - base]
+    return after if between.count("\n") == 1 and not between.strip() else None
 
 
 def _compose(evidence: Evidence, chosen: list[Candidate], reader: str) -> Answer:
