@@ -23,7 +23,7 @@ from .text import DocFreq, coverage, document_names, tokenize
 class Signals:
     """What the found decision looks at, for one question and its passages."""
 
-    evidence: float  # score of the best sentence
+    evidence: float  # score of the best sentence, before the answer model read it
     missing: float  # rarity of the rarest specific question word no passage holds, 0..1
     dense: float  # cosine of the top passage to the query (0 if dense search missed it)
     # the answer model's highest probability that a sentence answers (None: not used)

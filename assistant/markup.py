@@ -54,7 +54,7 @@ class _HTMLText(HTMLParser):
             self.names[tag] = []
         if tag in _DROP_TAGS:
             self.skip += 1
-        elif self.join is not None and tag in ("dd", "dt", "p", "div"):
+        elif self.join is not None and tag in ("dd", "dt", "p"):  # a note or a list keeps apart
             if tag == "dt":  # a second term for the same description: "-h, --help — …"
                 self.join, self.term = ", ", len(self.out)
         elif tag in _BLOCK_TAGS:

@@ -6,7 +6,8 @@ from the chunk's metadata) + a bonus when the sentence holds what the question a
 number for "how many", a date for "when", an identifier for "which status"; `kinds`); a
 sentence without the number, percentage or price asked for loses a share of its score, and so
 does one whose document lacks a name the question gives a document by ("Apache", "Nissan").
-The weights are in `tuned`.
+Then the answer model reads the best few and its probability that each answers joins their
+score. The weights are in `tuned`.
 
 Only the sentences the question's words favour are embedded for the meaning term: the forward
 pass is most of a question's time.
@@ -92,7 +93,7 @@ class Ranker:
                  sure_kinds: frozenset[str] = tuned.SURE_KINDS,
                  strict_kinds: frozenset[str] = tuned.STRICT_KINDS,
                  cache_size: int = 20000, model: AnswerModel | None = None,
-                 read_top: int = 20) -> None:
+                 read_top: int = tuned.READ_SENTENCES) -> None:
         self.embedder = embedder
         self.model = model  # reads the best `read_top` sentences (None: not used)
         self.read_top = read_top
@@ -120,10 +121,13 @@ class Ranker:
             if said and " ".join(cand.text.split()) in said and not cand.terms:
                 cand.score *= self.weights.repeated
         ranked = sorted(candidates, key=best_first)
+        # the found decision weighs the model's probability as a signal of its own: the best
+        # score is taken before the model reads, so the probability does not count twice
+        evidence = ranked[0].score
         read = self._read(question, ranked, passages)
         if read is not None:
             ranked = sorted(ranked, key=best_first)
-        signals = Signals(evidence=ranked[0].score,
+        signals = Signals(evidence=evidence,
                           missing=missing_share(question, passages, doc_freq,
                                                 self.embedder.vocabulary()),
                           dense=float(passages[0].metadata.get("dense") or 0.0),
@@ -132,8 +136,8 @@ class Ranker:
 
     def _read(self, question: str, ranked: list[Candidate], passages: list[Document]
               ) -> float | None:
-        """The answer model reads the best sentences; its probability joins their score.
-        Returns the highest probability (None without a model)."""
+        """The answer model reads the best sentences; its probability, weighted, joins their
+        score and may reorder them. Returns the highest probability (None without a model)."""
         if self.model is None or not self.read_top:
             return None
         top = ranked[: self.read_top]

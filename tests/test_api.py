@@ -1,8 +1,10 @@
 """Questions about the article through the public API, on the real index and model."""
 
+import math
+
 import pytest
 
-from assistant import Answer, Assistant, IndexNotBuiltError, QuestionError
+from assistant import Answer, Assistant, IndexNotBuiltError, QuestionError, tuned
 
 # question -> a fact the answer must quote (and the cited span must hold)
 FACTS = {
@@ -113,7 +115,14 @@ def test_the_evidence_is_what_the_answer_rests_on(article_bot):
     best = evidence.ranked[0]
     assert " ".join(best.text.split()) in answer.text and best.score > evidence.ranked[1].score
     assert answer.citations[0].text == evidence.passages[best.passage].page_content
-    assert len(evidence.vector) == 384 and evidence.signals.evidence == best.score
+    assert len(evidence.vector) == 384
+    # the found decision weighs the best score before the answer model read the sentences,
+    # and the model's highest probability beside it
+    read = [c for c in evidence.ranked if c.answers is not None]
+    before = max(c.score - tuned.SENTENCE.model * (c.answers or 0.0) for c in evidence.ranked)
+    assert len(read) == tuned.READ_SENTENCES or len(read) == len(evidence.ranked)
+    assert math.isclose(evidence.signals.evidence, before, abs_tol=1e-9)
+    assert evidence.signals.answers == max(c.answers for c in read)
     with pytest.raises(dataclasses.FrozenInstanceError):
         evidence.found = False
     off = article_bot.evidence("What is the boiling point of liquid nitrogen?")
