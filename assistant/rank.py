@@ -28,8 +28,11 @@ from .embeddings import Embedder
 from .found import Signals, missing_share
 from .kinds import BYLINE, expected_type, type_bonus
 from .scope import document_names_asked
-from .split import chunk_sentences
+from .split import chunk_sentences, heading_words
 from .text import DocFreq, coverage, tokenize
+
+# kinds of answer a sentence may take from the heading it stands under
+SECTION_KINDS = frozenset({"version", "date"})
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Candidate:
     lone: bool = False  # a short paragraph of its own, a title: "1. Automatic installer"
     typed: bool = False  # it holds the kind of thing asked for (a date for "when")
     answers: float | None = None  # the answer model's probability that it answers (if read)
+    section: str = ""  # the heading it stands under ("1.12.0" over a release's changes)
 
 
 # Lines that are content however short: commands and code ("rustup component add clippy"),
@@ -169,12 +173,16 @@ class Ranker:
             cand.terms = tokens & own.keys()
             # Words of the sentence before count too: "it now operates at 40% capacity"
             # answers a question about the plant the previous sentence names.
-            nearby = frozenset(tokenize(cand.before)) - tokens
+            # so do its heading's: "1.12.0" over "Add six.ensure_str"
+            nearby = frozenset(tokenize(cand.before)) | frozenset(tokenize(cand.section))
+            nearby -= tokens
             words = coverage(own, tokens) + w.nearby * coverage(own, nearby)
             if context:
                 words = ((1 - w.borrowed) * words
                          + w.borrowed * coverage(borrowed, tokens | nearby))
             bonus = type_bonus(kind, cand.text, question) if kind else 0.0
+            if not bonus and kind in SECTION_KINDS:  # a release's version, a dated heading
+                bonus = type_bonus(kind, cand.section, question)
             cand.typed = bonus > 0
             cand.score = w.words * words + bonus_weight * bonus
             if strict and not bonus:
@@ -214,17 +222,20 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
     for i, doc in enumerate(passages):
         base = int(doc.metadata["start"])
         before = str(doc.metadata.get("before", ""))  # the sentence before the chunk
+        section = str(doc.metadata.get("section", ""))  # the heading above the chunk
         content = doc.page_content
         spans = chunk_sentences(doc)
         for j, (s, e) in enumerate(spans):
             text = content[s:e]
+            opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in doc.metadata
+            closes = j + 1 == len(spans) or "\n\n" in content[e:spans[j + 1][0]]
             if not is_heading(text):  # headings and fragments are not answers
-                opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in \
-                    doc.metadata
-                closes = j + 1 < len(spans) and "\n\n" in content[e:spans[j + 1][0]]
                 out.append(Candidate(i, base + s, base + e, text, before,
                                      str(doc.metadata.get("source", "")),
-                                     lone=opens and closes and len(text.split()) <= 12
-                                     and not _content_line(text)))
+                                     lone=opens and closes and j + 1 < len(spans)
+                                     and len(text.split()) <= 12 and not _content_line(text),
+                                     section=section))
+            elif opens and (head := heading_words(content[s:].split("\n\n")[0])):
+                section = head  # a heading opens its paragraph: what follows stands under it
             before = text
     return out

@@ -11,6 +11,7 @@ licence, a spec, a PDF) loses the line's start, and its first sentence is quoted
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ _DEFAULT = SplitSettings()
 
 def describe(settings: SplitSettings) -> dict[str, int | str]:
     """What the manifest records: a change here means every chunk must be rebuilt."""
-    return {"splitter": "sentences-v9", "chunk_tokens": settings.chunk_tokens,
+    return {"splitter": "sentences-v10", "chunk_tokens": settings.chunk_tokens,
             "overlap_sentences": settings.chunk_overlap_sentences}
 
 
@@ -39,7 +40,7 @@ class _Piece:
     end: int
     tokens: int
     new_paragraph: bool
-    heading: bool = False  # a short paragraph of one line without end punctuation
+    heading: str = ""  # the words of the heading it is part of: a line without end punctuation
     introduces: bool = False  # ends in ":" ("run the following command:"), so the next belongs
 
 
@@ -49,10 +50,15 @@ def split_document(doc: SourceDocument, count_tokens: TokenCounter,
     """Chunks as LangChain Documents whose metadata carries source, title, offsets and page.
     `window`: the word pieces the embedder reads; only a sentence longer than that is cut."""
     chunks: list[Document] = []
+    heading = ""  # the last heading seen, carried across leftovers and pages
     for region in doc.body():
         pieces = _pieces(doc.text, region, count_tokens, settings.chunk_tokens,
                          window - WINDOW_MARGIN)
         index = {piece.start: i for i, piece in enumerate(pieces)}
+        heading_before = []  # for each piece, the last heading before it
+        for piece in pieces:
+            heading_before.append(heading)
+            heading = piece.heading or heading
         for start, end in _pack(pieces, settings):
             metadata: dict[str, str | int] = {
                 "source": doc.source, "title": doc.title, "start": start, "end": end,
@@ -69,6 +75,8 @@ def split_document(doc: SourceDocument, count_tokens: TokenCounter,
                 inside.append(f"{pieces[i].start - start}-{pieces[i].end - start}")
                 i += 1
             metadata["sentences"] = " ".join(inside)
+            if heading_before[first]:  # the heading the chunk's text stands under
+                metadata["section"] = heading_before[first]
             page = doc.page_at(start)
             if page is not None:
                 metadata["page"] = page
@@ -97,10 +105,10 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
     a sentence ("the Work and Derivative Works thereof."), and a licence's sentences often run
     past 64 word pieces. Only one the embedder cannot read whole is cut."""
     limit = max(budget, longest)
-    spans: list[tuple[Span, bool, bool]] = []
+    spans: list[tuple[Span, bool, str]] = []
     for p_start, p_end in paragraphs(text, *region):
         inside = sentences(text, p_start, p_end)
-        heading = len(inside) == 1 and _looks_like_heading(text[p_start:p_end])
+        heading = heading_words(text[p_start:p_end])
         for i, span in enumerate(inside):
             spans.append((span, i == 0, heading))
     counts = count_tokens([text[s:e] for (s, e), _, _ in spans])
@@ -115,9 +123,17 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
     return pieces
 
 
-def _looks_like_heading(paragraph: str) -> bool:
-    line = paragraph.strip()
-    return "\n" not in line and len(line) <= 100 and line[-1] not in ".,;"
+_UNDERLINE = re.compile(r"\n\s*([=\-~^*#+])\1{2,}\s*$")  # "1.16.0\n------", as rst sets a title
+
+
+def heading_words(paragraph: str) -> str:
+    """A heading's words: one line of at most 100 characters that does not end as a
+    sentence does, underlined or not ("1.16.0" from "1.16.0\n------"); "" for anything else."""
+    line = _UNDERLINE.sub("", paragraph.strip()).strip()
+    if not line or "\n" in line or len(line) > 100 or line[-1] in ".,;":
+        return ""
+    return line
+
 
 
 def _cut_long(text: str, start: int, end: int, tokens: int, budget: int) -> list[Span]:

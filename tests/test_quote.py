@@ -134,6 +134,21 @@ def test_a_comment_is_quoted_with_the_line_it_describes_and_not_past_its_block()
     assert "DHOME" not in answer.text, answer
 
 
+def test_a_release_asked_for_is_named_by_the_heading_the_change_stands_under():
+    above = Document("- Count egrets too when asked.\n\n- Keep the old totals apart.",
+                     metadata={"source": "CHANGES", "section": "2.1.0"})
+    answer = _ask("Which release started counting egrets?", [above], DocFreq(df={}, n=10))
+    assert answer.found and answer.text.startswith(
+        "Under “2.1.0”: - Count egrets too when asked. [1]"), answer
+    inside = Document("2.0.0\n-----\n\n- Drop Python 2.", metadata={"source": "CHANGES",
+                                                                     "section": "2.1.0"})
+    answer = _ask("Which version dropped Python 2?", [inside], DocFreq(df={}, n=10))
+    assert answer.text.startswith("Under “2.0.0”: - Drop Python 2. [1]"), answer
+    # a question that asks for no version is answered by the change alone
+    answer = _ask("Does it count egrets?", [above], DocFreq(df={}, n=10))
+    assert answer.text.startswith("- Count egrets"), answer
+
+
 def test_a_follow_up_may_quote_the_previous_answer_again_when_it_holds_the_new_word():
     said = "In May 2025, Nissan sold 76,977 vehicles in the U.S. versus just 27,736 in Japan."
     passages = [Document(said, metadata={"source": "a.txt"}),

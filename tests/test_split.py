@@ -63,6 +63,22 @@ def test_a_chunk_opening_mid_paragraph_carries_the_sentence_before(tmp_path):
     assert "before" not in by_start["A new"].metadata  # a paragraph is its own context
 
 
+RELEASES = ("Changes\n=======\n\n2.1.0\n-----\n\n- Add the heron counter, which counts every "
+            "heron on the island.\n\n- Count egrets too when asked.\n\n- Keep the old "
+            "totals in a file of their own.\n\n2.0.0\n-----\n\n- Drop Python 2.\n")
+
+
+def test_a_chunk_carries_the_heading_it_stands_under(tmp_path):
+    path = tmp_path / "CHANGES"
+    path.write_text(RELEASES)
+    doc = load_document(path, tmp_path)
+    chunks = split_document(doc, EMBEDDER.count_tokens, SplitSettings(chunk_tokens=16))
+    sections = {c.page_content.splitlines()[0]: c.metadata.get("section") for c in chunks}
+    assert sections["- Count egrets too when asked."] == "2.1.0"  # underlined, as rst sets it
+    assert sections["2.0.0"] == "2.1.0"  # a chunk opening with a heading: the one before it
+    assert sections["Changes"] is None
+
+
 def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
     """Hard-wrapped text: the chunk opening mid-line at "For the purposes" holds one sentence
     running to "thereof.", not the fragments its own text splits into."""

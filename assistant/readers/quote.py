@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from .. import tuned
 from ..evidence import Evidence, adjacent
-from ..rank import Candidate
+from ..kinds import expected_type, type_bonus
+from ..rank import SECTION_KINDS, Candidate
 from ..schema import Answer
 from ..text import document_names
 from .base import Reader, in_pieces, passage_citation
@@ -71,7 +72,7 @@ class QuoteReader(Reader):
             said = set().union(*(c.terms for c in chosen))
             if supplies or cand.terms - said - named:
                 chosen.append(cand)  # it adds a question term the others lack
-        answer = _compose(evidence, chosen, self.name)
+        answer = _compose(evidence, chosen, self.name, _heading_needed(best, chosen, evidence))
         return replace(answer, reason=reason) if reason else answer
 
 
@@ -123,13 +124,27 @@ def _commented(cand: Candidate, evidence: Evidence) -> Candidate | None:
     return after if between.count("\n") == 1 and not between.strip() else None
 
 
-def _compose(evidence: Evidence, chosen: list[Candidate], reader: str) -> Answer:
+def _heading_needed(best: Candidate, chosen: list[Candidate], evidence: Evidence) -> str:
+    """The heading the best sentence stands under, when it holds the version or date asked
+    for and no quoted sentence does ("Which release added ensure_str?" is answered by "1.12.0"
+    over "- Pull request #204: Add six.ensure_binary, … and six.ensure_str."); else ""."""
+    kind = expected_type(evidence.asked)
+    if kind not in SECTION_KINDS or not best.section or any(
+            type_bonus(kind, c.text, evidence.asked) for c in chosen):
+        return ""
+    return best.section if type_bonus(kind, best.section, evidence.asked) else ""
+
+
+def _compose(evidence: Evidence, chosen: list[Candidate], reader: str,
+             heading: str = "") -> Answer:
     numbers: dict[int, int] = {}  # passage -> citation number, in order of first quote
     for cand in chosen:
         numbers.setdefault(cand.passage, len(numbers) + 1)
     # Quote in reading order: by citation, then by position in the document.
     chosen = sorted(chosen, key=lambda c: (numbers[c.passage], c.start))
     parts = [f"{' '.join(c.text.split())} [{numbers[c.passage]}]" for c in chosen]
+    if heading:
+        parts[0] = f"Under “{heading}”: {parts[0]}"
     citations = []
     for p, n in sorted(numbers.items(), key=lambda item: item[1]):
         quoted = [c for c in chosen if c.passage == p]
