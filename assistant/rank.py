@@ -173,9 +173,7 @@ class Ranker:
             cand.terms = tokens & own.keys()
             # Words of the sentence before count too: "it now operates at 40% capacity"
             # answers a question about the plant the previous sentence names.
-            # so do its heading's: "1.12.0" over "Add six.ensure_str"
-            nearby = frozenset(tokenize(cand.before)) | frozenset(tokenize(cand.section))
-            nearby -= tokens
+            nearby = frozenset(tokenize(cand.before)) - tokens
             words = coverage(own, tokens) + w.nearby * coverage(own, nearby)
             if context:
                 words = ((1 - w.borrowed) * words

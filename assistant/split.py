@@ -127,10 +127,12 @@ _UNDERLINE = re.compile(r"\n\s*([=\-~^*#+])\1{2,}\s*$")  # "1.16.0\n------", as 
 
 
 def heading_words(paragraph: str) -> str:
-    """A heading's words: one line of at most 100 characters that does not end as a
-    sentence does, underlined or not ("1.16.0" from "1.16.0\n------"); "" for anything else."""
+    """A heading's words: one line of at most 100 characters and 12 words that does not end
+    as a sentence does, underlined or not ("1.16.0" from "1.16.0\n------"); "" for anything
+    else, a table's row among them."""
     line = _UNDERLINE.sub("", paragraph.strip()).strip()
-    if not line or "\n" in line or len(line) > 100 or line[-1] in ".,;":
+    if not line or "\n" in line or len(line) > 100 or len(line.split()) > 12 or (
+            line[-1] in ".,;"):
         return ""
     return line
 
