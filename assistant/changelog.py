@@ -61,9 +61,9 @@ def read_debian_changelog(text: str) -> tuple[str, str]:
             who, when = signature.groups()
             out.append(f"{version} was uploaded to {distribution.strip()} by {who} on {when}.")
             version = group = ""
-        elif _GROUP.match(line):
+        elif named := _GROUP.match(line):
             close_item()
-            group = _GROUP.match(line).group(1)
+            group = named.group(1)
         elif (bullet := _ITEM.match(line)) and version:
             close_item()
             item_indent = len(bullet.group(1))

@@ -80,9 +80,7 @@ def common_word(term: str, vocabulary: Container[str]) -> bool:
     """Whether a term is an ordinary word: one of the embedder's whole words, or one of them
     inflected ("patched", "ticker"), which its word pieces split as they split a coined name
     ("pyenv", "conda")."""
-    return term in vocabulary or any(
-        term.endswith(end) and len(term) - len(end) >= 3 and term[:-len(end)] in vocabulary
-        for end in _INFLECTIONS)
+    return any(stem in vocabulary for stem in _stems(term))
 
 
 def words_held(question: str, sentence: str, before: str, names: Container[str],
