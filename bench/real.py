@@ -10,8 +10,10 @@ out for the answer model (issue 27); `--set rst` (bench/rst): reStructuredText p
 and CMake documentation (`--as-text` reads them as plain .txt files, as code that does not
 know .rst would have to); `--set typeset` (bench/typeset): PDF manuals and specifications typeset
 by TeX; `--set info` (bench/info): GNU Info manuals; `--set debdoc` (bench/debdoc): a reference
-list, changelogs and an annotated program from /usr/share/doc. The questions are split by document:
-`tune.jsonl` may be looked at while changing the code, `heldout.jsonl` only to measure.
+list, changelogs and an annotated program from /usr/share/doc; `--set sysdoc` (bench/sysdoc): a
+format specification, a README.Debian, a Sphinx policy manual and a GNU ChangeLog. The
+questions are split by document: `tune.jsonl` may be looked at while changing the code,
+`heldout.jsonl` only to measure.
 
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --set kinds     # the documents of new kinds (held-out half only)
@@ -38,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "bench" / "gold"
 SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
         "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset",
-        "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc"}
+        "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc",
+        "sysdoc": ROOT / "bench" / "sysdoc"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
