@@ -66,6 +66,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
     """Join soft-wrapped lines; yield the spans of the lines that stand on their own."""
     pos = start
     line_start = first = start  # the logical line's start, and its first visible character
+    width = max(map(len, text[start:end].splitlines()), default=0)  # the block's wrap column
     while True:
         nl = text.find("\n", pos, end)
         if nl < 0:
@@ -89,8 +90,13 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         physical = text[text.rfind("\n", 0, nl) + 1:nl]
         line = physical.strip()
         following = nxt.strip()
-        goes_on = (len(nxt) - len(nxt.lstrip(" \t")) >= len(physical) - len(physical.lstrip())
-                   and following[:1].islower() and (line[-1:].isalnum() or line[-1:] in ",)")
+        deeper = len(nxt) - len(nxt.lstrip(" \t")) >= len(physical) - len(physical.lstrip())
+        # A formatter wraps where the next word would not fit: then a capital going on is
+        # still the same sentence ("…files that have\n        End of Payload Marker…").
+        full = (width >= 60 and bool(following)
+                and len(physical.rstrip()) + 1 + len(following.split()[0]) > width)
+        goes_on = (deeper and (following[:1].islower() or full)
+                   and (line[-1:].isalnum() or line[-1:] in ",)")
                    and "  " not in line and "  " not in following)
         hard = (
             last == line_start

@@ -47,6 +47,21 @@ def test_indented_wrapped_prose_goes_on_across_a_bracket_and_after_a_sentence_en
         "such litigation is filed."]
 
 
+def test_a_line_the_next_word_would_not_fit_on_goes_on_though_a_capital_follows():
+    """The .lzma format's specification, indented eight columns: the formatter wrapped
+    "…files that have" before "End of Payload Marker", and a quote once began there."""
+    text = ("        is used if Uncompressed Size is unknown. End of Payload Marker\n"
+            "        is allowed but rarely used if Uncompressed Size is known.\n"
+            "        XZ Utils 5.2.5 and older don't support .lzma files that have\n"
+            "        End of Payload Marker together with a known Uncompressed Size.\n")
+    got = [" ".join(s.split()) for s in texts(text, sentences(text))]
+    assert got[-1] == ("XZ Utils 5.2.5 and older don't support .lzma files that have End of "
+                       "Payload Marker together with a known Uncompressed Size.")
+    # Short lines, each a name: the next would have fit, so each stands alone.
+    names = "  Authors:\n      Neil Schemenauer\n      Matthias Klose\n      Gregor Hoffleit\n"
+    assert len(sentences(names)) == 4
+
+
 def test_table_rows_and_commands_stay_lines_of_their_own():
     rows = ("  t.-awaited  yes        always   No    postinst triggered\n"
             "  t.-pending  always     never    Yes   postinst triggered\n")
