@@ -22,7 +22,7 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 def expected_type(question: str) -> str | None:
     """What the question asks for: "number", "percent", "money", "date", "version", "code",
-    "author", "name", or None when its words do not say."""
+    "place", "author", "name", or None when its words do not say."""
     q = question.lower()
     if re.search(r"\bwhat (percentage|share|proportion|fraction)\b|\bpercent|\bhow much of\b", q):
         return "percent"
@@ -52,6 +52,9 @@ def expected_type(question: str) -> str | None:
                  r"flag|option|variable|function|status|error|ticker|symbol|macro|constant|"
                  r"code|tool|program|utility)s?\b", q):
         return "code"
+    # "Where does the package put …?", "Where do I send bug reports?": a path, an address
+    if re.search(r"^\W*(and |but |so )?where\b", q):
+        return "place"
     if re.search(r"\bwho (wrote|authored|is the author)\b|\bauthor\b|\bwritten by\b|\bbyline\b", q):
         return "author"
     if re.search(r"^\W*(and |but |so )?(who|whose|whom)\b|\b(who|whom) (is|was|are|were|did|"
@@ -136,6 +139,13 @@ _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|(?<!\w)--?[a-z
                          r"‘[^’\s]{1,40}’")
 
 
+# Where a thing is, as technical documents say it: a path (/usr/share/ca-certificates/,
+# ~/.pyenv, $HOME/.netrc), a web or mail address, a file by its name (ed.hup, .bash_profile)
+_PLACE = re.compile(r"(?<![\w/])(?:~|\$\w+|\$\([^)]*\))?/[\w.*-]+(?:/[\w.*-]*)*|https?://\S+|"
+                    r"\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:org|com|net|io|edu|gov)\b"
+                    r"|\b[\w-]+\.(?:conf|cfg|ini|txt|crt|pem|css|html|json|ya?ml|log|hup|sh|d)\b"
+                    r"|(?<![\w.])\.[a-z][\w-]+(?:rc|_profile|_login)?\b")
+
 # "3.20", "1.26.x", "v2", "version 6": not a bare count
 _VERSION = re.compile(r"\b\d+(?:\.(?:\d+|x))+\b|\bv\d+\b|\bversion\s+\d+", re.IGNORECASE)
 
@@ -172,6 +182,8 @@ def type_bonus(kind: str | None, sentence: str, question: str) -> float:
         return 1.0 if _YEAR_OR_DATE.search(sentence) else 0.0
     if kind == "version":
         return 1.0 if _new(_VERSION, sentence, question) else 0.0
+    if kind == "place":
+        return 1.0 if _new(_PLACE, sentence, question) else 0.0
     if kind == "author":
         return 1.0 if BYLINE.search(sentence) or "author" in sentence.lower() else 0.0
     if kind == "name":

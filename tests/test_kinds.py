@@ -99,3 +99,22 @@ def test_a_byline_names_someone():
     # "by" followed by a lower-case word is no byline, whatever capitalised word comes later
     assert type_bonus("author", "By leveraging Nissan's idle plant, Foxconn gains.", who) == 0.0
     assert type_bonus("author", "Output doubles by 2025.", who) == 0.0
+
+
+def test_where_asks_for_a_path_or_an_address():
+    """ca-certificates' README.Debian: "Where do I drop my own CA certificate?" is answered by
+    the sentence with /usr/local/share/ca-certificates/, not the one that restates trust."""
+    where = "Where do I drop my company's own CA certificate so that it gets trusted?"
+    assert expected_type(where) == "place"
+    assert expected_type("What pattern marks where each compressed block begins?") != "place"
+    assert type_bonus("place", "Put the files ending with .crt into "
+                      "/usr/local/share/ca-certificates/ and re-run it.", where) == 1.0
+    for sentence in ("Clone it to ~/.pyenv.", "Mail bug-ed@gnu.org.", "It is saved to ed.hup.",
+                     "Add the line to .bash_profile.", "See https://www.apache.org/licenses/."):
+        assert type_bonus("place", sentence, where) == 1.0, sentence
+    for sentence in ("All installed authorities are configured to be trusted.",
+                     "The common lc/lp/pb values are 3/0/2.", "Use 2.5/3.0 of it."):
+        assert type_bonus("place", sentence, where) == 0.0, sentence
+    # a path the question already states answers nothing
+    assert type_bonus("place", "Files in /etc/skel are copied.",
+                      "Where are files in /etc/skel copied to?") == 0.0
