@@ -52,8 +52,9 @@ class Candidate:
 
 
 # Lines that are content however short: commands and code ("rustup component add clippy"),
-# table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes").
-_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s")
+# table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes"), a
+# contact's address ("Report bugs to: help-libtasn1@gnu.org").
+_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s|\w@[\w-]+\.\w")
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
 _FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")

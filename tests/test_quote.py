@@ -32,7 +32,8 @@ def test_commands_figures_and_bylines_are_answers_headings_and_bare_links_are_no
 
     for line in ("curl -fsSL https://pyenv.run | bash", "rustup component add clippy",
                  "Revenue $ 7,192 $ 8,288", "Research and development 1,875 1,618",
-                 "By Charles Hayes", "Tuesday, Jul 8, 2025 12:02 am ET"):
+                 "By Charles Hayes", "Tuesday, Jul 8, 2025 12:02 am ET",
+                 "Report bugs to: help-libtasn1@gnu.org"):  # where to report, in the manual
         assert not is_heading(line), line
     # a manual's function heading: the digits of a name are no row of figures
     for line in ("Installation", "Step 2: Install Clippy", "http://www.apache.org/licenses/",
