@@ -56,6 +56,9 @@ class Candidate:
 # contact's address ("Report bugs to: help-libtasn1@gnu.org").
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s|\w@[\w-]+\.\w")
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
+# a field of a reference entry, its value a version, a licence or an address: "Since: 1.6",
+# "License: GPL-3+", "Upstream-Contact: bug-tar@gnu.org" (not "Step 2: Install Clippy")
+_FIELD = re.compile(r"^\s*[A-Z][\w-]*:\s+\S*[\d@/+]")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
 _FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
@@ -72,12 +75,14 @@ def is_heading(sentence: str) -> bool:
         return False
     if words >= 5 and sentence.rstrip().endswith(":"):
         return False  # "For example, to install Python 3.10.4, run:" introduces its answer
-    return words < 4 or (words <= 14 and sentence.rstrip()[-1] not in ".!?\"”)")
+    last = sentence.rstrip()[-1]  # a short sentence with its full stop is one: "Added void
+    return (words < 2 or words < 4 and last != "."  # functions.", a FAQ's "A: Nothing."
+            or words <= 14 and last not in ".!?\"”)")
 
 
 def _content_line(sentence: str) -> bool:
     """A command, a row of figures or a byline: content however short, never a title."""
-    return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence)
+    return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or _FIELD.match(sentence)
                 or BYLINE.search(sentence) or len(_FIGURE_WORDS.findall(sentence)) >= 2)
 
 

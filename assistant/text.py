@@ -98,6 +98,9 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         goes_on = (deeper and (following[:1].islower() or full)
                    and (line[-1:].isalnum() or line[-1:] in ",)")
                    and "  " not in line and "  " not in following)
+        # A comment wrapped over "#" lines goes on too ("# … the default in the\n# code.")
+        comment = (line.startswith("# ") and following.startswith("# ")
+                   and following[2:3].islower() and line[-1:].isalnum())
         hard = (
             last == line_start
             or text[last - 1] in ".!?:;…\"”"
@@ -105,7 +108,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             or _COLUMNS.search(line) is not None and _COLUMNS.search(following) is not None
             or indent > 1 and length < 80 and not goes_on
             or length < 50 and text[last - 1] != ","
-            or _LIST_ITEM.match(text, nl + 1, end) is not None
+            or _LIST_ITEM.match(text, nl + 1, end) is not None and not comment
         )
         if hard:
             yield from _trim(text, line_start, nl)

@@ -33,7 +33,9 @@ def test_commands_figures_and_bylines_are_answers_headings_and_bare_links_are_no
     for line in ("curl -fsSL https://pyenv.run | bash", "rustup component add clippy",
                  "Revenue $ 7,192 $ 8,288", "Research and development 1,875 1,618",
                  "By Charles Hayes", "Tuesday, Jul 8, 2025 12:02 am ET",
-                 "Report bugs to: help-libtasn1@gnu.org"):  # where to report, in the manual
+                 "Report bugs to: help-libtasn1@gnu.org",  # where to report, in the manual
+                 # a reference entry's field, a short sentence with its full stop
+                 "Since: 1.6", "License: GPL-3+", "Added void functions.", "A:  Nothing."):
         assert not is_heading(line), line
     # a manual's function heading: the digits of a name are no row of figures
     for line in ("Installation", "Step 2: Install Clippy", "http://www.apache.org/licenses/",
@@ -133,6 +135,15 @@ def test_a_comment_is_quoted_with_the_line_it_describes_and_not_past_its_block()
                      metadata={"source": "adduser.conf"})
     answer = _ask("Which login shell do new users get?", [alone], DocFreq(df={}, n=10))
     assert "DHOME" not in answer.text, answer
+
+
+def test_a_comment_wrapped_over_lines_is_quoted_without_its_inner_markers():
+    passage = Document("# A commented out setting indicates that this is the default in the\n"
+                       "# code. If you need to change those settings, remove the comment.\n\n"
+                       "DHOME=/home", metadata={"source": "adduser.conf"})
+    answer = _ask("What does a commented out setting mean?", [passage], DocFreq(df={}, n=10))
+    assert answer.text.startswith("# A commented out setting indicates that this is the default "
+                                  "in the code. [1]"), answer
 
 
 def test_a_release_asked_for_is_named_by_the_heading_the_change_stands_under():

@@ -62,6 +62,21 @@ def test_a_line_the_next_word_would_not_fit_on_goes_on_though_a_capital_follows(
     assert len(sentences(names)) == 4
 
 
+def test_a_comment_wrapped_over_hash_lines_is_one_sentence():
+    """adduser.conf: "What does it mean when a setting is commented out?" was answered by the
+    fragment "# code." once each "#" line stood alone."""
+    text = ("# A commented out setting indicates that this is the default in the\n"
+            "# code. If you need to change those settings, remove the comment and\n"
+            "# make your intended change.\n"
+            "# Default: USERS_GID=undefined, USERS_GROUP=users\n")
+    got = texts(text, sentences(text))
+    assert got[0] == ("# A commented out setting indicates that this is the default in the\n"
+                      "# code.")
+    assert got[-1] == "# Default: USERS_GID=undefined, USERS_GROUP=users"
+    # bullets going on in lower case are items, not a wrapped comment
+    assert len(sentences("- keep going\n- make it\n")) == 2
+
+
 def test_table_rows_and_commands_stay_lines_of_their_own():
     rows = ("  t.-awaited  yes        always   No    postinst triggered\n"
             "  t.-pending  always     never    Yes   postinst triggered\n")

@@ -107,6 +107,8 @@ def _what_follows(cand: Candidate, evidence: Evidence) -> Candidate | None:
 
 # a comment line of a configuration file or a script: "# The login shell for new users."
 _COMMENT = re.compile(r"^(?:#|//|;)\s")
+# the marker of a comment's next line, inside a sentence wrapped over several ("… in the\n# code.")
+_WRAPPED_COMMENT = re.compile(r"\n[ \t]*#[ \t]")
 
 
 def _commented(cand: Candidate, evidence: Evidence) -> Candidate | None:
@@ -142,7 +144,8 @@ def _compose(evidence: Evidence, chosen: list[Candidate], reader: str,
         numbers.setdefault(cand.passage, len(numbers) + 1)
     # Quote in reading order: by citation, then by position in the document.
     chosen = sorted(chosen, key=lambda c: (numbers[c.passage], c.start))
-    parts = [f"{' '.join(c.text.split())} [{numbers[c.passage]}]" for c in chosen]
+    parts = [f"{' '.join(_WRAPPED_COMMENT.sub(' ', c.text).split())} [{numbers[c.passage]}]"
+             for c in chosen]
     if heading:
         parts[0] = f"Under “{heading}”: {parts[0]}"
     citations = []
