@@ -30,7 +30,7 @@ _DEFAULT = SplitSettings()
 
 def describe(settings: SplitSettings) -> dict[str, int | str]:
     """What the manifest records: a change here means every chunk must be rebuilt."""
-    return {"splitter": "sentences-v12", "chunk_tokens": settings.chunk_tokens,
+    return {"splitter": "sentences-v13", "chunk_tokens": settings.chunk_tokens,
             "overlap_sentences": settings.chunk_overlap_sentences}
 
 
@@ -169,14 +169,23 @@ def _pack(pieces: list[_Piece], settings: SplitSettings) -> list[Span]:
     tokens = 0
     for piece in pieces:
         overflow = current and tokens + piece.tokens > budget
-        leads = current and current[-1].introduces and piece.new_paragraph
+        # a heading stays with what it heads: an underline's dashes once filled half a chunk,
+        # and the heading went alone into one chunk, its first item into the next
+        leads = current and (current[-1].introduces or current[-1].heading) and (
+            piece.new_paragraph)
         paragraph_break = current and piece.new_paragraph and not leads and (
             tokens >= budget // 2 or (piece.heading and tokens >= budget // 4)
         )
-        if (overflow and leads and len(current) > 1
-                and current[-1].tokens + piece.tokens <= 2 * budget):
-            out.append((current[0].start, current[-2].end))
-            current, tokens = [current[-1]], current[-1].tokens
+        lead = len(current) - 1  # where what leads begins: the sentence, or the heading's line
+        while leads and not current[-1].introduces and lead > 0 and (
+                not current[lead].new_paragraph or current[lead - 1].heading):
+            lead -= 1  # back to the heading's line, and to the headings right above it
+        if overflow and leads and sum(p.tokens for p in current[lead:]) + piece.tokens <= (
+                2 * budget):
+            if lead > 0:
+                out.append((current[0].start, current[lead - 1].end))
+                current = current[lead:]
+            tokens = sum(p.tokens for p in current)
         elif overflow or paragraph_break:
             out.append((current[0].start, current[-1].end))
             keep: list[_Piece] = []

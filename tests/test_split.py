@@ -124,3 +124,19 @@ def test_a_sentence_that_introduces_a_command_stays_with_it(tmp_path):
     chunks = [c.page_content for c in split_document(doc, EMBEDDER.count_tokens)]
     assert any("run the following command:" in c and "rustup component add clippy" in c
                for c in chunks), chunks
+
+
+def test_a_heading_stays_with_the_paragraph_it_heads(tmp_path):
+    """ca-certificates' README.Debian: the underline's dashes filled half a chunk, the heading
+    closed it alone, and "What has to happen before an authority is added?" found neither."""
+    path = tmp_path / "README.Debian"
+    path.write_text(
+        "The README file in the above directory has step-by-step instructions for\n"
+        "building a local CA certificate package.\n\n"
+        "How certificates will be accepted into the ca-certificates package\n" + "-" * 66 +
+        "\n\n - Get it included in the Mozilla CA Certificate Store.\n"
+        "   https://www.mozilla.org/en-US/about/governance/policies/security-group/certs/\n")
+    doc = load_document(path, tmp_path)
+    chunks = [c.page_content for c in split_document(doc, EMBEDDER.count_tokens)]
+    assert any("will be accepted" in c and "Mozilla CA Certificate Store" in c
+               for c in chunks), chunks
