@@ -21,6 +21,7 @@ questions are split by document: `tune.jsonl` may be looked at while changing th
     python -m bench.real --reader llm    # the LLM reader (needs `make model`)
     python -m bench.real --judge         # quoting, the model judging the answers (ditto)
     python -m bench.real --read 0        # without the answer model
+    python -m bench.real --where         # also: where each answer stands in the evidence
     python -m bench.real --set rst --as-text  # each document read as a .txt file
 """
 
@@ -71,7 +72,7 @@ def build(work: Path, name: str = "gold", suffix: str = "") -> Path:
 
 def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
         name: str = "gold", read: int | None = None, splits: tuple[str, ...] = SPLITS,
-        suffix: str = "") -> None:
+        suffix: str = "", where: bool = False) -> None:
     from assistant import Assistant
     from assistant.evaluate import evaluate, read_gold
 
@@ -97,6 +98,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
     # per document: (answerable found, unanswerable not found), for the found decision's bar
     by_doc: dict[tuple[str, str, bool], list[bool]] = defaultdict(list)
     reach: dict[str, tuple[float, float]] = {}
+    asked: dict[str, list] = {}  # each split's questions, for --where
     support: dict[str, list[dict]] = {}
     for split in splits:
         if not (gold_dir / f"{split}.jsonl").exists():
@@ -111,6 +113,7 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
                           _f(scores.not_found_rate), _f(scores.evidence_auc),
                           f"{scores.latency_p50_ms:.0f}"]))
         reach[split] = one_bar(scores.rows)
+        asked[split] = gold
         support[split] = scores.rows
         for g, row, scored in zip(gold, rows, scores.rows, strict=True):
             ok = scored["hit"] if g.answerable else not scored["found"]
@@ -145,6 +148,8 @@ def run(reader: str, work: Path, misses: Path | None, judge: bool = False,
         cells = [f"{sum(oks)}/{len(oks)}" if (oks := by_doc.get((split, doc, a))) else "-"
                  for a in (True, False)]
         print(f"{split} | {doc} | " + " | ".join(cells))
+    if where:
+        print_where(bot, asked)
     if misses:
         misses.write_text("".join(json.dumps(w, ensure_ascii=False) + "\n" for w in wrong))
         print(f"\n{len(wrong)} wrong answers written to {misses}")
@@ -192,6 +197,32 @@ def one_bar(rows: list[dict]) -> tuple[float, float]:
     return declined(keep), found(strict)
 
 
+def print_where(bot, gold: dict[str, list]) -> None:
+    """Where each answerable question's answer stands in the evidence: the rank of the first
+    candidate sentence holding it (its heading counted), in a passage but in no candidate, or
+    in no retrieved passage. Tells ranking misses from reading and retrieval misses."""
+    from assistant.evaluate import contains_answer
+
+    columns = ("1st", "2nd-3rd", "4th-10th", "lower", "in a passage, no candidate",
+               "not retrieved")
+    print("\nwhere the answer stands (answerable questions):\n")
+    print("split | " + " | ".join(columns))
+    print("--- | " + " | ".join("---" for _ in columns))
+    for split, questions in gold.items():
+        counts = dict.fromkeys(columns, 0)
+        for g in (g for g in questions if g.answerable):
+            ev = bot.evidence(g.question, g.history)
+            rank = next((i for i, c in enumerate(ev.ranked)
+                         if contains_answer(f"{c.section} {c.text}", g.answers)), None)
+            if rank is not None:
+                counts[columns[0 if rank == 0 else 1 if rank < 3 else 2 if rank < 10 else 3]] += 1
+            elif any(contains_answer(p.page_content, g.answers) for p in ev.passages):
+                counts[columns[4]] += 1
+            else:
+                counts[columns[5]] += 1
+        print(f"{split} | " + " | ".join(str(n) for n in counts.values()))
+
+
 def _f(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -204,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset, info or debdoc")
+                        "typeset, info, debdoc or sysdoc")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
@@ -212,11 +243,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", choices=SPLITS, help="one half only (tuning: tune)")
     parser.add_argument("--read", type=int, help="sentences the answer model reads per "
                         "question (0: without the model; default: the setting)")
+    parser.add_argument("--where", action="store_true", help="also count where each answer "
+                        "stands: best sentence, lower, unquotable or not retrieved")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-real-"))
     try:
         run(args.reader, work, args.misses, args.judge, args.name, args.read,
-            (args.split,) if args.split else SPLITS, ".txt" if args.as_text else "")
+            (args.split,) if args.split else SPLITS, ".txt" if args.as_text else "",
+            where=args.where)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
