@@ -41,6 +41,7 @@ class _HTMLText(HTMLParser):
         self.tables: list[_Table] = []  # the tables open around the text, innermost last
         self.term = 0  # where the open <dt>'s text began
         self.join: str | None = None  # what joins a closed term to what follows it
+        self.anchor = False  # inside a heading's permalink ("¶"), which is not its text
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "body" and self.skip:  # a head left open ends where the body starts
@@ -52,7 +53,10 @@ class _HTMLText(HTMLParser):
         if tag in ("title", "h1") and tag not in self.names and self.capture is None:
             self.capture = tag
             self.names[tag] = []
-        if tag in _DROP_TAGS:
+        if tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split():
+            self.anchor = True  # Sphinx's and MkDocs' "¶" after a heading
+            self.skip += 1
+        elif tag in _DROP_TAGS:
             self.skip += 1
         elif self.join is not None and tag in ("dd", "dt", "p"):  # a note or a list keeps apart
             if tag == "dt":  # a second term for the same description: "-h, --help — …"
@@ -72,7 +76,8 @@ class _HTMLText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == self.capture:
             self.capture = None
-        if tag in _DROP_TAGS:
+        if tag in _DROP_TAGS or tag == "a" and self.anchor:
+            self.anchor = self.anchor and tag != "a"
             self.skip = max(0, self.skip - 1)
         elif tag == "dt" and not self.skip and (
                 self.join is not None  # a second term ("-h, --help"), joined already

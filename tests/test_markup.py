@@ -107,3 +107,14 @@ def test_a_short_term_is_joined_to_its_description_and_a_long_one_is_not():
                                   "-h, --help — Print help.",
                                   "A term as long as a whole sentence of its own, too long to "
                                   "lead.", "Desc.", "After."]
+
+
+def test_a_headings_permalink_is_not_its_text():
+    """Sphinx writes `<a class="headerlink">¶</a>` after each heading: the quote once named
+    "4.4. Specifying Supported Versions¶"."""
+    html = ('<h2>4.4. Specifying Supported Versions<a class="headerlink" href="#s" '
+            'title="Permalink to this headline">¶</a></h2><p>The debian/control source '
+            'paragraph may contain <a href="#x">optional fields</a>.</p>')
+    text, _ = html_text(html)
+    assert text == ("4.4. Specifying Supported Versions\n\nThe debian/control source paragraph "
+                    "may contain optional fields.")
