@@ -75,13 +75,14 @@ def is_heading(sentence: str) -> bool:
         return False
     if words >= 5 and sentence.rstrip().endswith(":"):
         return False  # "For example, to install Python 3.10.4, run:" introduces its answer
-    last = sentence.rstrip()[-1]  # a short sentence with its full stop is one: "Added void
-    return (words < 2 or words < 4 and last != "."  # functions.", a FAQ's "A: Nothing."
-            or words <= 14 and last not in ".!?\"”)")
+    # a short sentence with its full stop is one: "Added void functions.", a FAQ's "A: Nothing."
+    last = sentence.rstrip()[-1]
+    return words < 2 or words < 4 and last != "." or words <= 14 and last not in ".!?\"”)"
 
 
 def _content_line(sentence: str) -> bool:
-    """A command, a row of figures or a byline: content however short, never a title."""
+    """A command, a row of figures, a byline, a contact's address or a reference entry's
+    field: content however short, never a title."""
     return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or _FIELD.match(sentence)
                 or BYLINE.search(sentence) or len(_FIGURE_WORDS.findall(sentence)) >= 2)
 
