@@ -57,8 +57,10 @@ def test_a_line_the_next_word_would_not_fit_on_goes_on_though_a_capital_follows(
     got = [" ".join(s.split()) for s in texts(text, sentences(text))]
     assert got[-1] == ("XZ Utils 5.2.5 and older don't support .lzma files that have End of "
                        "Payload Marker together with a known Uncompressed Size.")
-    # Short lines, each a name: the next would have fit, so each stands alone.
-    names = "  Authors:\n      Neil Schemenauer\n      Matthias Klose\n      Gregor Hoffleit\n"
+    # Short lines, each a name, in a block 76 columns wide: the next name would have fit on
+    # the line, so each stands alone.
+    names = ("  The authors of this manual, as its first page lists them for its readers:\n"
+             "      Neil Schemenauer\n      Matthias Klose\n      Gregor Hoffleit\n")
     assert len(sentences(names)) == 4
 
 
