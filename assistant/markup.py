@@ -76,8 +76,10 @@ class _HTMLText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == self.capture:
             self.capture = None
-        if tag in _DROP_TAGS or tag == "a" and self.anchor:
-            self.anchor = self.anchor and tag != "a"
+        if tag == "a" and self.anchor:
+            self.anchor = False
+            self.skip = max(0, self.skip - 1)
+        elif tag in _DROP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag == "dt" and not self.skip and (
                 self.join is not None  # a second term ("-h, --help"), joined already
@@ -92,7 +94,7 @@ class _HTMLText(HTMLParser):
                 self._table_end(tag)
 
     def handle_data(self, data: str) -> None:
-        if self.capture:
+        if self.capture and not self.anchor:
             self.names[self.capture].append(data)
         if self.skip:
             return

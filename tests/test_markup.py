@@ -118,3 +118,6 @@ def test_a_headings_permalink_is_not_its_text():
     text, _ = html_text(html)
     assert text == ("4.4. Specifying Supported Versions\n\nThe debian/control source paragraph "
                     "may contain optional fields.")
+    # nor is it the title of a page without a <title>, taken from its first <h1>
+    _, title = html_text('<h1>Python Policy<a class="headerlink" href="#p">¶</a></h1><p>Hi.</p>')
+    assert title == "Python Policy"
