@@ -137,7 +137,6 @@ def heading_words(paragraph: str) -> str:
     return line
 
 
-
 def _cut_long(text: str, start: int, end: int, tokens: int, budget: int) -> list[Span]:
     """Cut a sentence longer than the budget at spaces into parts that fit, with some margin
     (word pieces per character vary, so aim at 80% of the budget)."""

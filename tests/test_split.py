@@ -110,6 +110,12 @@ def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
         assert chunk_sentences(doc) == [(0, 4), (5, 9)], bad
 
 
+def _chunk_texts(path):
+    """The chunks of one document, as the index would hold them, by their text."""
+    doc = load_document(path, path.parent)
+    return [c.page_content for c in split_document(doc, EMBEDDER.count_tokens)]
+
+
 def test_a_sentence_that_introduces_a_command_stays_with_it(tmp_path):
     """Clippy's README: "…run the following command:" closed one chunk, and the command it
     introduces opened the next."""
@@ -120,8 +126,7 @@ def test_a_sentence_that_introduces_a_command_stays_with_it(tmp_path):
         "you have the latest Rustup and compiler. Once you have rustup and the latest stable "
         "release (at least Rust 1.29) installed, run the following command:\n\n"
         "```terminal\nrustup component add clippy\n```\n\nThat is all.\n")
-    doc = load_document(path, tmp_path)
-    chunks = [c.page_content for c in split_document(doc, EMBEDDER.count_tokens)]
+    chunks = _chunk_texts(path)
     assert any("run the following command:" in c and "rustup component add clippy" in c
                for c in chunks), chunks
 
@@ -136,7 +141,6 @@ def test_a_heading_stays_with_the_paragraph_it_heads(tmp_path):
         "How certificates will be accepted into the ca-certificates package\n" + "-" * 66 +
         "\n\n - Get it included in the Mozilla CA Certificate Store.\n"
         "   https://www.mozilla.org/en-US/about/governance/policies/security-group/certs/\n")
-    doc = load_document(path, tmp_path)
-    chunks = [c.page_content for c in split_document(doc, EMBEDDER.count_tokens)]
+    chunks = _chunk_texts(path)
     assert any("will be accepted" in c and "Mozilla CA Certificate Store" in c
                for c in chunks), chunks
