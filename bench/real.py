@@ -11,7 +11,9 @@ and CMake documentation (`--as-text` reads them as plain .txt files, as code tha
 know .rst would have to); `--set typeset` (bench/typeset): PDF manuals and specifications typeset
 by TeX; `--set info` (bench/info): GNU Info manuals; `--set debdoc` (bench/debdoc): a reference
 list, changelogs and an annotated program from /usr/share/doc; `--set sysdoc` (bench/sysdoc): a
-format specification, a README.Debian, a Sphinx policy manual and a GNU ChangeLog. The
+format specification, a README.Debian, a Sphinx policy manual and a GNU ChangeLog; `--set
+devdoc` (bench/devdoc): a DocBook manual as text, a TODO list, git's release notes and an X11
+protocol extension's specification. The
 questions are split by document: `tune.jsonl` may be looked at while changing the code,
 `heldout.jsonl` only to measure.
 
@@ -42,7 +44,7 @@ GOLD = ROOT / "bench" / "gold"
 SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
         "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset",
         "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc",
-        "sysdoc": ROOT / "bench" / "sysdoc"}
+        "sysdoc": ROOT / "bench" / "sysdoc", "devdoc": ROOT / "bench" / "devdoc"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset, info, debdoc or sysdoc")
+                        "typeset, info, debdoc, sysdoc or devdoc")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
