@@ -37,6 +37,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf
 # "changelog.Debian.gz", "COPYING.LIB", "NEWS.old". The tails are the few such names carry,
 # so "readme.py" stays a program.
 TEXT_NAMES = re.compile(
+    r"(?:[a-z0-9][\w+]*[-_.])?"  # a project's name before it, as copies are named: "coreutils-TODO"
     r"(?:readme|changes|changelog|news|history|copying|licen[cs]e|authors|install|todo|thanks"
     r"|contributing|contributors|notice|copyright|bugs|faq|hacking|credits|maintainers)"
     r"(?: \(\d+\))?(?:[.\-_](?:debian|source|old|lib|lgpl|gpl|mit|bsd|apache|\d+))*"

@@ -214,11 +214,14 @@ def test_text_known_by_its_name_is_read_and_programs_are_not(tmp_path):
     (tmp_path / "CHANGES").write_text("1.2.0\n-----\n\n- Add the heron counter.\n")
     (tmp_path / "changelog.Debian.gz").write_bytes(gzip.compress(
         b"heron (1.2-1) unstable; urgency=medium\n\n  * New upstream release.\n"))
-    for other in ("readme.py", "notes", "install.sh"):
+    # copies of several projects' files are named after their project
+    (tmp_path / "heron-TODO.gz").write_bytes(gzip.compress(b"Count the egrets too.\n"))
+    for other in ("readme.py", "notes", "install.sh", "heron-todo.sh"):
         (tmp_path / other).write_text("print('not a document')\n")
     others: list[str] = []
-    assert [p.name for p in find_documents(tmp_path, others)] == ["CHANGES",
-                                                                  "changelog.Debian.gz"]
-    assert others == ["install.sh", "notes", "readme.py"]
+    assert [p.name for p in find_documents(tmp_path, others)] == [
+        "CHANGES", "changelog.Debian.gz", "heron-TODO.gz"]
+    assert others == ["heron-todo.sh", "install.sh", "notes", "readme.py"]
+    assert "Count the egrets too." in load(tmp_path / "heron-TODO.gz").text
     assert "Add the heron counter." in load(tmp_path / "CHANGES").text
     assert "New upstream release." in load(tmp_path / "changelog.Debian.gz").text
