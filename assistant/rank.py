@@ -62,6 +62,8 @@ _FIELD = re.compile(r"^\s*[A-Z][\w-]*:\s+\S*[\d@/+]")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
 _FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
+# a plain-text table's row: columns apart by two spaces or more ("CONFIG   1024   Monitor …")
+_COLUMNS = re.compile(r"\S {2,}\S")
 
 
 def is_heading(sentence: str) -> bool:
@@ -234,7 +236,8 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
             text = content[s:e]
             opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in doc.metadata
             closes = j + 1 == len(spans) or "\n\n" in content[e:spans[j + 1][0]]
-            if not is_heading(text):  # headings and fragments are not answers
+            # headings and fragments are not answers, a table's rows are
+            if not is_heading(text) or _table_row(content, s, e):
                 out.append(Candidate(i, base + s, base + e, text, before,
                                      str(doc.metadata.get("source", "")),
                                      lone=opens and closes and j + 1 < len(spans)
@@ -244,3 +247,17 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
                 section = head  # a heading opens its paragraph: what follows stands under it
             before = text
     return out
+
+
+def _table_row(content: str, start: int, end: int) -> bool:
+    """The sentence is one line of a plain-text table: its columns set apart by runs of
+    spaces, as are those of the line above or below it ("CONFIG    1024    Monitor which
+    config files are loaded" among fontconfig's debug levels)."""
+    line_start = content.rfind("\n", 0, start) + 1
+    line_end = content.find("\n", end)
+    line_end = len(content) if line_end < 0 else line_end
+    if "\n" in content[start:end] or not _COLUMNS.search(content, line_start, line_end):
+        return False
+    above = content[content.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)]
+    below = content[line_end + 1:].split("\n", 1)[0]
+    return bool(_COLUMNS.search(above) or _COLUMNS.search(below))

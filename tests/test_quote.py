@@ -336,3 +336,19 @@ def test_a_faqs_own_question_is_never_the_answer_to_it():
                   quoter=QuoteReader(max_sentences=1))
     assert answer.text == ("zlib is not subject to export controls, and so is classified as "
                            "EAR99. [1]"), answer.text
+
+
+def test_a_row_of_a_plain_text_table_is_an_answer_though_short():
+    """A manual's table drawn in columns: each row is content, even the rows a chunk holds
+    without the table's header."""
+    rows = Document("  MEMORY         512    Monitor heron memory usage\n"
+                    "  CONFIG        1024    Monitor which config files are loaded\n"
+                    "  LANGSET       2048    Dump char sets", metadata={"source": "heron.txt"})
+    answer = _ask("Which debug value shows the config files being loaded?", [rows],
+                  DocFreq(df={"config": 1, "loaded": 1}, n=10))
+    assert answer.found and answer.text.startswith(
+        "CONFIG 1024 Monitor which config files are loaded"), answer
+    # a short line of its own, columns or not, is still a heading
+    lone = Document("Font Names\n\nThe representation is in three parts.",
+                    metadata={"source": "heron.txt"})
+    assert "Font Names" not in _ask("What are font names?", [lone], DocFreq(df={}, n=10)).text
