@@ -29,7 +29,7 @@ from .found import Signals, missing_share
 from .kinds import BYLINE, expected_type, type_bonus
 from .scope import document_names_asked
 from .split import chunk_sentences, heading_words
-from .text import DocFreq, coverage, tokenize
+from .text import DocFreq, coverage, is_table_row, tokenize
 
 # kinds of answer a sentence may take from the heading it stands under
 SECTION_KINDS = frozenset({"version", "date"})
@@ -62,8 +62,6 @@ _FIELD = re.compile(r"^\s*[A-Z][\w-]*:\s+\S*[\d@/+]")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
 _FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
-# a plain-text table's row: columns apart by two spaces or more ("CONFIG   1024   Monitor …")
-_COLUMNS = re.compile(r"\S {2,}\S")
 
 
 def is_heading(sentence: str) -> bool:
@@ -250,14 +248,14 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
 
 
 def _table_row(content: str, start: int, end: int) -> bool:
-    """The sentence is one line of a plain-text table: its columns set apart by runs of
-    spaces, as are those of the line above or below it ("CONFIG    1024    Monitor which
+    """The sentence is one line of a plain-text table: three columns or more set apart by
+    runs of spaces, as are those of the line above or below it ("CONFIG    1024    Monitor which
     config files are loaded" among fontconfig's debug levels)."""
     line_start = content.rfind("\n", 0, start) + 1
     line_end = content.find("\n", end)
     line_end = len(content) if line_end < 0 else line_end
-    if "\n" in content[start:end] or not _COLUMNS.search(content, line_start, line_end):
+    if "\n" in content[start:end] or not is_table_row(content[line_start:line_end]):
         return False
     above = content[content.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)]
     below = content[line_end + 1:].split("\n", 1)[0]
-    return bool(_COLUMNS.search(above) or _COLUMNS.search(below))
+    return is_table_row(above) or is_table_row(below)

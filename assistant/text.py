@@ -33,6 +33,7 @@ _LIST_ITEM = re.compile(r"\s*(?:[1-9]\d{0,2}[.)]|[-*•#>]|[A-Za-z][.)])\s"
                         r"|\s*-[A-Za-z0-9?], --[A-Za-z][\w-]*[=\[ ,]|\s*--[A-Za-z][\w-]*  ")
 _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
 _COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")  # a table's row: "t.-awaited  yes   always"
+_RULE = re.compile(r"([-=_*~#─━])\1{2,}")  # a line drawn between parts, or under a heading
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
 
 
@@ -105,7 +106,8 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             last == line_start
             or text[last - 1] in ".!?:;…\"”"
             or text[last - 1] == ")" and not goes_on
-            or _COLUMNS.search(line) is not None and _COLUMNS.search(following) is not None
+            or is_table_row(line) and is_table_row(following)
+            or _RULE.fullmatch(line) is not None  # (an underline stays with its heading)
             or indent > 1 and length < 80 and not goes_on
             or length < 50 and text[last - 1] != ","
             or _LIST_ITEM.match(text, nl + 1, end) is not None and not comment
@@ -114,6 +116,11 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             yield from _trim(text, line_start, nl)
             line_start = first = nl + 1
         pos = nl + 1
+
+
+def is_table_row(line: str) -> bool:
+    """A line of three columns or more set apart by runs of spaces."""
+    return _COLUMNS.search(line) is not None
 
 
 def _split_line(text: str, start: int, end: int) -> list[Span]:

@@ -88,6 +88,15 @@ def test_table_rows_and_commands_stay_lines_of_their_own():
     assert len(sentences(commands)) == 3
 
 
+def test_a_line_drawn_between_parts_is_no_part_of_a_sentence():
+    text = ("If you're interested in helping, here are some tasks.\n"
+            + "=" * 50 + "\nModify chmod so that it does not change an inode's st_ctime\n"
+            "  when the selected operation would have no other effect.\n")
+    assert [text[s:e] for s, e in sentences(text)][1:] == [
+        "=" * 50, "Modify chmod so that it does not change an inode's st_ctime\n"
+        "  when the selected operation would have no other effect."]
+
+
 def test_paragraphs_split_on_blank_lines_only():
     text = "a b\nc\n\n  \n d e \n\nf"
     assert texts(text, paragraphs(text)) == ["a b\nc", "d e", "f"]
