@@ -62,6 +62,8 @@ _FIELD = re.compile(r"^\s*[A-Z][\w-]*:\s+\S*[\d@/+]")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
 _FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
+# an element's tag alone, as a manual of an XML format heads its entries: '<dir salt="">'
+_BARE_TAG = re.compile(r"^\s*<[/?!]?[\w:.-]+(?:\s+[\w:.-]+=\"[^\"]*\")*\s*/?>(?:,?\s*<[^>]+>)*\s*$")
 
 
 def is_heading(sentence: str) -> bool:
@@ -69,8 +71,9 @@ def is_heading(sentence: str) -> bool:
     end, and not a command, a row of figures or a byline (a manual's answer is often a
     command line). A FAQ's question line matches the question best and answers nothing."""
     words = len(sentence.split())
-    if _BARE_LINK.match(sentence) or sentence.rstrip(" \"'”’)]").endswith("?"):
-        return True  # an address alone says nothing about what it is the address of
+    if (_BARE_LINK.match(sentence) or _BARE_TAG.match(sentence)
+            or sentence.rstrip(" \"'”’)]").endswith("?")):
+        return True  # an address or a tag alone says nothing about what it names
     if _content_line(sentence):
         return False
     if words >= 5 and sentence.rstrip().endswith(":"):
