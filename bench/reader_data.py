@@ -14,11 +14,16 @@ Sources, none of them measured as held-out anywhere:
 - product: the questions of bench/gold/tune.jsonl and bench/kinds (read once, now tuning
   data) asked of the assistant itself: its best 20 candidate sentences, labelled by whether
   they hold an accepted answer. This is the distribution the model is used on.
+- written: questions in a reader's words that the local language model wrote for sentences of
+  the machine's other documents (`bench.reader_questions`, kept in bench/reader_questions.jsonl.gz
+  with the command that made it): the sentence is positive, its near neighbours are negatives,
+  and the question the model wrote as one the sentence does not answer is a negative beside it.
 - swap: a positive pair with the question's name swapped for a name from another document
   ("How old is the Zorblaxian monastery?" -> "The Mivelka monastery is 6827 years old"),
   negative: the documents do not have what the question names.
 
-Recipes: `squad` (SQuAD and its swaps), `mixed` (all of the above), `wide` (mixed, plus the
+Recipes: `squad` (SQuAD and its swaps), `mixed` (all of the above but `written`), `written`
+(mixed and the written questions), `wide` (mixed, plus the
 assistant's own candidates for the questions of bench/gold's held-out half and bench/unseen,
 read once as held-out and tuning data since, and a name swap for more of the answering pairs).
 bench/rst is left out of every recipe, to choose between them on; bench/typeset is held out.
@@ -40,6 +45,7 @@ from pathlib import Path
 
 from assistant.text import sentences
 from bench.data import EVAL, SQUAD_V1, squad_articles
+from bench.reader_questions import gives_away, held_out
 
 SEED = 0
 NEGATIVES = 3  # negatives per positive (per question for unanswerable ones)
@@ -48,9 +54,13 @@ MAN_QUESTIONS = 8  # options asked about per page, at most
 HELD_OUT_PROGRAMS = {"bc", "tar", "adduser", "addgroup"}  # bench/unseen's documents
 PRODUCT_TOP = 20  # candidates read per question, as in use
 PRODUCT_REPEAT = 3  # the product's own pairs are few and the closest to use: counted thrice
-SWAP_SHARE = {"squad": 0.25, "mixed": 0.25, "wide": 0.6}  # positives that also give a swap
+WRITTEN_REPEAT = 3  # so are the questions in a reader's words (a few hundred, ~3 s each)
+# the share of positives that also give a swap, by recipe
+SWAP_SHARE = {"squad": 0.25, "mixed": 0.25, "written": 0.25, "wide": 0.6}
+WRITTEN = Path(__file__).parent / "reader_questions.jsonl.gz"  # bench.reader_questions' output
 # the real sets whose questions the product pairs ask, by recipe: (set, half)
 PRODUCT_SETS = {"mixed": (("gold", "tune"), ("kinds", "heldout")),
+                "written": (("gold", "tune"), ("kinds", "heldout")),
                 "wide": (("gold", "tune"), ("kinds", "heldout"), ("gold", "heldout"),
                          ("unseen", "heldout"))}
 
@@ -206,6 +216,20 @@ def product_pairs(work: Path, recipe: str) -> Iterator[dict]:
                                before=cand.before, title=title)
 
 
+def written_pairs(rng: random.Random) -> Iterator[dict]:
+    with gzip.open(WRITTEN, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    for r in rows:
+        if gives_away(r["question"], r["answer"]) or held_out(r["source"]):
+            continue
+        pairs = [_row(r["question"], r["sentence"], 1.0, "written", before=r["before"],
+                      title=r["title"])]
+        pairs += [_row(r["question"], s, 0.0, "written", title=r["title"])
+                  for s in rng.sample(r["near"], min(NEGATIVES, len(r["near"])))]
+        for _ in range(WRITTEN_REPEAT):
+            yield from pairs
+
+
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z]\w*)?\b|\b[a-z]+[0-9]\w*\b")
 
 
@@ -238,6 +262,8 @@ def make(recipe: str, work: Path) -> tuple[list[dict], dict[str, float]]:
     if recipe in PRODUCT_SETS:
         makers.update(scifact=lambda: scifact_pairs(rng), manual=lambda: manual_pairs(rng),
                       product=lambda: product_pairs(work, recipe))
+    if recipe == "written":
+        makers["written"] = lambda: written_pairs(rng)
     for name, maker in makers.items():
         started = time.perf_counter()
         rows.extend(maker())
