@@ -19,7 +19,7 @@ from langchain_core.documents import Document
 
 from .config import SplitSettings
 from .load import SourceDocument
-from .text import Span, paragraphs, sentences
+from .text import Span, is_rule, is_table_row, paragraphs, sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Word pieces of the embedder's window kept free when a sentence is cut to fit it ([CLS], [SEP]
@@ -30,7 +30,7 @@ _DEFAULT = SplitSettings()
 
 def describe(settings: SplitSettings) -> dict[str, int | str]:
     """What the manifest records: a change here means every chunk must be rebuilt."""
-    return {"splitter": "sentences-v15", "chunk_tokens": settings.chunk_tokens,
+    return {"splitter": "sentences-v16", "chunk_tokens": settings.chunk_tokens,
             "overlap_sentences": settings.chunk_overlap_sentences}
 
 
@@ -42,6 +42,7 @@ class _Piece:
     new_paragraph: bool
     heading: str = ""  # the words of the heading it is part of: a line without end punctuation
     introduces: bool = False  # ends in ":" ("run the following command:"), so the next belongs
+    table_head: bool = False  # a plain-text table's header row, or the rule drawn under it
 
 
 def split_document(doc: SourceDocument, count_tokens: TokenCounter,
@@ -112,11 +113,15 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
         for i, span in enumerate(inside):
             spans.append((span, i == 0, heading))
     counts = count_tokens([text[s:e] for (s, e), _, _ in spans])
+    rules = [is_rule(text[s:e]) for (s, e), _, _ in spans]
     pieces: list[_Piece] = []
-    for ((start, end), first, heading), n in zip(spans, counts, strict=True):
+    for i, (((start, end), first, heading), n) in enumerate(zip(spans, counts, strict=True)):
+        # a header is the row right above its rule ("Constant   Property   Value" / "-----")
+        head = rules[i] or (i + 1 < len(spans) and rules[i + 1] and not spans[i + 1][1]
+                            and is_table_row(text[start:end]))
         if n <= limit:
             pieces.append(_Piece(start, end, n, first, heading,
-                                 text[start:end].rstrip().endswith(":")))
+                                 text[start:end].rstrip().endswith(":"), head))
         else:
             for j, (s, e) in enumerate(_cut_long(text, start, end, n, limit)):
                 pieces.append(_Piece(s, e, count_tokens([text[s:e]])[0], first and j == 0))
@@ -179,7 +184,14 @@ def _pack(pieces: list[_Piece], settings: SplitSettings) -> list[Span]:
         while leads and not current[-1].introduces and lead > 0 and (
                 not current[lead].new_paragraph or current[lead - 1].heading):
             lead -= 1  # back to the heading's line, and to the headings right above it
-        if overflow and leads and sum(p.tokens for p in current[lead:]) + piece.tokens <= (
+        heads = len(current)  # a table's header and rule at the chunk's end open the next
+        while overflow and heads > 1 and current[heads - 1].table_head:
+            heads -= 1
+        if overflow and heads < len(current):
+            out.append((current[0].start, current[heads - 1].end))
+            current = current[heads:]
+            tokens = sum(p.tokens for p in current)
+        elif overflow and leads and sum(p.tokens for p in current[lead:]) + piece.tokens <= (
                 2 * budget):
             if lead > 0:
                 out.append((current[0].start, current[lead - 1].end))

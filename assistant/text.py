@@ -107,7 +107,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             or text[last - 1] in ".!?:;…\"”"
             or text[last - 1] == ")" and not goes_on
             or is_table_row(line) and is_table_row(following)
-            or _RULE.fullmatch(line) is not None  # (an underline stays with its heading)
+            or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
             or indent > 1 and length < 80 and not goes_on
             or length < 50 and text[last - 1] != ","
             or _LIST_ITEM.match(text, nl + 1, end) is not None and not comment
@@ -116,6 +116,11 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             yield from _trim(text, line_start, nl)
             line_start = first = nl + 1
         pos = nl + 1
+
+
+def is_rule(line: str) -> bool:
+    """A line drawn with one character: "-----", "=====" (three or more)."""
+    return _RULE.fullmatch(line.strip()) is not None
 
 
 def is_table_row(line: str) -> bool:

@@ -144,3 +144,19 @@ def test_a_heading_stays_with_the_paragraph_it_heads(tmp_path):
     chunks = _chunk_texts(path)
     assert any("will be accepted" in c and "Mozilla CA Certificate Store" in c
                for c in chunks), chunks
+
+
+def test_a_tables_header_and_rule_open_the_chunk_of_its_rows(tmp_path):
+    """fontconfig's manual: "Constant  Property  Value" closed the chunk of the sentence
+    above it, and its rows went on in the next without saying which column is which."""
+    path = tmp_path / "heron-manual.txt"
+    path.write_text(
+        "   Holds the name of a constant; these are always integers and serve as symbolic\n"
+        "   names for common heron values, which the counting tools read at start-up and\n"
+        "   which every configuration file may use in place of the number itself:\n"
+        "  Constant        Property        Value\n"
+        "  -------------------------------------\n"
+        + "".join(f"  {name:<16}weight          {value}\n" for name, value in (
+            ("thin", 0), ("light", 50), ("regular", 80), ("bold", 200), ("heavy", 210))))
+    chunks = _chunk_texts(path)
+    assert any("Constant" in c and "thin" in c for c in chunks), chunks
