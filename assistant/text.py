@@ -104,7 +104,12 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
                    and following[2:3].islower() and line[-1:].isalnum())
         hard = (
             last == line_start
-            or text[last - 1] in ".!?:;…\"”"
+            or text[last - 1] in ".!?:…\"”"
+            # a clause wrapped after its ";" goes on ("… of a string;\n   adjust them to …"),
+            # a statement of code does not ("width = strlen(name);")
+            or text[last - 1] == ";" and not (
+                deeper and following[:1].islower() and length >= 50
+                and not re.search(r"[=(){}]\s*;$|[={}]", line))
             or text[last - 1] == ")" and not goes_on
             or is_table_row(line) and is_table_row(following)
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)

@@ -88,6 +88,15 @@ def test_table_rows_and_commands_stay_lines_of_their_own():
     assert len(sentences(commands)) == 3
 
 
+def test_a_clause_wrapped_after_its_semicolon_goes_on_and_a_statement_does_not():
+    notes = (' * "git diff --stat" etc. were invented back when everything was ASCII and\n'
+             "   strlen() was a way to measure the display width of a string;\n"
+             "   adjust them to compute the display width assuming UTF-8 pathnames.\n")
+    assert len(sentences(notes)) == 1
+    code = "    int width = 0;\n    width = strlen(name);\n    return width;\n"
+    assert len(sentences(code)) == 3
+
+
 def test_a_line_drawn_between_parts_is_no_part_of_a_sentence():
     text = ("If you're interested in helping, here are some tasks.\n"
             + "=" * 50 + "\nModify chmod so that it does not change an inode's st_ctime\n"
