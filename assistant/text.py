@@ -33,6 +33,7 @@ _LIST_ITEM = re.compile(r"\s*(?:[1-9]\d{0,2}[.)]|[-*•#>]|[A-Za-z][.)])\s"
                         r"|\s*-[A-Za-z0-9?], --[A-Za-z][\w-]*[=\[ ,]|\s*--[A-Za-z][\w-]*  ")
 _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
 _COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")  # a table's row: "t.-awaited  yes   always"
+_STATEMENT = re.compile(r"[={}]|\)\s*;$")  # a line of code: "width = strlen(name);"
 _RULE = re.compile(r"([-=_*~#─━])\1{2,}")  # a line drawn between parts, or under a heading
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
 
@@ -109,7 +110,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             # a statement of code does not ("width = strlen(name);")
             or text[last - 1] == ";" and not (
                 deeper and following[:1].islower() and length >= 50
-                and not re.search(r"[=(){}]\s*;$|[={}]", line))
+                and not _STATEMENT.search(line))
             or text[last - 1] == ")" and not goes_on
             or is_table_row(line) and is_table_row(following)
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
