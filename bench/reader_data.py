@@ -15,9 +15,9 @@ Sources, none of them measured as held-out anywhere:
   data) asked of the assistant itself: its best 20 candidate sentences, labelled by whether
   they hold an accepted answer. This is the distribution the model is used on.
 - written: questions in a reader's words that the local language model wrote for sentences of
-  the machine's other documents (`bench.reader_questions`, kept in bench/reader_questions.jsonl.gz
-  with the command that made it): the sentence is positive, its near neighbours are negatives,
-  and the question the model wrote as one the sentence does not answer is a negative beside it.
+  the machine's other documents (`bench.reader_questions`; its docstring names the command that
+  made bench/reader_questions.jsonl.gz): the sentence is positive, 3 of its 8 nearest
+  neighbours are negatives, each pair counted thrice. Tried, not shipped (the model card).
 - swap: a positive pair with the question's name swapped for a name from another document
   ("How old is the Zorblaxian monastery?" -> "The Mivelka monastery is 6827 years old"),
   negative: the documents do not have what the question names.
