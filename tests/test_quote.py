@@ -350,7 +350,7 @@ def test_a_row_of_a_plain_text_table_is_an_answer_though_short():
                   DocFreq(df={"config": 1, "loaded": 1}, n=10))
     assert answer.found and answer.text.startswith(
         "CONFIG 1024 Monitor which config files are loaded"), answer
-    # a short line of its own, columns or not, is still a heading
+    # a short line of its own, in no table, is still a heading
     lone = Document("Font Names\n\nThe representation is in three parts.",
                     metadata={"source": "heron.txt"})
     assert "Font Names" not in _ask("What are font names?", [lone], DocFreq(df={}, n=10)).text
