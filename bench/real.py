@@ -13,7 +13,8 @@ by TeX; `--set info` (bench/info): GNU Info manuals; `--set debdoc` (bench/debdo
 list, changelogs and an annotated program from /usr/share/doc; `--set sysdoc` (bench/sysdoc): a
 format specification, a README.Debian, a Sphinx policy manual and a GNU ChangeLog; `--set
 devdoc` (bench/devdoc): a DocBook manual as text, a TODO list, git's release notes and an X11
-protocol extension's specification. The
+protocol extension's specification; `--set libdoc` (bench/libdoc): two C libraries' manuals and
+two annotated configuration references. The
 questions are split by document: `tune.jsonl` may be looked at while changing the code,
 `heldout.jsonl` only to measure.
 
@@ -44,7 +45,8 @@ GOLD = ROOT / "bench" / "gold"
 SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench" / "unseen",
         "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset",
         "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc",
-        "sysdoc": ROOT / "bench" / "sysdoc", "devdoc": ROOT / "bench" / "devdoc"}
+        "sysdoc": ROOT / "bench" / "sysdoc", "devdoc": ROOT / "bench" / "devdoc",
+        "libdoc": ROOT / "bench" / "libdoc"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset, info, debdoc, sysdoc or devdoc")
+                        "typeset, info, debdoc, sysdoc, devdoc or libdoc")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
