@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import DocumentError
-from .load import KINDS_READ, document_suffix, load_document, read_file
+from .load import (
+    KINDS_READ,
+    SNIFF_BYTES,
+    document_suffix,
+    is_text_without_suffix,
+    load_document,
+    read_file,
+)
 
 TRASH = ".removed"
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
@@ -62,11 +69,15 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
     """
     offered = name or path.name
     target = safe_name(offered)
-    if not document_suffix(target):
-        return AddedFile(offered, "rejected",
-                         f"{offered}: only {KINDS_READ} (or any of them gzipped) can be added")
+    refused = AddedFile(offered, "rejected",
+                        f"{offered}: only {KINDS_READ} (or any of them gzipped) can be added")
+    if not document_suffix(target) and "." in target:
+        return refused
     try:
         data = read_file(path, offered, max_bytes)
+        if not document_suffix(target) and not is_text_without_suffix(target,
+                                                                      data[:SNIFF_BYTES]):
+            return refused
         _check_readable(data, target, max_bytes)
     except DocumentError as exc:
         return AddedFile(offered, "rejected", f"{offered}: {exc.reason}")

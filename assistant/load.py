@@ -43,7 +43,12 @@ TEXT_NAMES = re.compile(
     r"(?: \(\d+\))?(?:[.\-_](?:debian|source|old|lib|lgpl|gpl|mit|bsd|apache|\d+))*"
     r"(?: \(\d+\))?", re.IGNORECASE)  # " (2)": a second copy added from the page
 # What a folder may hold, for the messages that say so
-KINDS_READ = f"{', '.join(SUPPORTED_SUFFIXES)} files, or text named README, CHANGES, COPYING…"
+KINDS_READ = (f"{', '.join(SUPPORTED_SUFFIXES)} files, text named README, CHANGES, COPYING…, "
+              "or text with no suffix")
+# A name with no suffix at all is read when its first bytes are text (apt's "configure-index",
+# "preferences"); programs are not documents: a "#!" script, a build file ("Makefile").
+_BUILD_FILE = re.compile(r"\w*file", re.IGNORECASE)
+SNIFF_BYTES = 4096
 
 
 @dataclass
@@ -95,6 +100,31 @@ def document_suffix(name: str) -> str:
     return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")
 
 
+def is_text_without_suffix(name: str, head: bytes) -> bool:
+    """Whether a file whose `name` has no suffix is a text document, from its first bytes."""
+    if "." in name or _BUILD_FILE.fullmatch(name) or head.startswith(b"#!") or b"\0" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # only a character cut by the sniff's end is forgiven
+            return False
+        text = head[:exc.start].decode("utf-8")
+    printable = sum(c.isprintable() or c in "\n\t\r\f" for c in text)
+    return bool(text.strip()) and printable >= 0.98 * len(text)
+
+
+def _sniffed_text(path: Path) -> bool:
+    """A regular file with no suffix that reads as text; pipes and devices are never opened."""
+    try:
+        if "." in path.name or not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as handle:
+            return is_text_without_suffix(path.name, handle.read(SNIFF_BYTES))
+    except OSError:
+        return False
+
+
 def find_documents(corpus_dir: Path, others: list[str] | None = None) -> list[Path]:
     """Supported files under corpus_dir, hidden files and folders skipped, in a stable order;
     `others` collects the paths (relative to corpus_dir) of files of other types."""
@@ -111,7 +141,7 @@ def find_documents(corpus_dir: Path, others: list[str] | None = None) -> list[Pa
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            if document_suffix(name):
+            if document_suffix(name) or _sniffed_text(Path(root) / name):
                 found.append(Path(root) / name)
             elif others is not None:
                 others.append((Path(root) / name).relative_to(corpus_dir).as_posix())

@@ -68,7 +68,7 @@ def test_bytes_already_indexed_are_not_added_twice(tmp_path, upload):
 
 @pytest.mark.parametrize("name, data, reason", [
     ("tool.exe", b"MZ\x90\x00", "only .txt"),
-    ("notes", "no suffix at all", "only .txt"),
+    ("tool", b"\x7fELF\x02\x01\x01\x00" * 64, "only .txt"),  # no suffix, and no text
     ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     ("broken.pdf", b"%PDF-1.7 this is not really a pdf", "PDF"),
     ("empty.md", b"   \n", "empty"),
@@ -124,5 +124,8 @@ def test_a_text_known_by_its_name_is_added_and_a_second_copy_is_still_read(tmp_p
     again = add_file(corpus, upload("CHANGES", "1.1\n---\n\n- Herons.\n"))
     assert again.outcome == "renamed" and again.source == "CHANGES (2)"
     assert [p.name for p in find_documents(corpus)] == ["CHANGES", "CHANGES (2)"]
-    refused = add_file(corpus, upload("notes", "no kind"))
+    assert add_file(corpus, upload("preferences", "Package: *\nPin: release a=stable\n")
+                    ).source == "preferences"  # text with no suffix at all
+    refused = add_file(corpus, upload("heron", b"\x7fELF\x02\x01\x01\x00" * 64))
     assert refused.outcome == "rejected" and "text named README, CHANGES" in refused.message
+    assert [p.name for p in find_documents(corpus)] == ["CHANGES", "CHANGES (2)", "preferences"]

@@ -216,12 +216,30 @@ def test_text_known_by_its_name_is_read_and_programs_are_not(tmp_path):
         b"heron (1.2-1) unstable; urgency=medium\n\n  * New upstream release.\n"))
     # copies of several projects' files are named after their project
     (tmp_path / "heron-TODO.gz").write_bytes(gzip.compress(b"Count the egrets too.\n"))
-    for other in ("readme.py", "notes", "install.sh", "heron-todo.sh"):
+    for other in ("readme.py", "install.sh", "heron-todo.sh"):
         (tmp_path / other).write_text("print('not a document')\n")
     others: list[str] = []
     assert [p.name for p in find_documents(tmp_path, others)] == [
         "CHANGES", "changelog.Debian.gz", "heron-TODO.gz"]
-    assert others == ["heron-todo.sh", "install.sh", "notes", "readme.py"]
+    assert others == ["heron-todo.sh", "install.sh", "readme.py"]
     assert "Count the egrets too." in load(tmp_path / "heron-TODO.gz").text
     assert "Add the heron counter." in load(tmp_path / "CHANGES").text
     assert "New upstream release." in load(tmp_path / "changelog.Debian.gz").text
+
+
+def test_text_with_no_suffix_is_read_and_programs_and_binaries_are_not(tmp_path):
+    """apt's "configure-index" and "preferences" have no suffix; a user keeping them expects
+    them read, but not the scripts, build files and programs that have none either."""
+    (tmp_path / "configure-index").write_text(
+        'Acquire\n{\n  Retries "<INT>"; // how often a download is tried again\n};\n')
+    (tmp_path / "notes").write_text("Herons nest in \u00e9tangs.\n" * 400)  # cut mid-character
+    (tmp_path / "build").write_text("#!/bin/sh\nmake all\n")
+    (tmp_path / "Makefile").write_text("all:\n\tcc heron.c\n")
+    (tmp_path / "heron").write_bytes(b"\x7fELF\x02\x01\x01\x00" * 64)
+    (tmp_path / "latin").write_bytes("Caf\xe9 cr\xe8me\n".encode("latin-1"))
+    (tmp_path / "data.bin").write_text("text, but named as another kind\n")
+    os.mkfifo(tmp_path / "pipe")  # never opened: a read would hang
+    others: list[str] = []
+    assert [p.name for p in find_documents(tmp_path, others)] == ["configure-index", "notes"]
+    assert others == ["Makefile", "build", "data.bin", "heron", "latin", "pipe"]
+    assert "how often a download is tried again" in load(tmp_path / "configure-index").text
