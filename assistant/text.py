@@ -32,8 +32,13 @@ _LIST_ITEM = re.compile(r"\s*(?:[1-9]\d{0,2}[.)]|[-*•#>]|[A-Za-z][.)])\s"
                         # lone "--check" opening a line may be prose wrapped there)
                         r"|\s*-[A-Za-z0-9?], --[A-Za-z][\w-]*[=\[ ,]|\s*--[A-Za-z][\w-]*  ")
 _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
-_COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")  # a table's row: "t.-awaited  yes   always"
+# A gap between columns is two spaces or more, but not after a full stop, as IJG's and GNU's
+# texts set every sentence ("Default is TRUE.  Early progression stages…")
+_GAP = re.compile(r"\S(?<![.!?:])(?<![.!?:][\"')\]]) {2,}\S")
+_COLUMNS = re.compile(_GAP.pattern + ".*" + _GAP.pattern)  # a row: "t.-awaited  yes   always"
 _STATEMENT = re.compile(r"[={}]|\)\s*;$")  # a line of code: "width = strlen(name);"
+# code, then a comment to the line's end: 'Dl-Limit "<INT>"; // Kb/sec', "rate INT\t# Rate"
+_TRAILING_COMMENT = re.compile(r"\S(?:[ \t]+//|(?: {2,}|\t)[ \t]*#)[ \t]")
 _RULE = re.compile(r"([-=_*~#─━])\1{2,}")  # a line drawn between parts, or under a heading
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
 
@@ -97,12 +102,17 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         # still the same sentence ("…files that have\n        End of Payload Marker…").
         full = (width >= 60 and bool(following)
                 and len(physical.rstrip()) + 1 + len(following.split()[0]) > width)
-        goes_on = (deeper and (following[:1].islower() or full)
-                   and (line[-1:].isalnum() or line[-1:] in ",)")
-                   and "  " not in line and "  " not in following)
-        # A comment wrapped over "#" lines goes on too ("# … the default in the\n# code.")
-        comment = (line.startswith("# ") and following.startswith("# ")
-                   and following[2:3].islower() and line[-1:].isalnum())
+        # A comment wrapped over "#" or "//" lines goes on ("# … the default in the\n# code.",
+        # 'host STR\t# where the server is (if\n\t\t# local, …)'); a comment ends its line.
+        marker = next((m for m in ("# ", "// ") if following.startswith(m)), "")
+        comment = (bool(marker) and marker in line and following[len(marker):][:1].islower()
+                   and line[-1:].isalnum())
+        # ("…may be 0 for unknown,\n 1 for dots/inch…": a list of values goes on after a comma)
+        goes_on = comment or (deeper and (following[:1].islower() or full
+                                          or line[-1:] == "," and following[:1].isdigit())
+                              and (line[-1:].isalnum() or line[-1:] in ",)-"
+                                   or line[-1:] == ";" and not _STATEMENT.search(line))
+                              and not _GAP.search(line) and not _GAP.search(following))
         hard = (
             last == line_start
             or text[last - 1] in ".!?:…\"”"
@@ -114,6 +124,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             or text[last - 1] == ")" and not goes_on
             or is_table_row(line) and is_table_row(following)
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
+            or _TRAILING_COMMENT.search(line) is not None and not comment
             or indent > 1 and length < 80 and not goes_on
             or length < 50 and text[last - 1] != ","
             or _LIST_ITEM.match(text, nl + 1, end) is not None and not comment

@@ -1,4 +1,4 @@
-from assistant.text import DocFreq, paragraphs, sentences, tokenize
+from assistant.text import DocFreq, is_table_row, paragraphs, sentences, tokenize
 
 
 def texts(text, spans):
@@ -162,3 +162,43 @@ def test_a_zero_opening_a_wrapped_line_is_no_list_number():
     assert texts(text, sentences(text)) == [
         'SEQUENCE OF: VALUE must be the null terminated string "NEW" and LEN !=\n0.',
         "With this instruction another element is appended in the sequence."]
+
+
+def test_indented_prose_with_two_spaces_after_full_stops_is_read_as_sentences():
+    """IJG's manual (and GNU's texts) set two spaces after each full stop and indent a
+    parameter's description: those are sentence gaps, not a table's columns."""
+    text = ("boolean do_block_smoothing\n"
+            "        If TRUE, interblock smoothing is applied in early stages of decoding\n"
+            "        progressive JPEG files; if FALSE, not.  Default is TRUE.  Early\n"
+            "        progression stages look \"fuzzy\" with smoothing, \"blocky\" without.\n"
+            "        density_unit may be 0 for unknown,\n"
+            "        1 for dots/inch, or 2 for dots/cm.  This usually looks a lot better\n"
+            "        than the one-size-\n"
+            "        fits-all colormap.\n")
+    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+    assert got == [
+        "boolean do_block_smoothing",
+        "If TRUE, interblock smoothing is applied in early stages of decoding progressive "
+        "JPEG files; if FALSE, not.",
+        "Default is TRUE.",
+        "Early progression stages look \"fuzzy\" with smoothing, \"blocky\" without.",
+        "density_unit may be 0 for unknown, 1 for dots/inch, or 2 for dots/cm.",
+        "This usually looks a lot better than the one-size- fits-all colormap.",
+    ]
+    assert not is_table_row("progressive JPEG files; if FALSE, not.  Default is TRUE.  Early")
+
+
+def test_a_comment_after_code_ends_its_line_and_a_wrapped_comment_goes_on():
+    text = ('  NeverAutoRemove "<LIST>";  // list of package name regexes\n'
+            '  LastInstalledKernel "<STRING>"; // last installed kernel version\n'
+            "  host STR\t\t# host where the server is located (if map to local address\n"
+            "\t\t\t# server is local, and then it may be started automatically)\n"
+            "  [port INT]\t\t# PF_INET port number to listen/connect\n")
+    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+    assert got == [
+        'NeverAutoRemove "<LIST>"; // list of package name regexes',
+        'LastInstalledKernel "<STRING>"; // last installed kernel version',
+        "host STR # host where the server is located (if map to local address # server is "
+        "local, and then it may be started automatically)",
+        "[port INT] # PF_INET port number to listen/connect",
+    ]
