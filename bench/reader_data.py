@@ -23,7 +23,8 @@ Sources, none of them measured as held-out anywhere:
   negative: the documents do not have what the question names.
 
 Recipes: `squad` (SQuAD and its swaps), `mixed` (all of the above but `written`), `written`
-(mixed and the written questions), `wide` (mixed, plus the
+(mixed and the written questions), `sets` (mixed, the product's pairs from every real set's
+questions in a reader's words but bench/devdoc's and bench/libdoc's), `wide` (mixed, plus the
 assistant's own candidates for the questions of bench/gold's held-out half and bench/unseen,
 read once as held-out and tuning data since, and a name swap for more of the answering pairs).
 bench/rst is left out of every recipe, to choose between them on; bench/typeset is held out.
@@ -54,15 +55,22 @@ MAN_QUESTIONS = 8  # options asked about per page, at most
 HELD_OUT_PROGRAMS = {"bc", "tar", "adduser", "addgroup"}  # bench/unseen's documents
 PRODUCT_TOP = 20  # candidates read per question, as in use
 PRODUCT_REPEAT = 3  # the product's own pairs are few and the closest to use: counted thrice
+PRODUCT_REPEAT_SETS = 2  # ... twice in `sets`, where they are four times as many
 WRITTEN_REPEAT = 3  # so are the questions in a reader's words (a few hundred, ~3 s each)
 # the share of positives that also give a swap, by recipe
-SWAP_SHARE = {"squad": 0.25, "mixed": 0.25, "written": 0.25, "wide": 0.6}
+SWAP_SHARE = {"squad": 0.25, "mixed": 0.25, "written": 0.25, "wide": 0.6, "sets": 0.25}
 WRITTEN = Path(__file__).parent / "reader_questions.jsonl.gz"  # bench.reader_questions' output
 # the real sets whose questions the product pairs ask, by recipe: (set, half)
 PRODUCT_SETS = {"mixed": (("gold", "tune"), ("kinds", "heldout")),
                 "written": (("gold", "tune"), ("kinds", "heldout")),
                 "wide": (("gold", "tune"), ("kinds", "heldout"), ("gold", "heldout"),
-                         ("unseen", "heldout"))}
+                         ("unseen", "heldout")),
+                # every set read once and tuning data since, but bench/devdoc (to choose on)
+                # and bench/libdoc (whose held-out half is read at the end)
+                "sets": (("gold", "tune"), ("gold", "heldout"), ("kinds", "heldout"),
+                         ("unseen", "heldout"), ("rst", "heldout"), ("typeset", "heldout"),
+                         ("info", "tune"), ("info", "heldout"), ("debdoc", "tune"),
+                         ("debdoc", "heldout"), ("sysdoc", "tune"), ("sysdoc", "heldout"))}
 
 
 def _row(question: str, sentence: str, label: float, source: str, *, before: str = "",
@@ -211,7 +219,7 @@ def product_pairs(work: Path, recipe: str) -> Iterator[dict]:
                     continue
                 label = float(contains_answer(cand.text, g.answers))  # bench.real's hit
                 title = str(ev.passages[cand.passage].metadata.get("title", ""))
-                for _ in range(PRODUCT_REPEAT):
+                for _ in range(PRODUCT_REPEAT_SETS if recipe == "sets" else PRODUCT_REPEAT):
                     yield _row(ev.asked, cand.text, label, f"product-{name}",
                                before=cand.before, title=title)
 
