@@ -342,9 +342,14 @@ def find_leftovers(text: str) -> list[Span]:
 # --- titles ---------------------------------------------------------------------------------
 
 
+# the marks a comment opens or closes with, which a configuration file's first line may hold:
+# "/* This file is an index of all APT configuration directives." is titled without "/*"
+_COMMENT_MARKS = re.compile(r"^(?:/\*+|//+|#+|;+|--(?=\s))\s*|\s*\*+/$")
+
+
 def _first_line_title(text: str) -> str:
     for line in text.split("\n"):
-        line = line.strip().lstrip("#").strip()
+        line = _COMMENT_MARKS.sub("", line.strip()).strip()
         if line:
             return line if len(line) <= 120 and len(text) > len(line) + 1 else ""
     return ""

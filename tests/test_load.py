@@ -231,6 +231,7 @@ def test_text_with_no_suffix_is_read_and_programs_and_binaries_are_not(tmp_path)
     """apt's "configure-index" and "preferences" have no suffix; a user keeping them expects
     them read, but not the scripts, build files and programs that have none either."""
     (tmp_path / "configure-index").write_text(
+        "/* This file is an index of all APT configuration directives.\n*/\n\n"
         'Acquire\n{\n  Retries "<INT>"; // how often a download is tried again\n};\n')
     (tmp_path / "notes").write_text("Herons nest in \u00e9tangs.\n" * 400)  # cut mid-character
     (tmp_path / "build").write_text("#!/bin/sh\nmake all\n")
@@ -242,4 +243,6 @@ def test_text_with_no_suffix_is_read_and_programs_and_binaries_are_not(tmp_path)
     others: list[str] = []
     assert [p.name for p in find_documents(tmp_path, others)] == ["configure-index", "notes"]
     assert others == ["Makefile", "build", "data.bin", "heron", "latin", "pipe"]
-    assert "how often a download is tried again" in load(tmp_path / "configure-index").text
+    index = load(tmp_path / "configure-index")
+    assert "how often a download is tried again" in index.text
+    assert index.title == "This file is an index of all APT configuration directives."
