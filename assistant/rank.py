@@ -54,7 +54,8 @@ class Candidate:
 # Lines that are content however short: commands and code ("rustup component add clippy"),
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes"), a
 # contact's address ("Report bugs to: help-libtasn1@gnu.org").
-_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s|\w@[\w-]+\.\w")
+_CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s|\w@[\w-]+\.\w"
+                        r"|[\"']\s*;\s*$")  # a setting's statement: 'Timeout "30";'
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
 # a field of a reference entry, its value a version, a licence or an address: "Since: 1.6",
 # "License: GPL-3+", "Upstream-Contact: bug-tar@gnu.org" (not "Step 2: Install Clippy")
