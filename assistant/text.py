@@ -36,7 +36,8 @@ _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
 # texts set every sentence ("Default is TRUE.  Early progression stages…")
 _GAP = re.compile(r"\S(?<![.!?:])(?<![.!?:][\"')\]]) {2,}\S")
 _COLUMNS = re.compile(_GAP.pattern + ".*" + _GAP.pattern)  # a row: "t.-awaited  yes   always"
-_STATEMENT = re.compile(r"[={}]|\)\s*;$")  # a line of code: "width = strlen(name);"
+# a line of code: "width = strlen(name);", a setting: 'Timeout "30";'
+_STATEMENT = re.compile(r"[={}]|[)\"']\s*;$")
 # code, then a comment to the line's end: 'Dl-Limit "<INT>"; // Kb/sec', "rate INT\t# Rate"
 _TRAILING_COMMENT = re.compile(r"\S(?:[ \t]+//|(?: {2,}|\t)[ \t]*#)[ \t]")
 _RULE = re.compile(r"([-=_*~#─━])\1{2,}")  # a line drawn between parts, or under a heading
@@ -104,9 +105,12 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
                 and len(physical.rstrip()) + 1 + len(following.split()[0]) > width)
         # A comment wrapped over "#" or "//" lines goes on ("# … the default in the\n# code.",
         # 'host STR\t# where the server is (if\n\t\t# local, …)'); a comment ends its line.
+        # A trailing comment goes on at its own column; one at the code's opens the next.
         marker = next((m for m in ("# ", "// ") if following.startswith(m)), "")
         comment = (bool(marker) and marker in line and following[len(marker):][:1].islower()
-                   and line[-1:].isalnum())
+                   and line[-1:].isalnum()
+                   and len(nxt.expandtabs()) - len(following) >= physical.expandtabs().find(
+                       marker.strip()))
         # ("…may be 0 for unknown,\n 1 for dots/inch…": a list of values goes on after a comma)
         goes_on = comment or (deeper and (following[:1].islower() or full
                                           or line[-1:] == "," and following[:1].isdigit())
@@ -125,6 +129,8 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             or is_table_row(line) and is_table_row(following)
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
             or _TRAILING_COMMENT.search(line) is not None and not comment
+            or line.endswith(("*/", "{", "}", "};"))  # a comment's or a block's bounds
+            or following in ("{", "}", "};")
             or indent > 1 and length < 80 and not goes_on
             or length < 50 and text[last - 1] != ","
             or _LIST_ITEM.match(text, nl + 1, end) is not None and not comment

@@ -193,7 +193,15 @@ def test_a_comment_after_code_ends_its_line_and_a_wrapped_comment_goes_on():
             '  LastInstalledKernel "<STRING>"; // last installed kernel version\n'
             "  host STR\t\t# host where the server is located (if map to local address\n"
             "\t\t\t# server is local, and then it may be started automatically)\n"
-            "  [port INT]\t\t# PF_INET port number to listen/connect\n")
+            "  [port INT]\t\t# PF_INET port number to listen/connect\n"
+            '    AutoDetect "<BOOL>"; // do auto detection of the cdrom mountpoint\n'
+            "    // when auto-detecting, only look for cdrom/dvd\n"
+            '    CdromOnly "true";\n'
+            "/* Options you can set to see some debugging text They correspond to names\n"
+            "   of classes in the source code */\n"
+            "Debug\n{\n"
+            '  pkgInitConfig "<BOOL>";\n'
+            '  pkgProblemResolver "<BOOL>";\n}\n')
     got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
     assert got == [
         'NeverAutoRemove "<LIST>"; // list of package name regexes',
@@ -201,4 +209,10 @@ def test_a_comment_after_code_ends_its_line_and_a_wrapped_comment_goes_on():
         "host STR # host where the server is located (if map to local address # server is "
         "local, and then it may be started automatically)",
         "[port INT] # PF_INET port number to listen/connect",
+        # a comment at the code's column, not the trailing one's, is about the next setting
+        'AutoDetect "<BOOL>"; // do auto detection of the cdrom mountpoint',
+        "// when auto-detecting, only look for cdrom/dvd", 'CdromOnly "true";',
+        "/* Options you can set to see some debugging text They correspond to names of classes "
+        "in the source code */",
+        "Debug", "{", 'pkgInitConfig "<BOOL>";', 'pkgProblemResolver "<BOOL>";', "}",
     ]
