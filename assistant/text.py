@@ -35,7 +35,9 @@ _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
 # A gap between columns is two spaces or more, but not after a full stop, as IJG's and GNU's
 # texts set every sentence ("Default is TRUE.  Early progression stages…")
 _GAP = re.compile(r"\S(?<![.!?:])(?<![.!?:][\"')\]]) {2,}\S")
-_COLUMNS = re.compile(_GAP.pattern + ".*" + _GAP.pattern)  # a row: "t.-awaited  yes   always"
+# a row: "t.-awaited  yes   always", or two columns set wide apart ("int num_components
+# <many spaces> Number of color components")
+_COLUMNS = re.compile(f"{_GAP.pattern}.*{_GAP.pattern}|{_GAP.pattern.replace('{2,}', '{4,}')}")
 # a line of code: "width = strlen(name);", a setting: 'Timeout "30";'
 _STATEMENT = re.compile(r"[={}]|[)\"']\s*;$")
 # code, then a comment to the line's end: 'Dl-Limit "<INT>"; // Kb/sec', "rate INT\t# Rate"
@@ -116,7 +118,9 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
                                           or line[-1:] == "," and following[:1].isdigit())
                               and (line[-1:].isalnum() or line[-1:] in ",)-"
                                    or line[-1:] == ";" and not _STATEMENT.search(line))
-                              and not _GAP.search(line) and not _GAP.search(following))
+                              and (not _GAP.search(line)  # or a row's cell wraps
+                                   or is_table_row(line) and not _STATEMENT.search(following))
+                              and not _GAP.search(following))
         hard = (
             last == line_start
             or text[last - 1] in ".!?:…\"”"
@@ -126,7 +130,9 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
                 deeper and following[:1].islower() and length >= 50
                 and not _STATEMENT.search(line))
             or text[last - 1] == ")" and not goes_on
-            or is_table_row(line) and is_table_row(following)
+            # a row starts its line; what follows a row is the next, unless its cell wraps
+            or is_table_row(following)
+            or is_table_row(line) and not (deeper and following[:1].islower())
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
             or _TRAILING_COMMENT.search(line) is not None and not comment
             or line.endswith(("*/", "{", "}", "};"))  # a comment's or a block's bounds
@@ -147,7 +153,8 @@ def is_rule(line: str) -> bool:
 
 
 def is_table_row(line: str) -> bool:
-    """A line of three columns or more set apart by runs of spaces."""
+    """A line of three columns or more set apart by runs of spaces, or of two set four
+    spaces or more apart."""
     return _COLUMNS.search(line) is not None
 
 

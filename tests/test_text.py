@@ -216,3 +216,21 @@ def test_a_comment_after_code_ends_its_line_and_a_wrapped_comment_goes_on():
         "in the source code */",
         "Debug", "{", 'pkgInitConfig "<BOOL>";', 'pkgProblemResolver "<BOOL>";', "}",
     ]
+
+
+def test_a_two_column_list_set_wide_apart_is_read_a_row_a_line():
+    text = ("The following fields are set by jpeg_read_header():\n\n"
+            "JDIMENSION image_width                  Width and height of image\n"
+            "JDIMENSION image_height\n"
+            "int num_components                      Number of color components\n"
+            "  UINT8 density_unit                    Resolution data from JFIF marker,\n"
+            "                                        when it has one\n")
+    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+    assert got == [
+        "The following fields are set by jpeg_read_header():",
+        "JDIMENSION image_width Width and height of image",
+        "JDIMENSION image_height",
+        "int num_components Number of color components",
+        "UINT8 density_unit Resolution data from JFIF marker, when it has one",
+    ]
+    assert not is_table_row("Version 1.4  11 December 2005")  # two spaces: no column yet
