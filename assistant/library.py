@@ -23,6 +23,7 @@ from .errors import DocumentError
 from .load import (
     KINDS_READ,
     SNIFF_BYTES,
+    bare_name,
     document_suffix,
     is_text_without_suffix,
     load_document,
@@ -71,7 +72,7 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
     target = safe_name(offered)
     refused = AddedFile(offered, "rejected",
                         f"{offered}: only {KINDS_READ} (or any of them gzipped) can be added")
-    if not document_suffix(target) and "." in target:
+    if not document_suffix(target) and not bare_name(target):
         return refused
     try:
         data = read_file(path, offered, max_bytes)

@@ -100,9 +100,22 @@ def document_suffix(name: str) -> str:
     return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")
 
 
+def bare_name(name: str) -> bool:
+    """Whether a file's name has no suffix, but for one ".gz": "configure-index", "COMPAT.gz"."""
+    return "." not in (name[:-3] if name.lower().endswith(".gz") else name)
+
+
 def is_text_without_suffix(name: str, head: bytes) -> bool:
-    """Whether a file whose `name` has no suffix is a text document, from its first bytes."""
-    if "." in name or _BUILD_FILE.fullmatch(name) or head.startswith(b"#!") or b"\0" in head:
+    """Whether a file whose `name` has no suffix (`bare_name`) is a text document, from its
+    first bytes (as stored: a gzipped one's are unpacked here)."""
+    if not bare_name(name) or _BUILD_FILE.fullmatch(name.removesuffix(".gz")):
+        return False
+    if name.lower().endswith(".gz"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES)
+        except zlib.error:
+            return False
+    if head.startswith(b"#!") or b"\0" in head:
         return False
     try:
         text = head.decode("utf-8")
@@ -117,7 +130,7 @@ def is_text_without_suffix(name: str, head: bytes) -> bool:
 def _sniffed_text(path: Path) -> bool:
     """A regular file with no suffix that reads as text; pipes and devices are never opened."""
     try:
-        if "." in path.name or not stat.S_ISREG(path.stat().st_mode):
+        if not bare_name(path.name) or not stat.S_ISREG(path.stat().st_mode):
             return False
         with path.open("rb") as handle:
             return is_text_without_suffix(path.name, handle.read(SNIFF_BYTES))

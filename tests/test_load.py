@@ -240,9 +240,14 @@ def test_text_with_no_suffix_is_read_and_programs_and_binaries_are_not(tmp_path)
     (tmp_path / "latin").write_bytes("Caf\xe9 cr\xe8me\n".encode("latin-1"))
     (tmp_path / "data.bin").write_text("text, but named as another kind\n")
     os.mkfifo(tmp_path / "pipe")  # never opened: a read would hang
+    import gzip  # as Debian installs them: bash's "COMPAT.gz"
+    (tmp_path / "COMPAT.gz").write_bytes(gzip.compress(b"Herons changed in version 5.\n"))
+    (tmp_path / "tool.gz").write_bytes(gzip.compress(b"\x7fELF\x02\x01\x01\x00" * 64))
     others: list[str] = []
-    assert [p.name for p in find_documents(tmp_path, others)] == ["configure-index", "notes"]
-    assert others == ["Makefile", "build", "data.bin", "heron", "latin", "pipe"]
+    assert [p.name for p in find_documents(tmp_path, others)] == [
+        "COMPAT.gz", "configure-index", "notes"]
+    assert others == ["Makefile", "build", "data.bin", "heron", "latin", "pipe", "tool.gz"]
+    assert "Herons changed in version 5." in load(tmp_path / "COMPAT.gz").text
     index = load(tmp_path / "configure-index")
     assert "how often a download is tried again" in index.text
     assert index.title == "This file is an index of all APT configuration directives."
