@@ -195,7 +195,7 @@ def test_a_gzipped_document_is_read_as_the_document_inside(tmp_path):
     import gzip
 
     (tmp_path / "README.md.gz").write_bytes(gzip.compress(b"# Vaults\n\nVault 3 is **red**.\n"))
-    (tmp_path / "notes.gz").write_bytes(gzip.compress(b"no kind of document"))
+    (tmp_path / "photo.png.gz").write_bytes(gzip.compress(b"no kind of document read"))
     assert [p.name for p in find_documents(tmp_path)] == ["README.md.gz"]
     doc = load(tmp_path / "README.md.gz")
     assert doc.title == "Vaults" and doc.text == "Vaults\n\nVault 3 is red."
