@@ -35,13 +35,14 @@ _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]+)[.)]")
 # A gap between columns is two spaces or more, but not after a full stop, as IJG's and GNU's
 # texts set every sentence ("Default is TRUE.  Early progression stages…")
 _GAP = re.compile(r"\S(?<![.!?:])(?<![.!?:][\"')\]]) {2,}\S")
-# a row: "t.-awaited  yes   always", or two columns set wide apart ("int num_components
-# <many spaces> Number of color components")
-_COLUMNS = re.compile(f"{_GAP.pattern}.*{_GAP.pattern}|{_GAP.pattern.replace('{2,}', '{4,}')}")
+# a row: "t.-awaited  yes   always", or two columns set wide apart ("short   is at least 16
+# bits wide")
+_COLUMNS = re.compile(f"{_GAP.pattern}.*{_GAP.pattern}|{_GAP.pattern.replace('{2,}', '{3,}')}")
 # a line of code: "width = strlen(name);", a setting: 'Timeout "30";'
 _STATEMENT = re.compile(r"[={}]|[)\"']\s*;$")
 # code, then a comment to the line's end: 'Dl-Limit "<INT>"; // Kb/sec', "rate INT\t# Rate"
 _TRAILING_COMMENT = re.compile(r"\S(?:[ \t]+//|(?: {2,}|\t)[ \t]*#)[ \t]")
+_BORDER = re.compile(r"[+|][-=+|]{3,}")
 _RULE = re.compile(r"([-=_*~#─━])\1{2,}")  # a line drawn between parts, or under a heading
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
 
@@ -130,8 +131,10 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
                 deeper and following[:1].islower() and length >= 50
                 and not _STATEMENT.search(line))
             or text[last - 1] == ")" and not goes_on
-            # a row starts its line; what follows a row is the next, unless its cell wraps
-            or is_table_row(following)
+            # a row starts its line (the first of two at least: "Version 1.4  11 December
+            # 2005  Mark Adler" alone is no table); after a row comes the next, or its cell wraps
+            or is_table_row(following) and (
+                _in_table(line) or next_end >= 0 and _in_table(_line_at(text, next_end + 1, end)))
             or is_table_row(line) and not (deeper and following[:1].islower())
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
             or _TRAILING_COMMENT.search(line) is not None and not comment
@@ -147,13 +150,24 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         pos = nl + 1
 
 
+def _in_table(line: str) -> bool:
+    """A row, or a box's border ("+------+----+"), beside a row."""
+    return is_table_row(line) or _BORDER.fullmatch(line.strip()) is not None
+
+
+def _line_at(text: str, start: int, end: int) -> str:
+    """The line that begins at `start`, without its newline."""
+    stop = text.find("\n", start, end)
+    return text[start:stop if stop >= 0 else end]
+
+
 def is_rule(line: str) -> bool:
     """A line drawn with one character: "-----", "=====" (three or more)."""
     return _RULE.fullmatch(line.strip()) is not None
 
 
 def is_table_row(line: str) -> bool:
-    """A line of three columns or more set apart by runs of spaces, or of two set four
+    """A line of three columns or more set apart by runs of spaces, or of two set three
     spaces or more apart."""
     return _COLUMNS.search(line) is not None
 

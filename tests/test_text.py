@@ -234,3 +234,19 @@ def test_a_two_column_list_set_wide_apart_is_read_a_row_a_line():
         "UINT8 density_unit Resolution data from JFIF marker, when it has one",
     ]
     assert not is_table_row("Version 1.4  11 December 2005")  # two spaces: no column yet
+    text = ("As distributed, we make the assumptions that\n"
+            "        char    is at least 8 bits wide\n"
+            "        short   is at least 16 bits wide\n")
+    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+    assert got == ["As distributed, we make the assumptions that",
+                   "char is at least 8 bits wide", "short is at least 16 bits wide"]
+
+
+def test_one_line_with_wide_gaps_is_no_table():
+    text = ("/* zpipe.c: example of proper use of zlib's inflate() and deflate()\n"
+            "   Not copyrighted -- provided to the public domain\n"
+            "   Version 1.4  11 December 2005  Mark Adler */\n")
+    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+    assert got == ["/* zpipe.c: example of proper use of zlib's inflate() and deflate() Not "
+                   "copyrighted -- provided to the public domain Version 1.4 11 December 2005 "
+                   "Mark Adler */"]
