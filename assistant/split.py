@@ -19,7 +19,7 @@ from langchain_core.documents import Document
 
 from .config import SplitSettings
 from .load import SourceDocument
-from .text import Span, is_rule, is_table_row, paragraphs, sentences
+from .text import Span, is_rule, is_table_row, paragraph_sentences, sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 # Word pieces of the embedder's window kept free when a sentence is cut to fit it ([CLS], [SEP]
@@ -107,8 +107,7 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
     past 64 word pieces. Only one the embedder cannot read whole is cut."""
     limit = max(budget, longest)
     spans: list[tuple[Span, bool, str]] = []
-    for p_start, p_end in paragraphs(text, *region):
-        inside = sentences(text, p_start, p_end)
+    for (p_start, p_end), inside in paragraph_sentences(text, *region):
         heading = heading_words(text[p_start:p_end])
         for i, span in enumerate(inside):
             spans.append((span, i == 0, heading))

@@ -65,12 +65,48 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     A single newline ends a sentence only where the line looks complete (a heading, a list item,
     a line ending in punctuation); elsewhere it is a soft wrap, as in PDF text.
     """
+    return [span for _, inside in paragraph_sentences(text, start, end) for span in inside]
+
+
+def paragraph_sentences(text: str, start: int = 0, end: int | None = None
+                        ) -> list[tuple[Span, list[Span]]]:
+    """Each paragraph with its sentence spans. A sentence a code example interrupts and that
+    goes on in lower case after it is one span, kept with the paragraph it began in: "You can
+    change the zlib compression buffer size … with" / "    png_set_compression_buffer_size(
+    png_ptr, buffer_size);" / "where the default size is 8192 bytes." (a C library's manual)."""
     end = len(text) if end is None else end
-    spans: list[Span] = []
-    for p_start, p_end in paragraphs(text, start, end):
-        for line_start, line_end in _logical_lines(text, p_start, p_end):
-            spans.extend(_split_line(text, line_start, line_end))
-    return spans
+    blocks = [((p_start, p_end), [span for line in _logical_lines(text, p_start, p_end)
+                                  for span in _split_line(text, *line)])
+              for p_start, p_end in paragraphs(text, start, end)]
+    out: list[tuple[Span, list[Span]]] = []
+    i = 0
+    while i < len(blocks):
+        if i + 2 < len(blocks) and _interrupted(text, *blocks[i:i + 3]):
+            (p_start, _), inside = blocks[i]
+            (_, p_end), after = blocks[i + 2]
+            out.append(((p_start, after[0][1]), [*inside[:-1], (inside[-1][0], after[0][1])]))
+            if after[1:]:
+                out.append(((after[1][0], p_end), after[1:]))
+            i += 3
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out
+
+
+_GOES_ON = re.compile(r"[a-z]+ ")  # "where the default size…", "to set your own limits…"
+CODE_EXAMPLE_LINES = 6  # an interruption longer than this is no example inside a sentence
+
+
+def _interrupted(text: str, *blocks: tuple[Span, list[Span]]) -> bool:
+    """Prose that stops without its full stop, a short example indented deeper than both
+    sides, and prose that goes on in lower case."""
+    (before, said), (code, _), (after, rest) = blocks
+    depth = [p[0] - text.rfind("\n", 0, p[0]) - 1 for p in (before, code, after)]
+    return (bool(said) and bool(rest) and text[said[-1][1] - 1] not in ".!?:…"
+            and depth[1] > max(depth[0], depth[2])
+            and text.count("\n", *code) < CODE_EXAMPLE_LINES
+            and _GOES_ON.match(text, after[0]) is not None)
 
 
 def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:

@@ -250,3 +250,25 @@ def test_one_line_with_wide_gaps_is_no_table():
     assert got == ["/* zpipe.c: example of proper use of zlib's inflate() and deflate() Not "
                    "copyrighted -- provided to the public domain Version 1.4 11 December 2005 "
                    "Mark Adler */"]
+
+
+def test_a_sentence_a_code_example_interrupts_goes_on_after_it():
+    """As C libraries' manuals write: prose, the call indented, and the sentence's end."""
+    text = ("You can change the zlib compression buffer size to be used while\n"
+            "reading compressed data with\n\n"
+            "    png_set_compression_buffer_size(png_ptr, buffer_size);\n\n"
+            "where the default size is 8192 bytes.  Note that the buffer size\n"
+            "is changed immediately.\n\n"
+            "Typical code for this step is\n\n"
+            "        struct jpeg_compress_struct cinfo;\n\n"
+            "jpeg_create_compress allocates a small amount of memory.\n")
+    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
+    assert got == [
+        "You can change the zlib compression buffer size to be used while reading compressed "
+        "data with png_set_compression_buffer_size(png_ptr, buffer_size); where the default "
+        "size is 8192 bytes.",
+        "Note that the buffer size is changed immediately.",
+        "Typical code for this step is",  # a name opens the next: no sentence goes on
+        "struct jpeg_compress_struct cinfo;",
+        "jpeg_create_compress allocates a small amount of memory.",
+    ]
