@@ -175,8 +175,7 @@ def test_indented_prose_with_two_spaces_after_full_stops_is_read_as_sentences():
             "        1 for dots/inch, or 2 for dots/cm.  This usually looks a lot better\n"
             "        than the one-size-\n"
             "        fits-all colormap.\n")
-    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-    assert got == [
+    assert _read(text) == [
         "boolean do_block_smoothing",
         "If TRUE, interblock smoothing is applied in early stages of decoding progressive "
         "JPEG files; if FALSE, not.",
@@ -202,8 +201,7 @@ def test_a_comment_after_code_ends_its_line_and_a_wrapped_comment_goes_on():
             "Debug\n{\n"
             '  pkgInitConfig "<BOOL>";\n'
             '  pkgProblemResolver "<BOOL>";\n}\n')
-    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-    assert got == [
+    assert _read(text) == [
         'NeverAutoRemove "<LIST>"; // list of package name regexes',
         'LastInstalledKernel "<STRING>"; // last installed kernel version',
         "host STR # host where the server is located (if map to local address # server is "
@@ -225,8 +223,7 @@ def test_a_two_column_list_set_wide_apart_is_read_a_row_a_line():
             "int num_components                      Number of color components\n"
             "  UINT8 density_unit                    Resolution data from JFIF marker,\n"
             "                                        when it has one\n")
-    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-    assert got == [
+    assert _read(text) == [
         "The following fields are set by jpeg_read_header():",
         "JDIMENSION image_width Width and height of image",
         "JDIMENSION image_height",
@@ -237,8 +234,7 @@ def test_a_two_column_list_set_wide_apart_is_read_a_row_a_line():
     text = ("As distributed, we make the assumptions that\n"
             "        char    is at least 8 bits wide\n"
             "        short   is at least 16 bits wide\n")
-    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-    assert got == ["As distributed, we make the assumptions that",
+    assert _read(text) == ["As distributed, we make the assumptions that",
                    "char is at least 8 bits wide", "short is at least 16 bits wide"]
 
 
@@ -246,10 +242,9 @@ def test_one_line_with_wide_gaps_is_no_table():
     text = ("/* zpipe.c: example of proper use of zlib's inflate() and deflate()\n"
             "   Not copyrighted -- provided to the public domain\n"
             "   Version 1.4  11 December 2005  Mark Adler */\n")
-    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-    assert got == ["/* zpipe.c: example of proper use of zlib's inflate() and deflate() Not "
-                   "copyrighted -- provided to the public domain Version 1.4 11 December 2005 "
-                   "Mark Adler */"]
+    assert _read(text) == [
+        "/* zpipe.c: example of proper use of zlib's inflate() and deflate() Not copyrighted -- "
+        "provided to the public domain Version 1.4 11 December 2005 Mark Adler */"]
 
 
 def test_a_sentence_a_code_example_interrupts_goes_on_after_it():
@@ -262,8 +257,7 @@ def test_a_sentence_a_code_example_interrupts_goes_on_after_it():
             "Typical code for this step is\n\n"
             "        struct jpeg_compress_struct cinfo;\n\n"
             "jpeg_create_compress allocates a small amount of memory.\n")
-    got = [" ".join(text[s:e].split()) for s, e in sentences(text)]
-    assert got == [
+    assert _read(text) == [
         "You can change the zlib compression buffer size to be used while reading compressed "
         "data with png_set_compression_buffer_size(png_ptr, buffer_size); where the default "
         "size is 8192 bytes.",
@@ -272,3 +266,8 @@ def test_a_sentence_a_code_example_interrupts_goes_on_after_it():
         "struct jpeg_compress_struct cinfo;",
         "jpeg_create_compress allocates a small amount of memory.",
     ]
+
+
+def _read(text: str) -> list[str]:
+    """The sentences of `text`, their whitespace as a reader sees it."""
+    return [" ".join(text[s:e].split()) for s, e in sentences(text)]
