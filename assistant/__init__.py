@@ -44,12 +44,12 @@ from .schema import Answer, Citation, IndexReport  # noqa: E402
 
 if TYPE_CHECKING:
     from .api import Assistant
+    from .documents import SUPPORTED_SUFFIXES
     from .evidence import Evidence
-    from .load import SUPPORTED_SUFFIXES
 
 # Imported on first use: the answering modules take half a second to import, and a one-shot
 # `assistant ask` starts its index check before it pays for them.
-_LAZY = {"Assistant": ".api", "Evidence": ".evidence", "SUPPORTED_SUFFIXES": ".load"}
+_LAZY = {"Assistant": ".api", "Evidence": ".evidence", "SUPPORTED_SUFFIXES": ".documents"}
 
 
 def __getattr__(name: str) -> object:

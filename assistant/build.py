@@ -24,15 +24,10 @@ from langchain_core.documents import Document
 
 from . import disk, script, texts
 from .config import IndexSettings, SplitSettings
+from .documents import KINDS_READ, find_documents
 from .embeddings import Progressing
 from .errors import CorpusError, DiskFullError, DocumentError
-from .load import (
-    KINDS_READ,
-    SourceDocument,
-    find_documents,
-    load_document,
-    read_source,
-)
+from .load import SourceDocument, load_document, read_source
 from .manifest import DocumentRecord, Manifest, now
 from .schema import IndexReport
 from .split import split_document

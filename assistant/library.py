@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import DocumentError
-from .load import (
+from .documents import (
     KINDS_READ,
     SNIFF_BYTES,
     bare_name,
     document_suffix,
     is_text_without_suffix,
-    load_document,
-    read_file,
 )
+from .errors import DocumentError
+from .load import load_document, read_file
 
 TRASH = ".removed"
 _UNSAFE = re.compile(r"[^\w.\- ()]+")

@@ -2,7 +2,8 @@
 definitions whole, examples as set, cross references as words."""
 
 from assistant import Assistant
-from assistant.load import SUPPORTED_SUFFIXES, load_document
+from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.load import load_document
 
 MANUAL = """This is heron.info, produced by makeinfo version 6.8 from heron.texi.
 
@@ -101,7 +102,7 @@ def test_the_parts_of_a_split_manual_are_found_and_read(tmp_path):
     """makeinfo splits a long manual: gnupg.info-1.gz, gnupg.info-2.gz beside gnupg.info.gz."""
     import gzip
 
-    from assistant.load import find_documents
+    from assistant.documents import find_documents
 
     part = MANUAL.replace("heron.info", "heron.info-1")
     (tmp_path / "heron.info-1.gz").write_bytes(gzip.compress(part.encode()))

@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
+from assistant.documents import find_documents
 from assistant.errors import DocumentError
 from assistant.library import TRASH, add_file, remove_file, safe_name
-from assistant.load import find_documents
 
 
 @pytest.mark.parametrize("offered, safe", [

@@ -4,8 +4,9 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, write_pdf
 
+from assistant.documents import find_documents
 from assistant.errors import CorpusError, DocumentError
-from assistant.load import find_documents, load_document
+from assistant.load import load_document
 
 
 def load(path: Path, **kw):

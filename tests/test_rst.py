@@ -4,7 +4,8 @@ CMake documentation)."""
 
 from pathlib import Path
 
-from assistant.load import SUPPORTED_SUFFIXES, load_document
+from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.load import load_document
 
 PAGE = """\
 .. _quickstart:
