@@ -34,7 +34,6 @@ _BUILD_FILE = re.compile(r"\w*file", re.IGNORECASE)
 SNIFF_BYTES = 4096
 
 
-
 def document_suffix(name: str) -> str:
     """The kind of document a file name says it is (".md"), through one ".gz" ("README.md.gz",
     as Debian installs documentation), or "" for a file of another kind. A long Info manual is

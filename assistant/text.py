@@ -42,7 +42,7 @@ _COLUMNS = re.compile(f"{_GAP.pattern}.*{_GAP.pattern}|{_GAP.pattern.replace('{2
 _STATEMENT = re.compile(r"[={}]|[)\"']\s*;$")
 # code, then a comment to the line's end: 'Dl-Limit "<INT>"; // Kb/sec', "rate INT\t# Rate"
 _TRAILING_COMMENT = re.compile(r"\S(?:[ \t]+//|(?: {2,}|\t)[ \t]*#)[ \t]")
-_BORDER = re.compile(r"[+|][-=+|]{3,}")
+_BORDER = re.compile(r"[+|][-=+|]{3,}")  # a box's border: "+------+----+"
 _RULE = re.compile(r"([-=_*~#─━])\1{2,}")  # a line drawn between parts, or under a heading
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\r]*\n\s*")
 
