@@ -39,8 +39,7 @@ def document_suffix(name: str) -> str:
     as Debian installs documentation), or "" for a file of another kind. A long Info manual is
     split in parts, each a manual of its own kind: "gnupg.info-2.gz" is ".info"; a text
     known by its name ("CHANGES", "changelog.Debian.gz") is ".txt"."""
-    lower = name.lower()
-    inner = lower[:-3] if lower.endswith(".gz") else lower
+    inner = _unpacked(name).lower()
     if re.search(r"\.info-\d+$", inner):
         return ".info"
     if TEXT_NAMES.fullmatch(inner):
@@ -48,17 +47,22 @@ def document_suffix(name: str) -> str:
     return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")
 
 
+def _unpacked(name: str) -> str:
+    """The name without one ".gz" ("README.md.gz" -> "README.md")."""
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
 def bare_name(name: str) -> bool:
     """Whether a file's name has no suffix, but for one ".gz": "configure-index", "COMPAT.gz"."""
-    return "." not in (name[:-3] if name.lower().endswith(".gz") else name)
+    return "." not in _unpacked(name)
 
 
 def is_text_without_suffix(name: str, head: bytes) -> bool:
     """Whether a file whose `name` has no suffix (`bare_name`) is a text document, from its
     first bytes (as stored: a gzipped one's are unpacked here)."""
-    if not bare_name(name) or _BUILD_FILE.fullmatch(name.removesuffix(".gz")):
+    if not bare_name(name) or _BUILD_FILE.fullmatch(_unpacked(name)):
         return False
-    if name.lower().endswith(".gz"):
+    if _unpacked(name) != name:
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES)
         except zlib.error:

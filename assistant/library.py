@@ -71,12 +71,12 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, replace: 
     target = safe_name(offered)
     refused = AddedFile(offered, "rejected",
                         f"{offered}: only {KINDS_READ} (or any of them gzipped) can be added")
-    if not document_suffix(target) and not bare_name(target):
+    named = bool(document_suffix(target))  # else only text with no suffix, known by its bytes
+    if not named and not bare_name(target):
         return refused
     try:
         data = read_file(path, offered, max_bytes)
-        if not document_suffix(target) and not is_text_without_suffix(target,
-                                                                      data[:SNIFF_BYTES]):
+        if not named and not is_text_without_suffix(target, data[:SNIFF_BYTES]):
             return refused
         _check_readable(data, target, max_bytes)
     except DocumentError as exc:
