@@ -127,8 +127,8 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         while first < last and text[first].isspace():
             first += 1
         length = last - first  # of the logical line so far, stripped
-        next_end = text.find("\n", nl + 1, end)
-        nxt = text[nl + 1 : next_end if next_end >= 0 else end]  # the next line alone
+        nxt = _line_at(text, nl + 1, end)  # the next line alone
+        next_end = nl + 1 + len(nxt)
         indent = first - line_start
         # Wrapped prose goes on in lower case, indented at least as deep ("…their
         # Contribution(s)\n      with the Work…", "…filed. If You\n      institute…"): a
@@ -140,6 +140,8 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         deeper = len(nxt) - len(nxt.lstrip(" \t")) >= len(physical) - len(physical.lstrip())
         # A formatter wraps where the next word would not fit: then a capital going on is
         # still the same sentence ("…files that have\n        End of Payload Marker…").
+        row, next_row = is_table_row(line), is_table_row(following)  # each asked once here
+        statement = _STATEMENT.search(line) is not None
         full = (width >= 60 and bool(following)
                 and len(physical.rstrip()) + 1 + len(following.split()[0]) > width)
         # A comment wrapped over "#" or "//" lines goes on ("# … the default in the\n# code.",
@@ -154,9 +156,9 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
         goes_on = comment or (deeper and (following[:1].islower() or full
                                           or line[-1:] == "," and following[:1].isdigit())
                               and (line[-1:].isalnum() or line[-1:] in ",)-"
-                                   or line[-1:] == ";" and not _STATEMENT.search(line))
+                                   or line[-1:] == ";" and not statement)
                               and (not _GAP.search(line)  # or a row's cell wraps
-                                   or is_table_row(line) and not _STATEMENT.search(following))
+                                   or row and not _STATEMENT.search(following))
                               and not _GAP.search(following))
         hard = (
             last == line_start
@@ -164,14 +166,13 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[Span]:
             # a clause wrapped after its ";" goes on ("… of a string;\n   adjust them to …"),
             # a statement of code does not ("width = strlen(name);")
             or text[last - 1] == ";" and not (
-                deeper and following[:1].islower() and length >= 50
-                and not _STATEMENT.search(line))
+                deeper and following[:1].islower() and length >= 50 and not statement)
             or text[last - 1] == ")" and not goes_on
             # a row starts its line (the first of two at least: "Version 1.4  11 December
             # 2005  Mark Adler" alone is no table); after a row comes the next, or its cell wraps
-            or is_table_row(following) and (
-                _in_table(line) or next_end >= 0 and _in_table(_line_at(text, next_end + 1, end)))
-            or is_table_row(line) and not (deeper and following[:1].islower())
+            or next_row and (row or _BORDER.fullmatch(line) is not None
+                             or next_end < end and _in_table(_line_at(text, next_end + 1, end)))
+            or row and not (deeper and following[:1].islower())
             or is_rule(line)  # (an underline stays with its heading: only the rule ends here)
             or _TRAILING_COMMENT.search(line) is not None and not comment
             or line.endswith(("*/", "{", "}", "};"))  # a comment's or a block's bounds
