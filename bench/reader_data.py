@@ -54,8 +54,9 @@ MAN_PAGES = 250  # man pages sampled (sections 1 and 8; gcloud's thousands left 
 MAN_QUESTIONS = 8  # options asked about per page, at most
 HELD_OUT_PROGRAMS = {"bc", "tar", "adduser", "addgroup"}  # bench/unseen's documents
 PRODUCT_TOP = 20  # candidates read per question, as in use
-PRODUCT_REPEAT = 3  # the product's own pairs are few and the closest to use: counted thrice
-PRODUCT_REPEAT_SETS = 2  # ... twice in `sets`, where they are four times as many
+# times each of the product's own pairs is counted, by recipe: they are few and the closest to
+# use (thrice), but in `sets`, four times as many, twice
+PRODUCT_REPEAT = {"mixed": 3, "written": 3, "wide": 3, "sets": 2}
 WRITTEN_REPEAT = 3  # so are the questions in a reader's words (a few hundred, ~3 s each)
 # the share of positives that also give a swap, by recipe
 SWAP_SHARE = {"squad": 0.25, "mixed": 0.25, "written": 0.25, "wide": 0.6, "sets": 0.25}
@@ -219,7 +220,7 @@ def product_pairs(work: Path, recipe: str) -> Iterator[dict]:
                     continue
                 label = float(contains_answer(cand.text, g.answers))  # bench.real's hit
                 title = str(ev.passages[cand.passage].metadata.get("title", ""))
-                for _ in range(PRODUCT_REPEAT_SETS if recipe == "sets" else PRODUCT_REPEAT):
+                for _ in range(PRODUCT_REPEAT[recipe]):
                     yield _row(ev.asked, cand.text, label, f"product-{name}",
                                before=cand.before, title=title)
 
