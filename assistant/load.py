@@ -31,6 +31,7 @@ from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
 from .text import Span, line_spans, normalize_text
+from .vimhelp import is_vim_help, read_vim_help
 
 
 @dataclass
@@ -110,6 +111,8 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         elif is_man_page(raw):
             page = reflow_man_page(raw)
             text, title, marked = page.text, page.title, page.leftovers
+        elif is_vim_help(raw):
+            text, title = read_vim_help(raw)
         else:
             text, title = unbox(raw), ""
         title = title or _first_line_title(text) or _stem_title(path)

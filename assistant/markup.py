@@ -14,6 +14,10 @@ from .tables import table_lines
 
 _DROP_TAGS = frozenset(("script", "style", "noscript", "template", "nav", "header", "footer",
                         "aside", "form", "button", "svg", "iframe", "head"))
+# ARIA landmarks of a site's chrome (menus, page banners, footers, search boxes), and the
+# marks of a link to a heading's own anchor ("timeout.refresh()#", "Installation¶")
+_DROP_ROLES = frozenset(("navigation", "banner", "contentinfo", "search"))
+_SELF_LINK_MARKS = frozenset(("#", "¶", "§", "🔗"))
 _BLOCK_TAGS = frozenset(("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5",
                          "h6", "li", "ul", "ol", "table", "tr", "blockquote", "pre", "dd", "dt",
                          "dl", "figcaption", "td", "th", "body"))
@@ -42,8 +46,13 @@ class _HTMLText(HTMLParser):
         self.term = 0  # where the open <dt>'s text began
         self.join: str | None = None  # what joins a closed term to what follows it
         self.anchor = False  # inside a heading's permalink ("¶"), which is not its text
+        self.self_link = False  # inside a link to an anchor of this page
+        self.dropped: list[list] = []  # [tag, depth] of the chrome element being dropped
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.dropped:  # inside a page's chrome nothing is read; count its tag's nesting
+            self.dropped[-1][1] += tag == self.dropped[-1][0]
+            return
         if tag == "body" and self.skip:  # a head left open ends where the body starts
             self.skip = 0
         if tag in _VOID_TAGS:
@@ -53,8 +62,15 @@ class _HTMLText(HTMLParser):
         if tag in ("title", "h1") and tag not in self.names and self.capture is None:
             self.capture = tag
             self.names[tag] = []
-        if tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split():
+        named = dict(attrs)
+        classes = (named.get("class") or "").split()
+        self.self_link = tag == "a" and (named.get("href") or "").startswith("#")
+        if tag == "a" and "headerlink" in classes:
             self.anchor = True  # Sphinx's and MkDocs' "¶" after a heading
+            self.skip += 1
+        elif named.get("role") in _DROP_ROLES or "hidden" in named or (
+                self.self_link and any(c.startswith("skip") for c in classes)):
+            self.dropped.append([tag, 1])  # chrome, a hidden element, a "Skip to content" link
             self.skip += 1
         elif tag in _DROP_TAGS:
             self.skip += 1
@@ -74,6 +90,14 @@ class _HTMLText(HTMLParser):
             self.brk = max(self.brk, 1)
 
     def handle_endtag(self, tag: str) -> None:
+        if self.dropped:
+            if tag == self.dropped[-1][0]:
+                self.dropped[-1][1] -= 1
+                if not self.dropped[-1][1]:
+                    self.dropped.pop()
+                    self.skip = max(0, self.skip - 1)
+            return
+        self.self_link = self.self_link and tag != "a"
         if tag == self.capture:
             self.capture = None
         if tag == "a" and self.anchor:
@@ -94,6 +118,8 @@ class _HTMLText(HTMLParser):
                 self._table_end(tag)
 
     def handle_data(self, data: str) -> None:
+        if self.self_link and data.strip() in _SELF_LINK_MARKS:
+            return
         if self.capture and not self.anchor:
             self.names[self.capture].append(data)
         if self.skip:

@@ -28,7 +28,7 @@ from .embeddings import Embedder
 from .found import Signals, missing_share
 from .kinds import BYLINE, expected_type, type_bonus
 from .scope import document_names_asked
-from .split import chunk_sentences, heading_words
+from .split import FIELD, chunk_sentences, heading_words
 from .text import DocFreq, coverage, is_table_row, tokenize
 
 # kinds of answer a sentence may take from the heading it stands under
@@ -57,9 +57,6 @@ class Candidate:
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s|\w@[\w-]+\.\w"
                         r"|[\"']\s*;\s*$")  # a setting's statement: 'Timeout "30";'
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
-# a field of a reference entry, its value a version, a licence or an address: "Since: 1.6",
-# "License: GPL-3+", "Upstream-Contact: bug-tar@gnu.org" (not "Step 2: Install Clippy")
-_FIELD = re.compile(r"^\s*[A-Z][\w-]*:\s+\S*[\d@/+]")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)
 _FIGURE_WORDS = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
 _BARE_LINK = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
@@ -87,7 +84,7 @@ def is_heading(sentence: str) -> bool:
 def _content_line(sentence: str) -> bool:
     """A command, a row of figures, a byline, a contact's address or a reference entry's
     field: content however short, never a title."""
-    return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or _FIELD.match(sentence)
+    return bool(_CODE_LINE.search(sentence) or _FIGURES.search(sentence) or FIELD.match(sentence)
                 or BYLINE.search(sentence) or len(_FIGURE_WORDS.findall(sentence)) >= 2)
 
 

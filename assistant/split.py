@@ -30,7 +30,7 @@ _DEFAULT = SplitSettings()
 
 def describe(settings: SplitSettings) -> dict[str, int | str]:
     """What the manifest records: a change here means every chunk must be rebuilt."""
-    return {"splitter": "sentences-v18", "chunk_tokens": settings.chunk_tokens,
+    return {"splitter": "sentences-v19", "chunk_tokens": settings.chunk_tokens,
             "overlap_sentences": settings.chunk_overlap_sentences}
 
 
@@ -127,6 +127,10 @@ def _pieces(text: str, region: Span, count_tokens: TokenCounter, budget: int,
     return pieces
 
 
+# a field of a reference entry, its value a version, a licence or an address: "Since: 1.6",
+# "Added in: v10.2.0", "Upstream-Contact: bug-tar@gnu.org" (not "Step 2: Install Clippy"):
+# content however short, and never the heading the next sentences stand under
+FIELD = re.compile(r"^\s*[A-Z][\w-]*(?: [a-z][\w-]*)?:\s+\S*[\d@/+]")
 _UNDERLINE = re.compile(r"\n\s*([=\-~^*#+])\1{2,}\s*$")  # "1.16.0\n------", as rst sets a title
 
 
@@ -136,7 +140,7 @@ def heading_words(paragraph: str) -> str:
     else, a table's row among them."""
     line = _UNDERLINE.sub("", paragraph.strip()).strip()
     if not line or "\n" in line or len(line) > 100 or len(line.split()) > 12 or (
-            line[-1] in ".,;"):
+            line[-1] in ".,;") or FIELD.match(line):
         return ""
     return line
 

@@ -28,10 +28,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
     for row in rows[1:]:
         label = f"{head[0]} {row[0]}".strip() if row[0] else ""
         cells = [f"{h}: {c}" if h else c for h, c in zip(head[1:], row[1:], strict=True) if c]
-        if label and cells:
-            out.append(f"{label} — {'; '.join(cells)}.")
-        elif cells or label:
-            out.append(("; ".join(cells) or label) + ".")
+        line = f"{label} — {'; '.join(cells)}" if label and cells else "; ".join(cells) or label
+        if line:
+            out.append(line if line.endswith((".", "!", "?")) else line + ".")
     return out
 
 

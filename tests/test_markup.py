@@ -121,3 +121,28 @@ def test_a_headings_permalink_is_not_its_text():
     # nor is it the title of a page without a <title>, taken from its first <h1>
     _, title = html_text('<h1>Python Policy<a class="headerlink" href="#p">¶</a></h1><p>Hi.</p>')
     assert title == "Python Policy"
+
+
+def test_a_sites_chrome_and_a_headings_own_link_are_not_its_text():
+    """An API reference page (Node.js's) opens with a menu of every module and a table of
+    contents, marked as navigation by their role, and ends each heading with a "#" linking to
+    itself: 96 of timers.html's first 100 lines were the menu, and "timeout.refresh()#" its
+    heading."""
+    html = ('<body><a href="#apicontent" class="skip-to-content">Skip to content</a>'
+            '<div role="navigation" id="column2"><ul><li><a href="fs.html">File system</a></li>'
+            '<li><div>Path</div></li></ul></div>'
+            '<div id="column1"><details role="navigation" id="toc"><ul><li>Timers</li></ul>'
+            '</details><div id="apicontent">'
+            '<h4><code>timeout.refresh()</code><span><a class="mark" href="#r" id="r">#</a>'
+            '</span></h4><p>Added in: v10.2.0</p><p hidden>Not shown.</p>'
+            '<p>Sets the timer\'s start time to the <a href="#now">current time</a>.</p>'
+            '</div></div></body>')
+    text, _ = html_text(html)
+    assert text == ("timeout.refresh()\n\nAdded in: v10.2.0\n\n"
+                    "Sets the timer's start time to the current time.")
+
+
+def test_a_row_that_ends_its_sentence_gets_no_second_full_stop():
+    html = ("<table><tr><th>Version</th><th>Changes</th></tr>"
+            "<tr><td>v16.0.0</td><td>Graduated from experimental.</td></tr></table>")
+    assert html_text(html)[0] == "Version v16.0.0 — Changes: Graduated from experimental."

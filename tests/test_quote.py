@@ -35,7 +35,8 @@ def test_commands_figures_and_bylines_are_answers_headings_and_bare_links_are_no
                  "By Charles Hayes", "Tuesday, Jul 8, 2025 12:02 am ET",
                  "Report bugs to: help-libtasn1@gnu.org",  # where to report, in the manual
                  # a reference entry's field, a short sentence with its full stop
-                 "Since: 1.6", "License: GPL-3+", "Added void functions.", "A:  Nothing.",
+                 "Since: 1.6", "License: GPL-3+", "Added in: v10.2.0", "Added void functions.",
+                 "A:  Nothing.",
                  # a configuration file's setting
                  'Proxy "http://127.0.0.1:3128";', 'Timeout "30";'):
         assert not is_heading(line), line

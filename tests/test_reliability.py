@@ -363,6 +363,13 @@ CASES = [
          _then(_write("vault.info", "\x1f\nFile: vault.info,  Node: Top,  Up: (dir)\n\nVaults\n"
                       "******\n\nThe secret colour of vault 3 is red3.  The vault\n"
                       "stands in the har"), run=World.build), "answered", "", then=World.ask),
+    Case("Vim help file cut off inside an example",
+         _then(_write("vault.txt", "*vault.txt*\tVaults\n\nVaults\t\t\t*vaults*\n\nThe secret "
+                      "colour of vault 3 is red3. Open it with: >\n\t:vault open 3 |"),
+               run=World.build), "answered", "", then=World.ask),
+    Case("Vim help file of tags only",
+         _then(_write("tags.txt", "*tags.txt*\n\t\t\t*a* *b*\n vim:ft=help:\n"),
+               run=World.build), "answered", "", then=World.ask),
     Case("Info manual of menus only",
          _then(_write("menu.info", "\x1f\nFile: menu.info,  Node: Top,  Up: (dir)\n\n* Menu:\n\n"
                       "* Vaults::   The vaults.\n"), run=World.build), "warning",

@@ -79,6 +79,20 @@ def test_a_chunk_carries_the_heading_it_stands_under(tmp_path):
     assert sections["Changes"] is None
 
 
+def test_a_field_under_a_heading_is_not_the_heading_of_what_follows(tmp_path):
+    """An API reference's "Added in: v10.2.0" is a field of the entry, not its heading."""
+    path = tmp_path / "timers.txt"
+    path.write_text("timeout.refresh()\n\nAdded in: v10.2.0\n\nSets the timer's start time to "
+                    "the current time, and reschedules the timer to call its callback.\n\n"
+                    "Using this on a timer that has already called its callback will "
+                    "reactivate the timer.\n")
+    doc = load_document(path, tmp_path)
+    chunks = split_document(doc, EMBEDDER.count_tokens,
+                            SplitSettings(chunk_tokens=16, chunk_overlap_sentences=0))
+    sections = {c.page_content.split()[0]: c.metadata.get("section") for c in chunks}
+    assert sections["Using"] == "timeout.refresh()"
+
+
 def test_a_chunk_keeps_the_sentences_the_whole_document_has(tmp_path):
     """Hard-wrapped text: the chunk opening mid-line at "For the purposes" holds one sentence
     running to "thereof.", not the fragments its own text splits into."""
