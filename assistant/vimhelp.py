@@ -35,8 +35,8 @@ def is_vim_help(text: str) -> bool:
 
 
 def read_vim_help(text: str) -> tuple[str, str]:
-    """The help file without its concealed markup, and its title (the first heading, else the
-    text after the file's tag)."""
+    """The help file without its concealed markup, and its title: what the file's tag line
+    says of it, or for Vim's own files (which say their version there) the first heading."""
     out: list[str] = []
     title = ""
     example = False
@@ -63,5 +63,8 @@ def read_vim_help(text: str) -> tuple[str, str]:
         out.append(words)
         if example:
             out.append("")
-    first = _TAG.sub("", text.lstrip("\ufeff").split("\n", 1)[0]).strip()
-    return "\n".join(out).rstrip() + "\n", title or " ".join(first.split())
+    # a plugin's tag line says what it is ("*fugitive.txt*  A Git wrapper"); Vim's own, its version
+    first = " ".join(_TAG.sub("", text.lstrip("\ufeff").split("\n", 1)[0]).split())
+    if first and not first.startswith("For Vim version"):
+        title = first
+    return "\n".join(out).rstrip() + "\n", title or first

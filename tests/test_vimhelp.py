@@ -48,6 +48,9 @@ def test_the_markup_vim_conceals_is_not_the_text():
     assert "Colony size\tHerons per nest\n" in text  # no "~"
     assert "use this command:\n\n\t:bufdo heroncount | update\n\nThe count" in text
     assert "E9001\nA colony" in text and "vim:" not in text and "*" not in text
+    # a plugin's help file says on its tag line what it is
+    assert read_vim_help("*wader.txt*  Counting waders in Vim\n\nIntro\t\t*wader*\n")[1] == (
+        "Counting waders in Vim")
 
 
 def test_a_help_files_entry_is_quoted_without_its_markup(tmp_path):
