@@ -18,6 +18,9 @@ _DROP_TAGS = frozenset(("script", "style", "noscript", "template", "nav", "heade
 # marks of a link to a heading's own anchor ("timeout.refresh()#", "Installation¶")
 _DROP_ROLES = frozenset(("navigation", "banner", "contentinfo", "search"))
 _SELF_LINK_MARKS = frozenset(("#", "¶", "§", "🔗"))
+# elements whose end tag may be left out: one dropped by its role would take the page with it
+_OPTIONAL_END = frozenset(("p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+                           "thead", "tbody", "tfoot", "colgroup", "rt", "rp"))
 _BLOCK_TAGS = frozenset(("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5",
                          "h6", "li", "ul", "ol", "table", "tr", "blockquote", "pre", "dd", "dt",
                          "dl", "figcaption", "td", "th", "body"))
@@ -64,12 +67,14 @@ class _HTMLText(HTMLParser):
             self.names[tag] = []
         named = dict(attrs)
         classes = (named.get("class") or "").split()
-        self.self_link = tag == "a" and (named.get("href") or "").startswith("#")
+        if tag == "a":
+            self.self_link = (named.get("href") or "").startswith("#")
         if tag == "a" and "headerlink" in classes:
             self.anchor = True  # Sphinx's and MkDocs' "¶" after a heading
             self.skip += 1
-        elif named.get("role") in _DROP_ROLES or "hidden" in named or (
-                self.self_link and any(c.startswith("skip") for c in classes)):
+        elif tag not in _OPTIONAL_END and (
+                named.get("role") in _DROP_ROLES or "hidden" in named
+                or tag == "a" and self.self_link and any(c.startswith("skip") for c in classes)):
             self.dropped.append([tag, 1])  # chrome, a hidden element, a "Skip to content" link
             self.skip += 1
         elif tag in _DROP_TAGS:

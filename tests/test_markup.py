@@ -134,12 +134,19 @@ def test_a_sites_chrome_and_a_headings_own_link_are_not_its_text():
             '<div id="column1"><details role="navigation" id="toc"><ul><li>Timers</li></ul>'
             '</details><div id="apicontent">'
             '<h4><code>timeout.refresh()</code><span><a class="mark" href="#r" id="r">#</a>'
-            '</span></h4><p>Added in: v10.2.0</p><p hidden>Not shown.</p>'
+            '</span></h4><p>Added in: v10.2.0</p><div hidden>Not shown.</div>'
             '<p>Sets the timer\'s start time to the <a href="#now">current time</a>.</p>'
             '</div></div></body>')
     text, _ = html_text(html)
     assert text == ("timeout.refresh()\n\nAdded in: v10.2.0\n\n"
                     "Sets the timer's start time to the current time.")
+
+
+def test_a_hidden_paragraph_left_open_does_not_hide_the_page():
+    """A <p> may leave out its end tag: dropped by its attribute, it would take the rest."""
+    text, _ = html_text('<p hidden>Draft.<p>The heron nests in reeds.<a href="#t">'
+                        '<span>#</span></a></p>')
+    assert text.endswith("The heron nests in reeds.")
 
 
 def test_a_row_that_ends_its_sentence_gets_no_second_full_stop():
