@@ -37,10 +37,11 @@ def is_vim_help(text: str) -> bool:
 def read_vim_help(text: str) -> tuple[str, str]:
     """The help file without its concealed markup, and its title: what the file's tag line
     says of it, or for Vim's own files (which say their version there) the first heading."""
+    text = text.lstrip("\ufeff")
     out: list[str] = []
     title = ""
     example = False
-    for number, line in enumerate(text.lstrip("\ufeff").split("\n")):
+    for number, line in enumerate(text.split("\n")):
         if example:
             if line.startswith("<") or (line.strip() and not line[0].isspace()):
                 example = False
@@ -51,11 +52,12 @@ def read_vim_help(text: str) -> tuple[str, str]:
                 continue
         if _MODELINE.match(line):
             continue
-        if _OPENS_EXAMPLE.search(line.rstrip()):
+        line = line.rstrip()
+        if _OPENS_EXAMPLE.search(line):
             example = True
-            line = line.rstrip()[:-1]
-        words = _TRAILING_TAGS.sub("", line.rstrip()) if number else line.rstrip()
-        anchored = words != line.rstrip()
+            line = line[:-1].rstrip()
+        words = _TRAILING_TAGS.sub("", line) if number else line
+        anchored = words != line
         words = _LINK.sub(r"\1", _TAG.sub(r"\1", words))
         words = _HEADING_MARK.sub("", words)
         if anchored and not title and words.strip():
@@ -64,7 +66,7 @@ def read_vim_help(text: str) -> tuple[str, str]:
         if example:
             out.append("")
     # a plugin's tag line says what it is ("*fugitive.txt*  A Git wrapper"); Vim's own, its version
-    first = " ".join(_TAG.sub("", text.lstrip("\ufeff").split("\n", 1)[0]).split())
+    first = " ".join(_TAG.sub("", text.split("\n", 1)[0]).split())
     if first and not first.startswith("For Vim version"):
         title = first
     return "\n".join(out).rstrip() + "\n", title or first
