@@ -15,7 +15,8 @@ format specification, a README.Debian, a Sphinx policy manual and a GNU ChangeLo
 devdoc` (bench/devdoc): a DocBook manual as text, a TODO list, git's release notes and an X11
 protocol extension's specification; `--set libdoc` (bench/libdoc): two C libraries' manuals and
 two annotated configuration references; `--set refdoc` (bench/refdoc): two Vim help files and two
-Node.js API reference pages. The questions are split by document: `tune.jsonl` may be looked at
+Node.js API reference pages; `--set manuals` (bench/manuals): two Perl tutorials in POD and two
+chapters of Valgrind's DocBook HTML manual. The questions are split by document: `tune.jsonl` may be looked at
 while changing the code, `heldout.jsonl` only to measure.
 
     python -m bench.real                 # both halves, the extractive reader
@@ -46,7 +47,8 @@ SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench
         "rst": ROOT / "bench" / "rst", "typeset": ROOT / "bench" / "typeset",
         "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc",
         "sysdoc": ROOT / "bench" / "sysdoc", "devdoc": ROOT / "bench" / "devdoc",
-        "libdoc": ROOT / "bench" / "libdoc", "refdoc": ROOT / "bench" / "refdoc"}
+        "libdoc": ROOT / "bench" / "libdoc", "refdoc": ROOT / "bench" / "refdoc",
+        "manuals": ROOT / "bench" / "manuals"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -239,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset, info, debdoc, sysdoc, devdoc, libdoc or refdoc")
+                        "typeset, info, debdoc, sysdoc, devdoc, libdoc, refdoc or manuals")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
