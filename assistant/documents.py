@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import CorpusError
 from .office import OFFICE_SUFFIXES
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".info",
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".pod", ".html", ".htm", ".pdf", ".info",
                       *OFFICE_SUFFIXES)
 # Plain text known by its name, not a suffix, as projects and Debian keep it: "CHANGES",
 # "changelog.Debian.gz", "COPYING.LIB", "NEWS.old". The tails are the few such names carry,

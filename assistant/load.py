@@ -30,6 +30,7 @@ from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
+from .pod import read_pod
 from .text import Span, line_spans, normalize_text
 from .vimhelp import is_vim_help, read_vim_help
 
@@ -104,6 +105,8 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
             text, title = markdown_text(raw), _markdown_title(raw)
         elif suffix == ".rst":
             text, title = _rst(raw, notes)
+        elif suffix == ".pod":
+            text, title = read_pod(raw)
         elif suffix == ".info" or is_info(raw):
             text, title = read_info(raw)
         elif is_debian_changelog(raw):

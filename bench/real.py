@@ -16,8 +16,8 @@ devdoc` (bench/devdoc): a DocBook manual as text, a TODO list, git's release not
 protocol extension's specification; `--set libdoc` (bench/libdoc): two C libraries' manuals and
 two annotated configuration references; `--set refdoc` (bench/refdoc): two Vim help files and two
 Node.js API reference pages; `--set manuals` (bench/manuals): two Perl tutorials in POD and two
-chapters of Valgrind's DocBook HTML manual. The questions are split by document: `tune.jsonl` may be looked at
-while changing the code, `heldout.jsonl` only to measure.
+chapters of Valgrind's DocBook HTML manual. The questions are split by document: `tune.jsonl`
+may be looked at while changing the code, `heldout.jsonl` only to measure.
 
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --set kinds     # the documents of new kinds (held-out half only)

@@ -101,10 +101,11 @@ def test_the_real_document_gold_sets_are_well_formed():
     assert len(halves["tune"] | halves["heldout"]) >= 6
 
 
-@pytest.mark.parametrize("name", ["kinds", "unseen", "rst", "typeset", "info"])
+@pytest.mark.parametrize("name", ["kinds", "unseen", "rst", "typeset", "info", "debdoc", "sysdoc",
+                                  "devdoc", "libdoc", "refdoc", "manuals"])
 def test_the_other_held_out_sets_are_answerable_from_their_documents(name):
-    """bench/kinds, unseen, rst, typeset and info: every answerable question has an
-    answer in its document's text as the assistant reads it (one of its answers: another may be the
+    """Every other gold set: every answerable question has an answer in its document's text
+    as the assistant reads it (one of its answers: another may be the
     document's raw markup, for reading it as plain text)."""
     from assistant.load import load_document
     from bench.real import SETS, corpus_files

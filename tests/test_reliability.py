@@ -370,6 +370,14 @@ CASES = [
     Case("Vim help file of tags only",
          _then(_write("tags.txt", "*tags.txt*\n\t\t\t*a* *b*\n vim:ft=help:\n"),
                run=World.build), "answered", "", then=World.ask),
+    Case("POD file cut off inside a formatting code",
+         _then(_write("vault.pod", "=head1 Vaults\n\nThe secret colour of vault 3 is red3. "
+                      "Open it with C<< vault open 3"), run=World.build), "answered", "",
+         then=World.ask),
+    Case("POD file of commands only",
+         _then(_write("empty.pod", "=pod\n\n=begin html\n\n<p>web only</p>\n\n=end html\n\n"
+                      "=cut\n"), run=World.build), "warning",
+         "empty.pod: holds no text once extracted", then=World.ask),
     Case("Info manual of menus only",
          _then(_write("menu.info", "\x1f\nFile: menu.info,  Node: Top,  Up: (dir)\n\n* Menu:\n\n"
                       "* Vaults::   The vaults.\n"), run=World.build), "warning",
