@@ -17,6 +17,11 @@ _DROP_TAGS = frozenset(("script", "style", "noscript", "template", "nav", "heade
 # ARIA landmarks of a site's chrome (menus, page banners, footers, search boxes), and the
 # marks of a link to a heading's own anchor ("timeout.refresh()#", "Installation¶")
 _DROP_ROLES = frozenset(("navigation", "banner", "contentinfo", "search"))
+# the classes such chrome goes by without a role: DocBook's "Prev | Up | Next" bars above and
+# below every page of a manual ("navheader", Valgrind's <table class="nav">) and its table of
+# contents (DocBook's and MediaWiki's "toc"), a site's menu and breadcrumbs
+_DROP_CLASSES = frozenset(("navheader", "navfooter", "nav", "navbar", "toc", "breadcrumb",
+                           "breadcrumbs"))
 _SELF_LINK_MARKS = frozenset(("#", "¶", "§", "🔗"))
 # elements whose end tag may be left out: one dropped by its role would take the page with it
 _OPTIONAL_END = frozenset(("p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
@@ -74,6 +79,7 @@ class _HTMLText(HTMLParser):
             self.skip += 1
         elif tag not in _OPTIONAL_END and (
                 named.get("role") in _DROP_ROLES or "hidden" in named
+                or not _DROP_CLASSES.isdisjoint(classes)
                 or tag == "a" and self.self_link and any(c.startswith("skip") for c in classes)):
             self.dropped.append([tag, 1])  # chrome, a hidden element, a "Skip to content" link
             self.skip += 1

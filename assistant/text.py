@@ -278,8 +278,10 @@ def _drop_stray_script_chars(text: str) -> str:
     cjk = [i for i, ch in enumerate(text) if _is_cjk(ch)]
     if not cjk or len(cjk) > 0.002 * len(text):
         return text  # a document in that script, or quoting it: keep everything
+    # one alone that touches a word; a mark set apart is meant ("the ditto symbol (〃)")
     lone = {i for i in cjk if not (i > 0 and _is_cjk(text[i - 1]))
-            and not (i + 1 < len(text) and _is_cjk(text[i + 1]))}
+            and not (i + 1 < len(text) and _is_cjk(text[i + 1]))
+            and (i > 0 and text[i - 1].isalnum() or i + 1 < len(text) and text[i + 1].isalnum())}
     return "".join(ch for i, ch in enumerate(text) if i not in lone)
 
 

@@ -7,6 +7,7 @@ from conftest import ARTICLE, write_pdf
 from assistant.documents import find_documents
 from assistant.errors import CorpusError, DocumentError
 from assistant.load import load_document
+from assistant.text import normalize_text
 
 
 def load(path: Path, **kw):
@@ -22,6 +23,9 @@ def test_article_title_leftovers_and_stray_character():
                      "AI Writing Agent built on"):
         assert leftover in doc.text and leftover not in body
     assert "Stay tuned to milestones" in body
+    # a mark of that script set apart is meant: DHAT's manual explains its ditto symbol
+    assert normalize_text('The ditto symbol (\u3003) means "same".') == (
+        'The ditto symbol (\u3003) means "same".')
 
 
 def test_markdown_title_and_rendered_text(tmp_path):

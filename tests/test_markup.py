@@ -142,6 +142,18 @@ def test_a_sites_chrome_and_a_headings_own_link_are_not_its_text():
                     "Sets the timer's start time to the current time.")
 
 
+def test_a_docbook_manuals_navigation_bars_and_contents_are_not_its_text():
+    """DocBook's HTML (Valgrind's manual) puts a "Prev | Up | Next" bar above and below each
+    chapter and a table of contents under its title, marked only by their class."""
+    html = ('<div><table class="nav" summary="Navigation header"><tr><td><a href="a.html">'
+            '<img alt="Prev"></a></td><th>Valgrind User Manual</th></tr></table></div>'
+            '<div class="chapter"><h1 class="title">10. DHAT</h1><div class="toc"><p><b>Table '
+            'of Contents</b></p><dl class="toc"><dt><a href="#o">10.1. Overview</a></dt></dl>'
+            '</div><h2>10.1. Overview</h2><p>DHAT examines heap use.</p></div>'
+            '<div class="navfooter"><a href="b.html">Next</a> 11. Lackey</div>')
+    assert html_text(html)[0] == "10. DHAT\n\n10.1. Overview\n\nDHAT examines heap use."
+
+
 def test_a_hidden_paragraph_left_open_does_not_hide_the_page():
     """A <p> may leave out its end tag: dropped by its attribute, it would take the rest."""
     text, _ = html_text('<p hidden>Draft.<p>The heron nests in reeds.<a href="#t">'
