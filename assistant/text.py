@@ -23,8 +23,10 @@ _ABBREVIATIONS = {
     "inc", "ltd", "co", "corp", "no", "fig", "al", "approx", "dept", "est", "u.s", "u.k", "u.n",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
-# A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace; a
+# footnote's number after it ("…off the top of my head. [9]", "…in 1998.[3]") ends the
+# sentence it annotates, not the next one.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s?\[\d{1,3}\])*(?=\s)")
 # A list item's number has at most three digits: "2023." opening a wrapped line is a year;
 # and none opens with 0: "0." opening one ends a sentence ("… and LEN !=\n0. With this …").
 _LIST_ITEM = re.compile(r"\s*(?:[1-9]\d{0,2}[.)]|[-*•#>]|[A-Za-z][.)])\s"

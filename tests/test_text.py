@@ -271,3 +271,14 @@ def test_a_sentence_a_code_example_interrupts_goes_on_after_it():
 def _read(text: str) -> list[str]:
     """The sentences of `text`, their whitespace as a reader sees it."""
     return [" ".join(text[s:e].split()) for s, e in sentences(text)]
+
+
+def test_a_footnotes_number_ends_the_sentence_it_annotates():
+    """Perl's Test::Tutorial: "MacPerl is one off the top of my head. [9] Rather than putting a
+    comment in the test…" quoted its answer as "[9] Rather than…"; Wikipedia's "1998.[3]"
+    was no sentence end at all."""
+    text = ("MacPerl is one off the top of my head. [9] Rather than that, we skip it. "
+            "It was 1998.[3] Then more. See [2] for it.")
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "MacPerl is one off the top of my head. [9]", "Rather than that, we skip it.",
+        "It was 1998.[3]", "Then more.", "See [2] for it."]
