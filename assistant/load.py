@@ -30,6 +30,7 @@ from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
+from .plaintables import read_plain_tables
 from .pod import read_pod
 from .text import Span, line_spans, normalize_text
 from .vimhelp import is_vim_help, read_vim_help
@@ -117,7 +118,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
         elif is_vim_help(raw):
             text, title = read_vim_help(raw)
         else:
-            text, title = unbox(raw), ""
+            text, title = read_plain_tables(unbox(raw)), ""
         title = title or _first_line_title(text) or _stem_title(path)
     if not text.strip():
         raise DocumentError(source, "holds no text once extracted; check its content")

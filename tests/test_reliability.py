@@ -370,6 +370,9 @@ CASES = [
     Case("Vim help file of tags only",
          _then(_write("tags.txt", "*tags.txt*\n\t\t\t*a* *b*\n vim:ft=help:\n"),
                run=World.build), "answered", "", then=World.ask),
+    Case("plain-text table cut off inside a row",
+         _then(_write("vaults.txt", "Vault   Colour\n--------------\n3       red3\n4       blu"),
+               run=World.build), "answered", "", then=World.ask),
     Case("POD file cut off inside a formatting code",
          _then(_write("vault.pod", "=head1 Vaults\n\nThe secret colour of vault 3 is red3. "
                       "Open it with C<< vault open 3"), run=World.build), "answered", "",
