@@ -62,7 +62,7 @@ def missing_share(question: str, passages: list[Document], doc_freq: DocFreq,
                        *(document_names(p.metadata) for p in passages))
     stems = {s for t in seen for s in _stems(t)}  # "upload" is held by "uploaded", "fix" by "fixes"
     absent = [doc_freq.idf(t) for t in set(tokenize(question))
-              if stems.isdisjoint(_stems(t)) and not common_word(t, common)]
+              if stems.isdisjoint(_stems(t)) and not common_token(t, common)]
     return max(absent, default=0.0) / math.log(2 * doc_freq.n + 2)
 
 
@@ -81,6 +81,13 @@ def common_word(term: str, vocabulary: Container[str]) -> bool:
     inflected ("patched", "ticker"), which its word pieces split as they split a coined name
     ("pyenv", "conda")."""
     return any(stem in vocabulary for stem in _stems(term))
+
+
+def common_token(token: str, vocabulary: Container[str]) -> bool:
+    """`common_word` for a keyword token, which `tokenize` cut as it cuts plurals ("always"
+    is "alway"): the word whole again, or inflected from a word ending in "e" ("updating")."""
+    stems = _stems(token)
+    return any(form in vocabulary for form in (*stems, *(s + "e" for s in stems), token + "s"))
 
 
 def words_held(question: str, sentence: str, before: str, names: Container[str],

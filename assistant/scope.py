@@ -20,7 +20,7 @@ from collections.abc import Container, Mapping
 from pathlib import PurePath
 
 from . import tuned
-from .found import common_word
+from .found import common_token
 from .text import STOPWORDS, DocFreq, named, tokenize
 
 _WORD_CASED = re.compile(r"[^\W\d_][\w.'’]*")  # "Super Bowl-related": "Bowl", "related"
@@ -50,7 +50,7 @@ def document_names_asked(question: str, doc_freq: DocFreq, vocabulary: Container
     """The question's names that name some documents: in a title or file name, not a figure
     ("Q1", "2023" are a period or a version), and not in every document's names ("Form")."""
     words = tokenize(question)
-    coined = {t for t in words if not common_word(t, vocabulary)}
+    coined = {t for t in words if not common_token(t, vocabulary)}
     # a file named by one word names its document however common the word: "ed" (ed.info,
     # ed.info.gz)
     stems = set(words) & doc_freq.file_stems

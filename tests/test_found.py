@@ -4,7 +4,7 @@ import math
 
 from langchain_core.documents import Document
 
-from assistant.found import Signals, common_word, missing_share, words_held
+from assistant.found import Signals, common_token, common_word, missing_share, words_held
 from assistant.text import DocFreq
 
 PASSAGES = [Document("Nissan's Oppama plant runs at 40% capacity."),
@@ -27,6 +27,14 @@ def test_an_inflected_common_word_is_no_specific_word():
     assert missing_share("Which release was patched for the Oppama plant?", PASSAGES, DF,
                          {"release", "patch"}) == 0.0
     assert common_word("ticker", {"tick"}) and not common_word("rehashing", {"hash"})
+
+
+def test_a_token_cut_like_a_plural_or_from_a_word_in_e_is_common_too():
+    """Perl's Test::Tutorial: "does that always mean…" and "avoid updating the test count"
+    were declined for "alway" (a token cut as plurals are) and "updating" ("update")."""
+    assert missing_share("Does it always pass?", PASSAGES, DF, {"always", "pass"}) == 0.0
+    assert common_token("updating", {"update"}) and common_token("alway", {"always"})
+    assert not common_token("pyenv", {"py", "env"})
 
 
 def test_a_specific_word_the_index_never_saw_counts_fully():
