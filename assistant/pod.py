@@ -126,49 +126,48 @@ def _verbatim(block: str) -> str:
 
 
 def _words(text: str) -> str:
-    """Formatting codes read as their words: `C<< $a <=> $b >>` is "$a <=> $b"."""
-    out: list[str] = []
+    """Formatting codes read as their words: `C<< $a <=> $b >>` is "$a <=> $b", `B<see
+    I<this>>` is "see this". One pass with a stack of the codes open, so a page of unclosed
+    codes costs no more than its length; one left open ends with the paragraph."""
+    stack: list[tuple[str, str, list[str]]] = [("", "", [])]  # (letter, closer, words)
     pos = 0
-    while (code := _CODE.search(text, pos)) is not None:
-        out.append(text[pos:code.start()])
-        letter, brackets = code.group(1), len(code.group(2))
-        if brackets > 1 and text[code.end():code.end() + 1].isspace():
-            close = re.compile(r"\s" + ">" * brackets)
-            end = close.search(text, code.end())
-            inner_end, pos = (end.start(), end.end()) if end else (len(text), len(text))
-            inner = text[code.end():inner_end].strip()
-        else:
-            inner_end = _closing(text, code.start() + 2)
-            inner = text[code.start() + 2:inner_end]
-            pos = min(inner_end + 1, len(text))
-        out.append(_render(letter, inner))
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _closing(text: str, start: int) -> int:
-    """Where a single-bracket code opened before `start` closes: its `>`, skipping the codes
-    nested in it (`B<see I<this>>`)."""
-    depth = 0
-    for i in range(start, len(text)):
-        char = text[i]
-        if char == "<" and i and text[i - 1].isupper() and text[i - 1].isalpha():
-            depth += 1
-        elif char == ">":
-            if not depth:
-                return i
-            depth -= 1
-    return len(text)
+    while pos < len(text):
+        letter, closer, words = stack[-1]
+        code = _CODE.match(text, pos) if text[pos].isupper() else None
+        if code:
+            brackets = len(code.group(2))
+            if brackets > 1 and text[code.end():code.end() + 1].isspace():
+                stack.append((code.group(1), ">" * brackets, []))  # closed by " >>"
+                pos = code.end() + 1
+            else:
+                stack.append((code.group(1), ">", []))
+                pos = code.start() + 2
+            continue
+        if closer == ">" and text[pos] == ">" or len(closer) > 1 and text.startswith(
+                closer, pos) and words and words[-1][-1:].isspace():
+            stack.pop()
+            stack[-1][2].append(_render(letter, "".join(words).strip() if len(closer) > 1
+                                        else "".join(words)))
+            pos += len(closer)
+            continue
+        words.append(text[pos])
+        pos += 1
+    while len(stack) > 1:
+        letter, _, words = stack.pop()
+        stack[-1][2].append(_render(letter, "".join(words)))
+    return "".join(stack[0][2])
 
 
 def _render(letter: str, inner: str) -> str:
-    if letter in "XZ":  # an index entry; the empty code
+    """A code's words, its nested codes already read: an index entry (X) and the empty
+    code (Z) have none; an escape (E) is its character; a link (L) its text."""
+    if letter in "XZ":
         return ""
     if letter == "E":
         return _escape(inner.strip())
     if letter == "L":
         return _link(inner)
-    return _words(inner)  # I, B, C, F, S and codes POD does not define: their words
+    return inner  # I, B, C, F, S and codes POD does not define
 
 
 def _escape(name: str) -> str:
@@ -188,11 +187,11 @@ def _link(inner: str) -> str:
     perldoc writes it; a URL and a page's name as themselves."""
     text, bar, target = inner.partition("|")
     if bar:
-        return _words(text)
+        return text
     if _SCHEME.match(inner):
         return inner
     page, slash, section = inner.partition("/")
     section = section.strip().strip('"')
     if not slash:
-        return _words(page.strip('"') if page.startswith('"') else page)
-    return f'"{_words(section)}" in {_words(page)}' if page else f'"{_words(section)}"'
+        return page.strip('"') if page.startswith('"') else page
+    return f'"{section}" in {page}' if page else f'"{section}"'

@@ -377,6 +377,9 @@ CASES = [
          _then(_write("vault.pod", "=head1 Vaults\n\nThe secret colour of vault 3 is red3. "
                       "Open it with C<< vault open 3"), run=World.build), "answered", "",
          then=World.ask),
+    Case("POD file of 100,000 unclosed formatting codes",
+         _then(_write("codes.pod", "=head1 Codes\n\n" + "B<" * 100_000 + "\n"),
+               run=World.build), "answered", "", then=World.ask),
     Case("POD file of commands only",
          _then(_write("empty.pod", "=pod\n\n=begin html\n\n<p>web only</p>\n\n=end html\n\n"
                       "=cut\n"), run=World.build), "warning",
