@@ -25,6 +25,7 @@ from .tables import table_lines
 _RULE = re.compile(r"\s*[-=]{3,}(?:[ +|]+[-=]{3,})*\s*")
 _GAP = re.compile(r"\s*\|\s*| {2,}")
 _MAX_HEADER_WORDS = 4
+_MAX_HEADER_WIDTH = 200  # characters: a header is a line of a few short words
 _SLACK = 3  # columns a cell may start off its header's start (numbers set flush right)
 
 
@@ -35,8 +36,8 @@ def read_plain_tables(text: str) -> str:
     i = 0
     while i < len(lines):
         out.append(lines[i])
-        head = _header(lines[i])
-        if head and i + 2 < len(lines) and _RULE.fullmatch(lines[i + 1].expandtabs(8)):
+        head = i + 2 < len(lines) and _RULE.fullmatch(lines[i + 1]) and _header(lines[i])
+        if head:
             rows, end = _rows(lines, i + 2, head)
             read = sum(isinstance(row, list) for row in rows)
             if read >= 2 and read * 2 > len(rows):
@@ -75,6 +76,8 @@ def _expand(line: str) -> str:
 
 def _header(line: str) -> list[tuple[str, int]]:
     """A header's columns: two or more cells of a few words, none of them a number."""
+    if len(line) > _MAX_HEADER_WIDTH:
+        return []
     cells = _cells(line)
     if len(cells) < 2 or any(len(name.split()) > _MAX_HEADER_WORDS or
                              not re.search(r"[^\W\d]", name) for name, _ in cells):
@@ -92,7 +95,7 @@ def _rows(lines: list[str], start: int, head: list[tuple[str, int]]
     starts = [col for _, col in head]
     rows: list[list[str] | str] = []
     i = start
-    while i < len(lines) and lines[i].strip() and not _RULE.fullmatch(lines[i].expandtabs(8)):
+    while i < len(lines) and lines[i].strip() and not _RULE.fullmatch(lines[i]):
         cells = _cells(lines[i])
         last = rows[-1] if rows and isinstance(rows[-1], list) else None
         i += 1
