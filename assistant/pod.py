@@ -7,8 +7,7 @@ written in, read as `perldoc` shows it:
         SKIP: { ... }                          a verbatim paragraph: kept apart, as written
     =item --verbose                            a list's term and the paragraph after it on one
     Prints what it does.                       line ("--verbose — Prints what it does."), so an
-                                               option's name stays with what it does; so does
-                                               a bullet's first paragraph of code alone
+                                               option's name stays with what it does
     =begin html ... =end html                  a block for another formatter: dropped
 
 Paragraphs are separated by blank lines, each on one line; a file's code before `=pod` or
@@ -28,7 +27,6 @@ _CODE = re.compile(r"([A-Z])(<+)")
 _ESCAPES = {"lt": "<", "gt": ">", "verbar": "|", "sol": "/"}
 _BULLET = re.compile(r"^[*\-+o•]$|^[*\-•]\s+")
 _NUMBER = re.compile(r"^(\d+)\.?$")
-_ONE_CODE = re.compile(r"C<(?:<+\s.*\s>+|[^<>]*)>", re.DOTALL)  # a paragraph of one code
 _SCHEME = re.compile(r"^[a-z][\w+.-]*:(?!:)\S", re.IGNORECASE)
 
 
@@ -86,9 +84,6 @@ def read_pod(text: str) -> tuple[str, str]:
         words = _words(" ".join(block.split()))
         if heading.upper() == "NAME" and title == heading:
             title = words
-        if term == "• " and _ONE_CODE.fullmatch(block.strip()):
-            term = f"• {words}"  # `=item *` then `C<< $ua->timeout(15); >>`: the item's name
-            continue
         if term:
             words = f"{term}{words}" if term.endswith(" ") else f"{term} — {words}"
             term = ""

@@ -54,12 +54,6 @@ Nests are counted once.
 
 Eggs are not counted.
 
-=item *
-
-C<< $count->reset(); >>
-
-Sets every count back to zero.
-
 =back
 
 =cut
@@ -84,8 +78,6 @@ def test_pod_reads_as_its_words():
     assert "\n\n    my $count = Heron::Count->new(colony => 'north');\n    print" in text
     assert "Only for the web page" not in text
     assert "• Nests are counted once." in text and "2. Eggs are not counted." in text
-    # a bullet whose first paragraph is code alone names what the next one says
-    assert "• $count->reset(); — Sets every count back to zero." in text
 
 
 def test_a_pod_file_without_commands_is_plain_text():
