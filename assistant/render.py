@@ -45,9 +45,10 @@ def _where(c: Citation) -> str:
 
 
 def _mark_quotes(answer: Answer, key: int) -> tuple[str, set[int]]:
-    """The answer's text as HTML, each quote it holds marked once and each [n] a link to its
-    source; also which citations' quotes were found in the text (a generated answer holds
-    its own words, so its quotes are shown beside the source instead)."""
+    """The answer's text as HTML, each quote it holds marked once and each [n] outside them
+    that names a citation a link to its source; also which citations' quotes were found in
+    the text (a generated answer holds its own words, so its quotes are shown beside the
+    source instead)."""
     text = " ".join(answer.text.split())
     spans: list[tuple[int, int, int]] = []  # (start, end, citation) of quotes in the text
     for c in answer.citations:
@@ -55,14 +56,19 @@ def _mark_quotes(answer: Answer, key: int) -> tuple[str, set[int]]:
         at = text.find(quote) if quote else -1
         if at >= 0 and not any(s < at + len(quote) and at < e for s, e, _ in spans):
             spans.append((at, at + len(quote), c.index))
+    cited = {str(c.index) for c in answer.citations}
+
+    def linked(words: str) -> str:  # a document's own "[9]" inside a quote is its footnote
+        return _MARKER.sub(lambda m: f'<a class="cite-mark" href="#cite-{key}-{m.group(1)}">'
+                           f'[{m.group(1)}]</a>' if m.group(1) in cited else m.group(),
+                           escape(words, quote=False))
+
     out, pos = [], 0
     for s, e, _ in sorted(spans):
-        out += [escape(text[pos:s], quote=False), f"<mark>{escape(text[s:e], quote=False)}</mark>"]
+        out += [linked(text[pos:s]), f"<mark>{escape(text[s:e], quote=False)}</mark>"]
         pos = e
-    out.append(escape(text[pos:], quote=False))
-    html = _MARKER.sub(lambda m: f'<a class="cite-mark" href="#cite-{key}-{m.group(1)}">'
-                       f'[{m.group(1)}]</a>', "".join(out))
-    return html, {n for _, _, n in spans}
+    out.append(linked(text[pos:]))
+    return "".join(out), {n for _, _, n in spans}
 
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")

@@ -43,6 +43,20 @@ def test_an_answer_shows_its_quote_marked_once_and_its_source_once():
     assert answer_plain(shown) == "It employs 3,900 people. [1]"
 
 
+def test_a_documents_own_footnote_number_in_a_quote_is_no_link():
+    """Perl's Test::Tutorial quoted: "…off the top of my head. [9]" is the document's
+    footnote, not a ninth source; only markers that name a citation link to one."""
+    doc = "MacPerl is one off the top of my head. [9] Skip it."
+    quote = doc.index("[9]") + 3
+    cite = Citation(index=1, source="Tutorial.pod", title="Tutorial", text=doc, start=0,
+                    end=len(doc), score=0.1, quote_start=0, quote_end=quote)
+    shown = answer_html(Answer(text=f"{doc[:quote]} [1] [7]", citations=[cite], found=True,
+                               evidence=0.99), key=3)
+    assert "<mark>MacPerl is one off the top of my head. [9]</mark>" in shown
+    assert 'href="#cite-3-1">[1]</a>' in shown and "cite-3-9" not in shown
+    assert "cite-3-7" not in shown and " [7]" in shown
+
+
 def test_a_generated_answer_shows_the_quote_beside_its_source():
     answer = Answer(text="About 3,900 jobs [1].", citations=[_citation()], found=True,
                     reader="llm", evidence=0.8)
