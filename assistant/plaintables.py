@@ -44,7 +44,8 @@ def read_plain_tables(text: str) -> str:
                 out.append(lines[i + 1])
                 indent = re.match(r"\s*", lines[i + 2]).group()
                 names = [name for name, _ in head]
-                out.extend(row if isinstance(row, str) else indent + table_lines([names, row])[0]
+                out.extend(row if isinstance(row, str) else
+                           indent + (table_lines([names, row]) or ["  ".join(row)])[0]
                            for row in rows)
                 i = end
                 continue

@@ -3,7 +3,8 @@ written in, read as `perldoc` shows it:
 
     =head2 Skipping tests                      a heading: its words on a line of their own
     Use C<skip()> to jump over I<a block>.     formatting codes read as their words;
-    See L<the docs|Test::More/"skip">.         a link as its text ("skip" in Test::More without)
+    See L<the docs|Test::More/"skip">.         a link as its text; without one, '"skip" in
+                                               Test::More'
         SKIP: { ... }                          a verbatim paragraph: kept apart, as written
     =item --verbose                            a list's term and the paragraph after it on one
     Prints what it does.                       line ("--verbose — Prints what it does."), so an
