@@ -172,13 +172,17 @@ def _render(letter: str, inner: str) -> str:
 
 
 def _escape(name: str) -> str:
+    """An `E<…>` escape's character. A number that names no character text may hold (0, a
+    surrogate, past U+10FFFF) is U+FFFD, as HTML's `&#xD800;` is: a lone surrogate in the
+    text had made the embedder's tokenizer fail the whole index build."""
     if name in _ESCAPES:
         return _ESCAPES[name]
     if re.fullmatch(r"0x[0-9a-fA-F]+|0[0-7]*|\d+", name):
         try:
-            return chr(int(name, 0) if not re.fullmatch(r"0[0-7]+", name) else int(name, 8))
-        except (ValueError, OverflowError):
+            point = int(name, 0) if not re.fullmatch(r"0[0-7]+", name) else int(name, 8)
+        except ValueError:
             return ""
+        return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
     named = html.unescape(f"&{name};")
     return "" if named == f"&{name};" else named
 
@@ -186,7 +190,7 @@ def _escape(name: str) -> str:
 def _link(inner: str) -> str:
     """`L<text|target>` reads as its text; `L<Name/"Section">` as "Section" in Name, as
     perldoc writes it; a URL and a page's name as themselves."""
-    text, bar, target = inner.partition("|")
+    text, bar, _ = inner.partition("|")
     if bar:
         return text
     if _SCHEME.match(inner):

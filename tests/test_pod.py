@@ -80,6 +80,12 @@ def test_pod_reads_as_its_words():
     assert "• Nests are counted once." in text and "2. Eggs are not counted." in text
 
 
+def test_an_escape_naming_no_character_is_the_replacement_character():
+    text = read_pod("=head1 X\n\nA E<0xD800> b E<0> c E<0x110000> d E<0x263A>\n")[0]
+    assert text == "X\n\nA \ufffd b \ufffd c \ufffd d \u263a\n"
+    text.encode("utf-8")  # a lone surrogate could not be
+
+
 def test_a_pod_file_without_commands_is_plain_text():
     assert read_pod("Just notes.\n\nNo markup here.\n")[0] == "Just notes.\n\nNo markup here.\n"
 

@@ -380,6 +380,9 @@ CASES = [
     Case("POD file of 100,000 unclosed formatting codes",
          _then(_write("codes.pod", "=head1 Codes\n\n" + "B<" * 100_000 + "\n"),
                run=World.build), "answered", "", then=World.ask),
+    Case("POD file escaping a surrogate",
+         _then(_write("odd.pod", "=head1 Odd\n\nE<0xD800> and E<0> in the text.\n"),
+               run=World.build), "answered", "", then=World.ask),
     Case("POD file of commands only",
          _then(_write("empty.pod", "=pod\n\n=begin html\n\n<p>web only</p>\n\n=end html\n\n"
                       "=cut\n"), run=World.build), "warning",
