@@ -16,8 +16,9 @@ devdoc` (bench/devdoc): a DocBook manual as text, a TODO list, git's release not
 protocol extension's specification; `--set libdoc` (bench/libdoc): two C libraries' manuals and
 two annotated configuration references; `--set refdoc` (bench/refdoc): two Vim help files and two
 Node.js API reference pages; `--set manuals` (bench/manuals): two Perl tutorials in POD and two
-chapters of Valgrind's DocBook HTML manual. The questions are split by document: `tune.jsonl`
-may be looked at while changing the code, `heldout.jsonl` only to measure.
+chapters of Valgrind's DocBook HTML manual; `--set roff` (bench/roff): five manual pages as
+their gzipped roff source (mdoc, man by hand, man from DocBook). The questions are split by
+document: `tune.jsonl` may be looked at while changing the code, `heldout.jsonl` only to measure.
 
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --set kinds     # the documents of new kinds (held-out half only)
@@ -48,7 +49,7 @@ SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench
         "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc",
         "sysdoc": ROOT / "bench" / "sysdoc", "devdoc": ROOT / "bench" / "devdoc",
         "libdoc": ROOT / "bench" / "libdoc", "refdoc": ROOT / "bench" / "refdoc",
-        "manuals": ROOT / "bench" / "manuals"}
+        "manuals": ROOT / "bench" / "manuals", "roff": ROOT / "bench" / "roff"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset, info, debdoc, sysdoc, devdoc, libdoc, refdoc or manuals")
+                        "typeset, info, debdoc, sysdoc, devdoc, libdoc, refdoc, manuals or roff")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
