@@ -16,7 +16,7 @@ CHROMIUM := /usr/bin/chromium
 TESSERACT := /usr/bin/tesseract
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean-index browser ocr model reliability
+.PHONY: run test lint bench clean-index browser ocr groff model reliability
 
 # pip 26 installs in 70 s what the pip that venv brings (23.2) installs in 97 s
 $(BIN)/python:
@@ -56,7 +56,7 @@ run: $(VENV)/.installed-run
 	  $(if $(INDEX),--index $(INDEX))
 
 ## test: install what is missing (Chromium and Tesseract included), lint, run all the tests
-test: $(VENV)/.installed-test browser ocr lint
+test: $(VENV)/.installed-test browser ocr groff lint
 	$(BIN)/python -m pytest
 
 browser:
@@ -69,6 +69,13 @@ ocr:
 	@test -x $(TESSERACT) || { echo "installing Debian's tesseract-ocr to read scanned PDFs"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null; }
+
+## groff: sets manual pages in roff source (`ssh_config.5.gz`) as `man` does (Debian installs it
+## with man-db; optional for `make run`)
+groff:
+	@command -v groff >/dev/null || { echo "installing Debian's groff-base to read manual pages"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq groff-base >/dev/null; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant tests bench

@@ -15,7 +15,10 @@ from .errors import CorpusError
 from .office import OFFICE_SUFFIXES
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".pod", ".html", ".htm", ".pdf", ".info",
-                      *OFFICE_SUFFIXES)
+                      ".man", *OFFICE_SUFFIXES)
+# A manual page's name ends in its section: "ls.1", "ssh_config.5", "openssl.1ssl"; read as
+# ".man". "libz.so.1" is a library, not section 1.
+_MAN_SECTION = re.compile(r"(?<!\.so)\.[1-9][a-z]{0,6}$")
 # Plain text known by its name, not a suffix, as projects and Debian keep it: "CHANGES",
 # "changelog.Debian.gz", "COPYING.LIB", "NEWS.old". The tails are the few such names carry,
 # so "readme.py" stays a program.
@@ -26,8 +29,8 @@ TEXT_NAMES = re.compile(
     r"(?: \(\d+\))?(?:[.\-_](?:debian|source|old|lib|lgpl|gpl|mit|bsd|apache|\d+))*"
     r"(?: \(\d+\))?", re.IGNORECASE)  # " (2)": a second copy added from the page
 # What a folder may hold, for the messages that say so
-KINDS_READ = (f"{', '.join(SUPPORTED_SUFFIXES)} files, text named README, CHANGES, COPYING…, "
-              "or text with no suffix")
+KINDS_READ = (f"{', '.join(SUPPORTED_SUFFIXES)} files, manual pages (.1 to .9), text named "
+              "README, CHANGES, COPYING…, or text with no suffix")
 # A name with no suffix at all is read when its first bytes are text (apt's "configure-index",
 # "preferences"); programs are not documents: a "#!" script, a build file ("Makefile").
 _BUILD_FILE = re.compile(r"\w*file", re.IGNORECASE)
@@ -38,10 +41,13 @@ def document_suffix(name: str) -> str:
     """The kind of document a file name says it is (".md"), through one ".gz" ("README.md.gz",
     as Debian installs documentation), or "" for a file of another kind. A long Info manual is
     split in parts, each a manual of its own kind: "gnupg.info-2.gz" is ".info"; a text
-    known by its name ("CHANGES", "changelog.Debian.gz") is ".txt"."""
+    known by its name ("CHANGES", "changelog.Debian.gz") is ".txt"; a manual page named by its
+    section ("ssh_config.5.gz") is ".man"."""
     inner = _unpacked(name).lower()
     if re.search(r"\.info-\d+$", inner):
         return ".info"
+    if _MAN_SECTION.search(inner):
+        return ".man"
     if TEXT_NAMES.fullmatch(inner):
         return ".txt"
     return next((s for s in SUPPORTED_SUFFIXES if inner.endswith(s)), "")

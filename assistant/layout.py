@@ -100,9 +100,14 @@ def _paragraphs(block: list[str], body: int, width: int) -> list[str]:
     if _hanging(block):  # "Host    Restricts the following…": the term on the text's line
         term, _, text = block[0].strip().partition("  ")
         return [f"{term} — {join_lines([text.strip(), *block[1:]])}"]
-    rest = [indent(line) for line in block[1:]]
+    # a list of terms may wrap, each line but the last ending in a comma ("SystemMaxUse=,")
+    terms = 1
+    while (terms < len(block) - 1 and block[terms - 1].endswith(",")
+           and indent(block[terms]) == first):
+        terms += 1
+    rest = [indent(line) for line in block[terms:]]
     if rest and all(i > first for i in rest) and len(set(rest)) == 1:
-        term, description = block[0].strip(), block[1:]
+        term, description = " ".join(line.strip() for line in block[:terms]), block[terms:]
         if is_prose(description, width) or len(description) == 1:
             return [f"{_spaced(term)} — {join_lines(description)}"]
     if not is_prose(block, width) and (len(block) > 1 or first > body):

@@ -30,8 +30,9 @@ from .layout import is_man_page, reflow_man_page
 from .markup import html_text, markdown_text, unbox
 from .office import OFFICE_SUFFIXES, convert
 from .pdf import PdfPages, read_pdf
-from .plaintables import read_plain_tables
+from .plaintables import read_box_tables, read_plain_tables
 from .pod import read_pod
+from .roff import is_roff, read_roff
 from .text import Span, line_spans, normalize_text
 from .vimhelp import is_vim_help, read_vim_help
 
@@ -108,17 +109,20 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int | None = None,
             text, title = _rst(raw, notes)
         elif suffix == ".pod":
             text, title = read_pod(raw)
+        elif suffix == ".man" and is_roff(raw):
+            page = read_roff(source, raw)
+            text, title, marked = page.text, page.title, page.leftovers
         elif suffix == ".info" or is_info(raw):
             text, title = read_info(raw)
         elif is_debian_changelog(raw):
             text, title = read_debian_changelog(raw)
         elif is_man_page(raw):
-            page = reflow_man_page(raw)
+            page = reflow_man_page(read_box_tables(raw))
             text, title, marked = page.text, page.title, page.leftovers
         elif is_vim_help(raw):
             text, title = read_vim_help(raw)
         else:
-            text, title = read_plain_tables(unbox(raw)), ""
+            text, title = read_plain_tables(read_box_tables(unbox(raw))), ""
         title = title or _first_line_title(text) or _stem_title(path)
     if not text.strip():
         raise DocumentError(source, "holds no text once extracted; check its content")

@@ -140,3 +140,65 @@ def _column(col: int, width: int, starts: list[int]) -> int | None:
         if abs(col - begin) <= _SLACK or (begin <= col and (end is None or col + width <= end)):
             return index
     return None
+
+
+# A table drawn with box characters, as tbl sets a boxed table in a man page and psql, MySQL
+# or Python's tabulate print one: rules of corners and dashes around rows of cells between bars.
+_BOX_RULE = re.compile(r"\s*[┌├└╒╞╘╔╠╚╭╰+][─━═┄╌\-=┬┼┴╤╪╧╦╬╩+]*[┐┤┘╕╡╛╗╣╝╮╯+]\s*")
+_BOX_ROW = re.compile(r"\s*[│┃║|].*[│┃║|]\s*")
+_BAR = re.compile(r"[│┃║|]")
+
+
+def read_box_tables(text: str) -> str:
+    """The text with each box-drawn table replaced by its rows, one paragraph each, as
+    `tables.table_lines` writes them ("Available Disk Space <= 1MB — Burst Multiplier: 1.");
+    the rules are dropped. Lines between two rules are one row (tbl rules every row of an
+    `allbox` table, a wrapped cell going on on the next line); with one rule under the header
+    only, each line is a row and a line with its first cell empty goes on the row above."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end, rows = _box_table(lines, i)
+        if not rows:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent = re.match(r"\s*", lines[i]).group()
+        written = table_lines(rows)
+        out.extend(["", *(part for row in written for part in (indent + row, "")), ""][:-1])
+        i = end
+    return "\n".join(out)
+
+
+def _box_table(lines: list[str], start: int) -> tuple[int, list[list[str]]]:
+    """The rows of a box-drawn table whose top rule is line `start`, and the line after its
+    bottom rule; no rows when no such table starts there."""
+    if not _BOX_RULE.fullmatch(lines[start]) or lines[start].strip()[0] not in "┌╒╔╭+":
+        return start, []
+    groups: list[list[list[str]]] = [[]]
+    i = start + 1
+    while i < len(lines):
+        if _BOX_RULE.fullmatch(lines[i]):
+            groups.append([])
+            if lines[i].strip()[0] in "└╘╚╰":
+                i += 1
+                break
+        elif _BOX_ROW.fullmatch(lines[i]):
+            groups[-1].append([c.strip() for c in _BAR.split(lines[i].strip())[1:-1]])
+        else:
+            break
+        i += 1
+    groups = [g for g in groups if g]
+    if len(groups) < 2 or len({len(cells) for g in groups for cells in g}) != 1:
+        return start, []  # no header rule, or cells that span columns: left as drawn
+    if len(groups) == 2 and len(groups[1]) > 1:  # rules around the header only
+        body: list[list[list[str]]] = []
+        for cells in groups[1]:
+            if body and not cells[0]:
+                body[-1].append(cells)
+            else:
+                body.append([cells])
+        groups = [groups[0], *body]
+    rows = [[" ".join(filter(None, column)) for column in zip(*g, strict=True)] for g in groups]
+    return i, rows

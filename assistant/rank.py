@@ -51,6 +51,10 @@ class Candidate:
     section: str = ""  # the heading it stands under ("1.12.0" over a release's changes)
 
 
+# "LogLevel — Gives the verbosity…": a definition list's term, as the readers join it to its
+# description (man pages, POD, definition lists, table rows)
+_TERM = re.compile(r"(\S[^\n]{0,60}?) — ")
+
 # Lines that are content however short: commands and code ("rustup component add clippy"),
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes"), a
 # contact's address ("Report bugs to: help-libtasn1@gnu.org").
@@ -231,10 +235,17 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
         section = str(doc.metadata.get("section", ""))  # the heading above the chunk
         content = doc.page_content
         spans = chunk_sentences(doc)
+        # a "term — description" paragraph's first sentence, which every later one is about
+        # ("The default is INFO." under "LogLevel — Gives the verbosity level…")
+        term = before if _TERM.match(before) else ""
         for j, (s, e) in enumerate(spans):
             text = content[s:e]
             opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in doc.metadata
             closes = j + 1 == len(spans) or "\n\n" in content[e:spans[j + 1][0]]
+            if opens:
+                term = text if _TERM.match(text) else ""
+            elif term:
+                before = term
             # headings and fragments are not answers, a table's rows are
             if not is_heading(text) or _table_row(content, s, e):
                 out.append(Candidate(i, base + s, base + e, text, before,

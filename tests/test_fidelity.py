@@ -1,4 +1,4 @@
-"""The fidelity set (tests/fidelity): real documents of twenty-eight kinds, and sentences and table
+"""The fidelity set (tests/fidelity): real documents of thirty kinds, and sentences and table
 facts of each that must come out whole in one chunk, as a person reads them. A fact given as
 a list is parts that must share one chunk (an option and its default, a FAQ's question and its
 answer). Whitespace is compared loosely; nothing else is."""

@@ -2,7 +2,8 @@
 columns; a diagram or prose under a rule is left as written."""
 
 from assistant import Assistant
-from assistant.plaintables import read_plain_tables
+from assistant.load import load_document
+from assistant.plaintables import read_box_tables, read_plain_tables
 
 # fontconfig's user manual as Debian ships it: flush-right numbers, a row whose type runs into
 # its description, a word the fixed width cut, a wrapped description and a row of another shape
@@ -68,3 +69,29 @@ def test_a_row_is_quoted_with_its_headers(tmp_path):
     answer = bot.ask("Which value shows the config files being loaded?")
     assert answer.found and "Name CONFIG — Value: 1024; Meaning: Monitor which config" in (
         answer.text)
+
+
+def test_a_box_drawn_table_reads_as_rows_with_their_headers(tmp_path):
+    psql = ("Heron colonies:\n"
+            "+---------+-------+--------------------+\n"
+            "| colony  | nests | warden             |\n"
+            "+---------+-------+--------------------+\n"
+            "| north   |   412 | A. Mbeki           |\n"
+            "| reedbed |    96 | J. Okafor, then    |\n"
+            "|         |       | the county council |\n"
+            "+---------+-------+--------------------+\n"
+            "Counted in May.\n")
+    assert read_box_tables(psql) == (
+        "Heron colonies:\n\ncolony north — nests: 412; warden: A. Mbeki.\n\n"
+        "colony reedbed — nests: 96; warden: J. Okafor, then the county council.\n\n"
+        "Counted in May.\n")
+    (tmp_path / "colonies.txt").write_text(psql, encoding="utf-8")
+    assert "colony reedbed — nests: 96" in load_document(tmp_path / "colonies.txt",
+                                                         tmp_path).text
+
+
+def test_a_box_that_is_no_table_stays_as_drawn():
+    spanned = "┌──────────┐\n│ a  │ b   │\n├──────────┤\n│ one cell │\n└──────────┘\n"
+    no_header = "+-----+\n| box |\n+-----+\n"
+    for text in (spanned, no_header):
+        assert read_box_tables(text) == text
