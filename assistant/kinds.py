@@ -150,6 +150,20 @@ _PLACE = re.compile(r"(?<![\w/])(?:~|\$\w+|\$\([^)]*\))?/[\w.*-]+(?:/[\w.*-]*)*|
 _VERSION = re.compile(r"\b\d+(?:\.(?:\d+|x))+\b|\bv\d+\b|\bversion\s+\d+", re.IGNORECASE)
 
 
+# "… unless told otherwise?", "… out of the box?", "… if I don't set one?": the question asks
+# for a default, which a sentence naming one holds ("The default is INFO.", "(default: true)")
+_DEFAULT_ASKED = re.compile(
+    r"\bdefaults?\b|\bout of the box\b|\bunless (?:\w+ ){0,2}(?:otherwise|another|change|set|"
+    r"lower|raise)\b|\bif (?:i|you|we) (?:don't|do not|never) (?:set|specify|configure|change|"
+    r"choose|give|pass)\b", re.IGNORECASE)
+_DEFAULT_STATED = re.compile(r"\bdefault(?:s|ed|ing)?\b", re.IGNORECASE)
+
+
+def default_bonus(sentence: str, question: str) -> float:
+    """1.0 when the question asks for a default and the sentence states one, else 0.0."""
+    return 1.0 if _DEFAULT_ASKED.search(question) and _DEFAULT_STATED.search(sentence) else 0.0
+
+
 def _new(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
     """Whether the sentence holds a match of `pattern` (an identifier, a version) that the
     question does not already state, quoted or not ('bzip2' for "How does bzip2 …?")."""

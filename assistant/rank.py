@@ -26,7 +26,7 @@ from . import tuned
 from .answer_model import AnswerModel, Pair
 from .embeddings import Embedder
 from .found import Signals, missing_share
-from .kinds import BYLINE, expected_type, type_bonus
+from .kinds import BYLINE, default_bonus, expected_type, type_bonus
 from .scope import document_names_asked
 from .split import FIELD, chunk_sentences, heading_words
 from .text import DocFreq, coverage, is_table_row, tokenize
@@ -193,6 +193,8 @@ class Ranker:
             bonus = type_bonus(kind, cand.text, question) if kind else 0.0
             if not bonus and kind in SECTION_KINDS:  # a release's version, a dated heading
                 bonus = type_bonus(kind, cand.section, question)
+            if not bonus and not strict:  # a number asked for stays required
+                bonus = default_bonus(cand.text, question)
             cand.typed = bonus > 0
             cand.score = w.words * words + bonus_weight * bonus
             if strict and not bonus:

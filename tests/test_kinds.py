@@ -1,6 +1,6 @@
 """What a question asks for, and which sentences hold it."""
 
-from assistant.kinds import expected_type, type_bonus
+from assistant.kinds import default_bonus, expected_type, type_bonus
 
 
 def test_what_a_question_asks_for():
@@ -118,3 +118,17 @@ def test_where_asks_for_a_path_or_an_address():
     # a path the question already states answers nothing
     assert type_bonus("place", "Files in /etc/skel are copied.",
                       "Where are files in /etc/skel copied to?") == 0.0
+
+
+def test_a_default_asked_for_is_held_by_a_sentence_that_states_one():
+    for question in ("Which verbosity does the client log at out of the box?",
+                     "Is compression switched on by default?",
+                     "Which login shell does a new account get unless I change it?",
+                     "Where do messages go unless told otherwise?",
+                     "What zlib level is used if I don't set one?"):
+        assert default_bonus("The default is INFO.", question) == 1.0, question
+        assert default_bonus("LogLevel — Gives the verbosity level.", question) == 0.0
+    assert default_bonus("The argument must be yes or no (the default).",
+                         "Is compression switched on by default?") == 1.0
+    assert default_bonus("The first pair defaults to 10%.", "How much disk by default?") == 1.0
+    assert default_bonus("The default is INFO.", "Which verbosity levels are there?") == 0.0
