@@ -59,6 +59,7 @@ _TERM = re.compile(r"(\S[^\n]{0,60}?) — ")
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes"), a
 # contact's address ("Report bugs to: help-libtasn1@gnu.org").
 _CODE_LINE = re.compile(r"[$|=<>{}\[\]`~\\]|--\w|::|\w/\w|^\s*[a-z][\w.-]*\s|\w@[\w-]+\.\w"
+                        r"|(?<!\S)\*\.\w"  # a pattern: "Host *.co.uk", "*.conf"
                         r"|[\"']\s*;\s*$")  # a setting's statement: 'Timeout "30";'
 _FIGURES = re.compile(r"\d\s*%|[$€£]\s*\d")
 # numbers standing alone, not the digits of a name ("asn1_delete_structure2", a heading)

@@ -127,6 +127,18 @@ def test_a_sentence_ending_in_a_colon_is_quoted_with_what_follows():
     assert answer.found and "run: [1] pyenv install 3.10.4 [1]" in answer.text
 
 
+def test_a_pattern_a_sentence_introduces_is_quoted_though_it_looks_like_a_heading():
+    """A pattern set on a line of its own after the sentence that introduces it is short and
+    has no full stop, as a heading, yet it is the answer."""
+    passage = Document("For example, to specify a set of declarations for any heron in the "
+                       "\".co.uk\" set of domains, the following pattern could be used:\n\n"
+                       "Heron *.co.uk\n\nA pattern-list is a comma-separated list of patterns.",
+                       metadata={"source": "heron_config.5"})
+    answer = _ask("How would I match every heron under the co.uk domains?", [passage],
+                  DocFreq(df={}, n=10))
+    assert answer.found and "could be used: [1] Heron *.co.uk [1]" in answer.text, answer.text
+
+
 def test_a_comment_is_quoted_with_the_line_it_describes_and_not_past_its_block():
     passage = Document("# The login shell to be used for all new users.\n"
                        "# Default: DSHELL=/bin/bash\n#DSHELL=/bin/bash\n\n"
