@@ -23,13 +23,15 @@ class QuoteReader(Reader):
 
     def __init__(self, *, max_sentences: int = tuned.MAX_ANSWER_SENTENCES,
                  nearby_only: bool = False, second: float = tuned.SECOND,
-                 second_far: float = tuned.SECOND_FAR) -> None:
+                 second_far: float = tuned.SECOND_FAR,
+                 second_two_asks: float = tuned.SECOND_TWO_ASKS) -> None:
         self.max_sentences = max_sentences
         # keep a second sentence to the best one's stretch of text (the language model's
         # reader quotes so in its place: a far second sentence was where its citations missed)
         self.nearby_only = nearby_only
         self.second = second  # a second sentence is quoted when it scores this share of the best
         self.second_far = second_far  # ... this share when it is not near the best
+        self.second_two_asks = second_two_asks  # ... this share when the question asks two things
 
     def stream(self, evidence: Evidence) -> Iterator[str | Answer]:
         yield from in_pieces(self.answer(evidence))
@@ -39,9 +41,10 @@ class QuoteReader(Reader):
 
         A second sentence comes only from the best one's document, and it must add a question
         word the first lacks that is not just the document's name ("Foxconn" in the
-        Nissan-Foxconn article). Beyond the best one's stretch of text (its passage, or a chunk
-        at most two away; small chunks cut a paragraph in three or four) it must score
-        `second_far` of the best, not `second`, unless it holds the kind of thing asked for
+        Nissan-Foxconn article). It must score `second` of the best (`second_two_asks` when
+        the question asks two things: the best answers one of them); beyond the best one's
+        stretch of text (its passage, or a chunk at most two away; small chunks cut a paragraph
+        in three or four) `second_far`, unless it holds the kind of thing asked for
         that the others lack (the date, for "When did Luther die?"). A sentence that goes on
         with a definition comes after its first, which names the term ("-w, --wading — …")."""
         ranked, passages = evidence.ranked, evidence.passages
@@ -58,8 +61,9 @@ class QuoteReader(Reader):
             # title ("1. Automatic installer (Recommended)") by the text under it
             chosen.append(follows)
             room += best.lone  # a title takes no one's place
+        second = self.second_two_asks if _TWO_ASKS.search(evidence.asked) else self.second
         for cand in ranked[1:]:
-            if len(chosen) >= room or cand.score < self.second * best.score:
+            if len(chosen) >= room or cand.score < second * best.score:
                 break
             near = adjacent(passages, cand.passage, best.passage, reach=tuned.SECOND_NEAR)
             # what the others lack: the kind of thing asked for, or a question word that is
@@ -75,6 +79,10 @@ class QuoteReader(Reader):
         answer = _compose(evidence, chosen, self.name, _heading_needed(best, chosen, evidence))
         return replace(answer, reason=reason) if reason else answer
 
+
+# a question that asks two things: "How big is the plant and what share of it is used?"
+_TWO_ASKS = re.compile(r"\w\W+(?:and|or) (?:what|how|why|which|who|whom|where|when)\b",
+                       re.IGNORECASE)
 
 # a definition's first sentence, its term first: "'-w', '--wading' — Count wading birds too."
 _DEFINITION = re.compile(r"^\S.{0,80}? — \S")
