@@ -45,7 +45,9 @@ class QuoteReader(Reader):
         the question asks two things: the best answers one of them); beyond the best one's
         stretch of text (its passage, or a chunk at most two away; small chunks cut a paragraph
         in three or four) `second_far`, unless it holds the kind of thing asked for
-        that the others lack (the date, for "When did Luther die?"). A sentence that goes on
+        that the others lack (the date, for "When did Luther die?"); a number, share, price or
+        version asked for that the best lacks comes from the first sentence near it that holds
+        one, however it scores. A sentence that goes on
         with a definition comes after its first, which names the term ("-w, --wading — …")."""
         ranked, passages = evidence.ranked, evidence.passages
         if not ranked or not evidence.found:
@@ -62,13 +64,25 @@ class QuoteReader(Reader):
             chosen.append(follows)
             room += best.lone  # a title takes no one's place
         second = self.second_two_asks if _TWO_ASKS.search(evidence.asked) else self.second
+        # a number asked for that no quoted sentence holds: a sentence near the best that holds
+        # one is quoted however it scores ("How much of its capacity …?" after the answer model
+        # put the plant's description first)
+        wanting = expected_type(evidence.asked) in tuned.STRICT_KINDS
         for cand in ranked[1:]:
-            if len(chosen) >= room or cand.score < second * best.score:
+            if len(chosen) >= room:
                 break
             near = adjacent(passages, cand.passage, best.passage, reach=tuned.SECOND_NEAR)
             # what the others lack: the kind of thing asked for, or a question word that is
             # not just the document's name
             supplies = cand.typed and not any(c.typed for c in chosen)
+            if cand.score < second * best.score:
+                if not (wanting and supplies):
+                    if wanting and not any(c.typed for c in chosen):
+                        continue  # a later one may hold it
+                    break
+                if near and cand.source == best.source and cand not in chosen:
+                    chosen.append(cand)
+                continue
             if cand in chosen or cand.source != best.source or not near and (
                     self.nearby_only or cand.score < self.second_far * best.score
                     and not supplies):
