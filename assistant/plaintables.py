@@ -165,8 +165,9 @@ def read_box_tables(text: str) -> str:
             i += 1
             continue
         indent = re.match(r"\s*", lines[i]).group()
-        written = table_lines(rows)
-        out.extend(["", *(part for row in written for part in (indent + row, "")), ""][:-1])
+        out.append("")  # each row a paragraph of its own, the table one apart from its text
+        for row in table_lines(rows):
+            out.extend([indent + row, ""])
         i = end
     return "\n".join(out)
 

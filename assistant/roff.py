@@ -28,8 +28,8 @@ GROFF = ("-S", "-k", "-Kutf8", "-t", "-mandoc", "-Tutf8", "-P-cbou", "-rHY=0")
 
 
 def is_roff(text: str) -> bool:
-    """Whether `text` is roff source of a manual page: requests open its lines and a title
-    macro (.TH, or mdoc's .Dd/.Dt) is among them."""
+    """Whether `text` is roff source of a manual page: a title macro (.TH, or mdoc's .Dd/.Dt)
+    opens a line of its first 8 kB, or it only points to another page (".so man8/foo.8")."""
     head = text[:8192]
     return _TITLE_MACRO.search(head) is not None or _ALIAS.match(head) is not None
 

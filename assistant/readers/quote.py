@@ -74,15 +74,14 @@ class QuoteReader(Reader):
             near = adjacent(passages, cand.passage, best.passage, reach=tuned.SECOND_NEAR)
             # what the others lack: the kind of thing asked for, or a question word that is
             # not just the document's name
-            supplies = cand.typed and not any(c.typed for c in chosen)
+            lacking = not any(c.typed for c in chosen)
+            supplies = cand.typed and lacking
             if cand.score < second * best.score:
-                if not (wanting and supplies):
-                    if wanting and not any(c.typed for c in chosen):
-                        continue  # a later one may hold it
+                if not (wanting and lacking):
                     break
-                if near and cand.source == best.source and cand not in chosen:
+                if supplies and near and cand.source == best.source and cand not in chosen:
                     chosen.append(cand)
-                continue
+                continue  # a later one may hold the number
             if cand in chosen or cand.source != best.source or not near and (
                     self.nearby_only or cand.score < self.second_far * best.score
                     and not supplies):
