@@ -17,8 +17,10 @@ protocol extension's specification; `--set libdoc` (bench/libdoc): two C librari
 two annotated configuration references; `--set refdoc` (bench/refdoc): two Vim help files and two
 Node.js API reference pages; `--set manuals` (bench/manuals): two Perl tutorials in POD and two
 chapters of Valgrind's DocBook HTML manual; `--set roff` (bench/roff): five manual pages as
-their gzipped roff source (mdoc, man by hand, man from DocBook). The questions are split by
-document: `tune.jsonl` may be looked at while changing the code, `heldout.jsonl` only to measure.
+their gzipped roff source (mdoc, man by hand, man from DocBook); `--set office` (bench/office):
+Word, OpenDocument, EPUB and RTF files written by pandoc from public pages. The questions are
+split by document: `tune.jsonl` may be looked at while changing the code, `heldout.jsonl` only to
+measure.
 
     python -m bench.real                 # both halves, the extractive reader
     python -m bench.real --set kinds     # the documents of new kinds (held-out half only)
@@ -49,7 +51,8 @@ SETS = {"gold": GOLD, "kinds": ROOT / "bench" / "kinds", "unseen": ROOT / "bench
         "info": ROOT / "bench" / "info", "debdoc": ROOT / "bench" / "debdoc",
         "sysdoc": ROOT / "bench" / "sysdoc", "devdoc": ROOT / "bench" / "devdoc",
         "libdoc": ROOT / "bench" / "libdoc", "refdoc": ROOT / "bench" / "refdoc",
-        "manuals": ROOT / "bench" / "manuals", "roff": ROOT / "bench" / "roff"}
+        "manuals": ROOT / "bench" / "manuals", "roff": ROOT / "bench" / "roff",
+        "office": ROOT / "bench" / "office"}
 SPLITS = ("tune", "heldout")
 FOUND_TARGET, NOT_FOUND_TARGET = 0.95, 0.80  # issue 14's, on the held-out half
 
@@ -242,7 +245,8 @@ def main(argv: list[str] | None = None) -> None:
                         "(ASSISTANT_JUDGE_BELOW, default 1.0: all but the certain ones)")
     parser.add_argument("--set", default="gold", choices=sorted(SETS), dest="name",
                         help="the documents and questions: bench/gold, kinds, unseen, rst, "
-                        "typeset, info, debdoc, sysdoc, devdoc, libdoc, refdoc, manuals or roff")
+                        "typeset, info, debdoc, sysdoc, devdoc, libdoc, refdoc, manuals, roff "
+                        "or office")
     parser.add_argument("--as-text", action="store_true",
                         help="read every document as plain text (its name + .txt)")
     parser.add_argument("--work", type=Path, help="keep the corpus and index here")
