@@ -99,7 +99,7 @@ def _paragraphs(block: list[str], body: int, width: int) -> list[str]:
         return [block[0].strip(), *(_paragraphs(rest, body, width) if rest else [])]
     if _hanging(block):  # "Host    Restricts the following…": the term on the text's line
         term, _, text = block[0].strip().partition("  ")
-        return [f"{term} — {join_lines([text.strip(), *block[1:]])}"]
+        return [_defined(term, join_lines([text.strip(), *block[1:]]))]
     # a list of terms may wrap, each line but the last ending in a comma ("SystemMaxUse=,")
     terms = 1
     while (terms < len(block) - 1 and block[terms - 1].endswith(",")
@@ -109,10 +109,20 @@ def _paragraphs(block: list[str], body: int, width: int) -> list[str]:
     if rest and all(i > first for i in rest) and len(set(rest)) == 1:
         term, description = " ".join(line.strip() for line in block[:terms]), block[terms:]
         if is_prose(description, width) or len(description) == 1:
-            return [f"{_spaced(term)} — {join_lines(description)}"]
+            return [_defined(_spaced(term), join_lines(description))]
     if not is_prose(block, width) and (len(block) > 1 or first > body):
         return [line.strip() for line in block]  # an example, a command, a list set apart
     return [join_lines(block)]
+
+
+# a list item's number or bullet set as a hanging tag ("1.", "(b)", "•"): no term of its own
+_LIST_MARK = re.compile(r"\(?(?:\d{1,3}|[a-z])[.)]|[•·*o-]")
+
+
+def _defined(term: str, description: str) -> str:
+    """A term and its description as the readers join them: "Host — Restricts the …"; a list
+    item keeps its mark: "1. It is not possible to …"."""
+    return f"{term} {description}" if _LIST_MARK.fullmatch(term) else f"{term} — {description}"
 
 
 def _hanging(block: list[str]) -> bool:

@@ -170,31 +170,67 @@ def csv_text(text: str) -> Converted:
 
 _ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+# paragraph styles of program text: LibreOffice's "Preformatted Text", pandoc's code blocks
+_ODF_CODE = re.compile(r"preformatted|source|code", re.IGNORECASE)
 
 
 def odt(data: bytes) -> Converted:
+    """Paragraphs, headings and tables in order; a run of program-text paragraphs (one per
+    line, as LibreOffice and pandoc write a code block) is one block. The title is the
+    document's own (meta.xml), else its Title paragraph, else its first heading."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         root = ElementTree.fromstring(z.read("content.xml"))
+        meta = z.read("meta.xml") if "meta.xml" in z.namelist() else b""
+    title = _odf_meta_title(meta)
+    parents = {e.get(f"{{{_ODF_STYLE}}}name"): e.get(f"{{{_ODF_STYLE}}}parent-style-name", "")
+               for e in root.iter(f"{{{_ODF_STYLE}}}style")}
     out = _Builder()
-    title = ""
+    code: list[str] = []
+    heading = ""
     for block in _odf_blocks(root):
+        # an automatic style ("P3") stands for the named one it derives from
+        style = "" if isinstance(block, list) else f"{block[2]} {parents.get(block[2], '')}"
+        if code and not _ODF_CODE.search(style):
+            out.add("\n".join(code))
+            code = []
         if isinstance(block, list):
             for line in table_lines(block):
                 out.add(line)
-        else:
-            text, heading = block
-            out.add(text)
-            if heading and not title:
-                title = text.strip()
-    return out.result(title)
+            continue
+        text, is_heading, _ = block
+        if _ODF_CODE.search(style):
+            code.append(text)
+            continue
+        out.add(text)
+        if not title and block[2].lower() == "title":
+            title = text.strip()
+        if is_heading and not heading:
+            heading = text.strip()
+    if code:
+        out.add("\n".join(code))
+    return out.result(title or heading)
 
 
-def _odf_blocks(node: ElementTree.Element) -> Iterable[tuple[str, bool] | list[list[str]]]:
-    """Paragraphs and headings as (text, heading), tables as lists of rows, in order."""
+def _odf_meta_title(meta: bytes) -> str:
+    if not meta:
+        return ""
+    try:
+        root = ElementTree.fromstring(meta)
+    except ElementTree.ParseError:
+        return ""  # the title is a nicety; the text is still read
+    return next(((e.text or "").strip()
+                 for e in root.iter("{http://purl.org/dc/elements/1.1/}title")), "")
+
+
+def _odf_blocks(node: ElementTree.Element) -> Iterable[tuple[str, bool, str] | list[list[str]]]:
+    """Paragraphs and headings as (text, heading, style name), tables as lists of rows, in
+    order."""
     for child in node:
         tag = child.tag
         if tag in (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h"):
-            yield _odf_inline(child), tag.endswith("}h")
+            style = child.get(f"{{{_ODF_TEXT}}}style-name", "")
+            yield _odf_inline(child), tag.endswith("}h"), style
         elif tag == f"{{{_ODF_TABLE}}}table":
             yield [[_odf_inline(cell) for cell in row.iter(f"{{{_ODF_TABLE}}}table-cell")]
                    for row in child.iter(f"{{{_ODF_TABLE}}}table-row")]

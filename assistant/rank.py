@@ -52,8 +52,14 @@ class Candidate:
 
 
 # "LogLevel — Gives the verbosity…": a definition list's term, as the readers join it to its
-# description (man pages, POD, definition lists, table rows)
-_TERM = re.compile(r"(\S[^\n]{0,60}?) — ")
+# description (man pages, POD, definition lists, table rows), or as its author wrote it with an
+# arrow ("65534 → The nobody UID, also called …")
+_TERM = re.compile(r"\S[^\n]{0,80}? [—→] \S")
+
+
+def is_term(sentence: str) -> bool:
+    """Whether `sentence` opens a definition with its term: "-w, --wading — Count wading…"."""
+    return bool(_TERM.match(sentence))
 
 # Lines that are content however short: commands and code ("rustup component add clippy"),
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes"), a
@@ -240,13 +246,13 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
         spans = chunk_sentences(doc)
         # a "term — description" paragraph's first sentence, which every later one is about
         # ("The default is INFO." under "LogLevel — Gives the verbosity level…")
-        term = before if _TERM.match(before) else ""
+        term = before if is_term(before) else ""
         for j, (s, e) in enumerate(spans):
             text = content[s:e]
             opens = "\n\n" in content[spans[j - 1][1]:s] if j else "before" not in doc.metadata
             closes = j + 1 == len(spans) or "\n\n" in content[e:spans[j + 1][0]]
             if opens:
-                term = text if _TERM.match(text) else ""
+                term = text if is_term(text) else ""
             elif term:
                 before = term
             # headings and fragments are not answers, a table's rows are

@@ -30,7 +30,7 @@ _DEFAULT = SplitSettings()
 
 def describe(settings: SplitSettings) -> dict[str, int | str]:
     """What the manifest records: a change here means every chunk must be rebuilt."""
-    return {"splitter": "sentences-v21", "chunk_tokens": settings.chunk_tokens,
+    return {"splitter": "sentences-v22", "chunk_tokens": settings.chunk_tokens,
             "overlap_sentences": settings.chunk_overlap_sentences}
 
 

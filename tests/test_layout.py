@@ -96,3 +96,31 @@ def test_the_running_header_and_footer_are_never_quoted(tmp_path):
         in marked
     assert any(m.startswith("local") for m in marked)
     assert all(s >= e or "Lempel-Ziv" not in doc.text[s:e] for s, e in doc.leftovers)
+
+
+CRYPT = """CRYPT(5)                      File Formats Manual                     CRYPT(5)
+
+DESCRIPTION
+     Salt defeats a number of attacks:
+
+     1.   It is not possible to hash a passphrase once and then test it
+          against each account's stored hash.
+
+     2.   It is not possible to tell whether two accounts use the same
+          passphrase without successfully guessing one of the phrases.
+
+     Prefix
+          "$2b$"
+
+                                 October 11, 2017                 Debian
+"""
+
+
+def test_a_numbered_list_keeps_its_numbers_and_a_term_its_dash():
+    """A list item's number is not a term it defines ("1. — It is not possible…" read as the
+    definition of "1.")."""
+    paragraphs = reflow_man_page(CRYPT).text.split("\n\n")
+    assert ("1. It is not possible to hash a passphrase once and then test it against each "
+            "account's stored hash.") in paragraphs
+    assert paragraphs[4].startswith("2. It is not possible to tell whether")
+    assert 'Prefix — "$2b$"' in paragraphs

@@ -118,6 +118,42 @@ def test_an_opendocument_text_reads_its_headings_paragraphs_and_tables(tmp_path)
                                       "Item Seeds — Cost: £12."]
 
 
+ODT_CODE = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"><office:automatic-styles>
+<style:style style:name="P1" style:family="paragraph"
+ style:parent-style-name="Preformatted_20_Text"/></office:automatic-styles>
+<office:body><office:text>
+<text:p text:style-name="Title">Garden scripts</text:p>
+<text:h text:outline-level="3">Watering</text:h>
+<text:p>The timer runs this at dawn:</text:p>
+<text:p text:style-name="P1">for bed in north south; do</text:p>
+<text:p text:style-name="P1"><text:s text:c="2"/>water "$bed"</text:p>
+<text:p text:style-name="P1">done</text:p>
+<text:p>It stops when the butt is empty.</text:p>
+</office:text></office:body></office:document-content>"""
+ODT_META = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta><dc:title>Allotment handbook</dc:title>
+</office:meta></office:document-meta>"""
+
+
+def test_an_opendocument_code_block_is_one_block_and_its_title_is_the_documents(tmp_path):
+    """pandoc and LibreOffice write a code block as one paragraph a line; it reads as the
+    lines of one block. The title is meta.xml's, else the Title paragraph, not the first
+    heading ("Watering")."""
+    doc = load_document(_zip(tmp_path / "garden.odt", {"content.xml": ODT_CODE}), tmp_path)
+    assert doc.title == "Garden scripts"
+    assert doc.text.split("\n\n") == ["Garden scripts", "Watering",
+                                      "The timer runs this at dawn:",
+                                      'for bed in north south; do\n  water "$bed"\ndone',
+                                      "It stops when the butt is empty."]
+    both = {"content.xml": ODT_CODE, "meta.xml": ODT_META}
+    assert load_document(_zip(tmp_path / "book.odt", both), tmp_path).title == \
+        "Allotment handbook"
+
+
 def test_an_epub_reads_its_chapters_in_spine_order(tmp_path):
     files = {
         "META-INF/container.xml": '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:'

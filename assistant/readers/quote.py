@@ -12,7 +12,7 @@ from dataclasses import replace
 from .. import tuned
 from ..evidence import Evidence, adjacent
 from ..kinds import expected_type, type_bonus
-from ..rank import SECTION_KINDS, Candidate
+from ..rank import SECTION_KINDS, Candidate, is_term
 from ..schema import Answer
 from ..text import document_names
 from .base import Reader, in_pieces, passage_citation
@@ -97,15 +97,11 @@ class QuoteReader(Reader):
 _TWO_ASKS = re.compile(r"\w\W+(?:and|or) (?:what|how|why|which|who|whom|where|when)\b",
                        re.IGNORECASE)
 
-# a definition's first sentence, its term first: "'-w', '--wading' — Count wading birds too."
-_DEFINITION = re.compile(r"^\S.{0,80}? — \S")
-
-
 def _definition_of(cand: Candidate, evidence: Evidence) -> Candidate | None:
     """The first sentence of the definition `cand` goes on with ("Egrets are counted as herons
     when this option is given." after "'-w', '--wading' — Count wading birds too."), when the
     same passage holds it in the same paragraph; None otherwise."""
-    if _DEFINITION.match(cand.text):
+    if is_term(cand.text):
         return None
     doc = evidence.passages[cand.passage]
     base = int(doc.metadata["start"])
@@ -116,7 +112,7 @@ def _definition_of(cand: Candidate, evidence: Evidence) -> Candidate | None:
         if "\n" in text[c.end - base:(first or cand).start - base]:
             break
         first = c
-    return first if first is not None and _DEFINITION.match(first.text) else None
+    return first if first is not None and is_term(first.text) else None
 
 
 def _what_follows(cand: Candidate, evidence: Evidence) -> Candidate | None:
