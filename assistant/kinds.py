@@ -156,7 +156,10 @@ _DEFAULT_ASKED = re.compile(
     r"\bdefaults?\b|\bout of the box\b|\bunless (?:\w+ ){0,2}(?:otherwise|another|change|set|"
     r"lower|raise)\b|\bif (?:i|you|we) (?:don't|do not|never) (?:set|specify|configure|change|"
     r"choose|give|pass)\b", re.IGNORECASE)
-_DEFAULT_STATED = re.compile(r"\bdefault(?:s|ed|ing)?\b", re.IGNORECASE)
+# ... or says what holds when nothing is set: "If not specified, the mask will be 022."
+_DEFAULT_STATED = re.compile(
+    r"\bdefault(?:s|ed|ing)?\b|\b(?:if|when) (?:it is |they are )?(?:not (?:specified|set|"
+    r"given|configured)|unset|unspecified|omitted|absent)\b", re.IGNORECASE)
 
 
 def default_bonus(sentence: str, question: str) -> float:

@@ -41,18 +41,38 @@ class Converted:
     page_starts: list[int] = field(default_factory=list)  # where page (slide, sheet) i+1 begins
 
 
+# paragraph styles of program text: Word's "Source Code" (pandoc's) and "HTML Preformatted",
+# LibreOffice's "Preformatted Text"
+_CODE_STYLE = re.compile(r"preformatted|source|code", re.IGNORECASE)
+
+
 class _Builder:
-    """Blocks of text joined by blank lines, with the offsets where pages begin."""
+    """Blocks of text joined by blank lines, with the offsets where pages begin. A run of
+    program-text paragraphs (one a line, as word processors keep a code block) is one block."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.size = 0
         self.page_starts: list[int] = []
+        self.code: list[str] = []
 
     def page(self) -> None:
+        self._end_code()
         self.page_starts.append(self.size + (2 if self.parts else 0))
 
-    def add(self, block: str) -> None:
+    def add(self, block: str, style: str = "") -> None:
+        if _CODE_STYLE.search(style):
+            self.code.append(block)
+            return
+        self._end_code()
+        self._add(block)
+
+    def _end_code(self) -> None:
+        if self.code:
+            lines, self.code = self.code, []
+            self._add("\n".join(lines))
+
+    def _add(self, block: str) -> None:
         block = normalize_text(block).strip()
         if not block:
             return
@@ -62,6 +82,7 @@ class _Builder:
         self.size += len(block)
 
     def result(self, title: str = "") -> Converted:
+        self._end_code()
         text = "\n\n".join(self.parts)
         starts = [min(s, len(text)) for s in self.page_starts]
         return Converted(text, title, starts)
@@ -93,8 +114,8 @@ def docx(data: bytes) -> Converted:
     title = doc.core_properties.title or ""
     for block in doc.iter_inner_content():
         if isinstance(block, Paragraph):
-            out.add(block.text)
             style = (block.style.name if block.style is not None else "") or ""
+            out.add(block.text, style)
             if not title and style.lower() in ("title", "heading 1"):
                 title = block.text.strip()
         elif isinstance(block, Table):
@@ -171,44 +192,29 @@ def csv_text(text: str) -> Converted:
 _ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
-# paragraph styles of program text: LibreOffice's "Preformatted Text", pandoc's code blocks
-_ODF_CODE = re.compile(r"preformatted|source|code", re.IGNORECASE)
-
-
 def odt(data: bytes) -> Converted:
-    """Paragraphs, headings and tables in order; a run of program-text paragraphs (one per
-    line, as LibreOffice and pandoc write a code block) is one block. The title is the
+    """Paragraphs, headings and tables in order, a code block as one. The title is the
     document's own (meta.xml), else its Title paragraph, else its first heading."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         root = ElementTree.fromstring(z.read("content.xml"))
         meta = z.read("meta.xml") if "meta.xml" in z.namelist() else b""
     title = _odf_meta_title(meta)
+    # an automatic style ("P3") stands for the named one it derives from
     parents = {e.get(f"{{{_ODF_STYLE}}}name"): e.get(f"{{{_ODF_STYLE}}}parent-style-name", "")
                for e in root.iter(f"{{{_ODF_STYLE}}}style")}
     out = _Builder()
-    code: list[str] = []
     heading = ""
     for block in _odf_blocks(root):
-        # an automatic style ("P3") stands for the named one it derives from
-        style = "" if isinstance(block, list) else f"{block[2]} {parents.get(block[2], '')}"
-        if code and not _ODF_CODE.search(style):
-            out.add("\n".join(code))
-            code = []
         if isinstance(block, list):
             for line in table_lines(block):
                 out.add(line)
             continue
-        text, is_heading, _ = block
-        if _ODF_CODE.search(style):
-            code.append(text)
-            continue
-        out.add(text)
-        if not title and block[2].lower() == "title":
+        text, is_heading, style = block
+        out.add(text, f"{style} {parents.get(style, '')}")
+        if not title and style.lower() == "title":
             title = text.strip()
         if is_heading and not heading:
             heading = text.strip()
-    if code:
-        out.add("\n".join(code))
     return out.result(title or heading)
 
 

@@ -132,3 +132,10 @@ def test_a_default_asked_for_is_held_by_a_sentence_that_states_one():
                          "Is compression switched on by default?") == 1.0
     assert default_bonus("The first pair defaults to 10%.", "How much disk by default?") == 1.0
     assert default_bonus("The default is INFO.", "Which verbosity levels are there?") == 0.0
+    # a default stated without the word
+    assert default_bonus("If not specified, the mask will be initialized to 022.",
+                         "What umask do new home folders get unless I set one?") == 1.0
+    assert default_bonus("When unset, the server picks a port.",
+                         "Which port does it use out of the box?") == 1.0
+    assert default_bonus("If the file is not found, an error is printed.",
+                         "What happens by default?") == 0.0

@@ -97,6 +97,22 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
     return path
 
 
+def test_a_word_code_block_of_a_paragraph_a_line_reads_as_one_block(tmp_path):
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = Document()
+    doc.styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    doc.add_paragraph("Count the herons with:")
+    for line in ("herons --count \\", "  --site rye"):
+        doc.add_paragraph(line, style="Source Code")
+    doc.add_paragraph("The count prints one line a site.")
+    doc.save(tmp_path / "count.docx")
+    text = load_document(tmp_path / "count.docx", tmp_path).text
+    assert text.split("\n\n") == ["Count the herons with:", "herons --count \\\n  --site rye",
+                                  "The count prints one line a site."]
+
+
 ODT = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
