@@ -53,8 +53,8 @@ class Candidate:
 
 # "LogLevel — Gives the verbosity…": a definition list's term, as the readers join it to its
 # description (man pages, POD, definition lists, table rows), or as its author wrote it with an
-# arrow ("65534 → The nobody UID, also called …")
-_TERM = re.compile(r"\S[^\n]{0,80}? [—→] \S")
+# en dash or an arrow ("$SYSTEMD_HOME_ROOT – defines …", "65534 → The nobody UID, …")
+_TERM = re.compile(r"\S[^\n]{0,80}? [—–→] \S")
 
 
 def is_term(sentence: str) -> bool:

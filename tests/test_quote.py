@@ -369,3 +369,16 @@ def test_a_row_of_a_plain_text_table_is_an_answer_though_short():
     lone = Document("Font Names\n\nThe representation is in three parts.",
                     metadata={"source": "heron.txt"})
     assert "Font Names" not in _ask("What are font names?", [lone], DocFreq(df={}, n=10)).text
+
+
+def test_a_second_sentence_never_goes_on_with_another_terms_definition():
+    """In a list of settings, the sentence after one entry belongs to the next: "When unset
+    defaults to /var/spool/herons." must not be quoted as the default of HERON_ROOT."""
+    passage = Document("HERON_ROOT – names the folder where heron counts are kept. It is read "
+                       "at start.\n\nHERON_SPOOL – names the folder for counts not yet sent. "
+                       "When unset defaults to /var/spool/herons.",
+                       metadata={"source": "ENVIRONMENT.odt"})
+    answer = _ask("Which folder holds the heron counts, and where is it when unset?", [passage],
+                  DocFreq(df={}, n=10))
+    assert answer.found and "HERON_ROOT" in answer.text, answer.text
+    assert "/var/spool/herons" not in answer.text, answer.text

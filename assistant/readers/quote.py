@@ -48,7 +48,8 @@ class QuoteReader(Reader):
         that the others lack (the date, for "When did Luther die?"); a number, share, price or
         version asked for that the best lacks comes from the first sentence near it that holds
         one, however it scores. A sentence that goes on
-        with a definition comes after its first, which names the term ("-w, --wading — …")."""
+        with a definition comes after its first, which names the term ("-w, --wading — …"), and
+        never with another term's."""
         ranked, passages = evidence.ranked, evidence.passages
         if not ranked or not evidence.found:
             return self.not_found(evidence, reason)
@@ -79,12 +80,13 @@ class QuoteReader(Reader):
             if cand.score < second * best.score:
                 if not (wanting and lacking):
                     break
-                if supplies and near and cand.source == best.source and cand not in chosen:
+                if supplies and near and cand.source == best.source and cand not in chosen \
+                        and not _defines_another(cand, best):
                     chosen.append(cand)
                 continue  # a later one may hold the number
-            if cand in chosen or cand.source != best.source or not near and (
-                    self.nearby_only or cand.score < self.second_far * best.score
-                    and not supplies):
+            if cand in chosen or cand.source != best.source or _defines_another(cand, best) \
+                    or not near and (self.nearby_only or cand.score < self.second_far * best.score
+                                     and not supplies):
                 continue
             said = set().union(*(c.terms for c in chosen))
             if supplies or cand.terms - said - named:
@@ -96,6 +98,14 @@ class QuoteReader(Reader):
 # a question that asks two things: "How big is the plant and what share of it is used?"
 _TWO_ASKS = re.compile(r"\w\W+(?:and|or) (?:what|how|why|which|who|whom|where|when)\b",
                        re.IGNORECASE)
+
+def _defines_another(cand: Candidate, best: Candidate) -> bool:
+    """Whether the best sentence is part of a definition and `cand` goes on with another
+    term's: "When unspecified defaults to /var/lib/systemd/home/." belongs to the entry after
+    "$SYSTEMD_HOME_ROOT – defines …", and quoted with it would say what that one's default is."""
+    defining = is_term(best.text) or is_term(best.before)
+    return defining and is_term(cand.before) and cand.before not in (best.text, best.before)
+
 
 def _definition_of(cand: Candidate, evidence: Evidence) -> Candidate | None:
     """The first sentence of the definition `cand` goes on with ("Egrets are counted as herons
