@@ -102,7 +102,7 @@ def test_the_real_document_gold_sets_are_well_formed():
 
 
 @pytest.mark.parametrize("name", ["kinds", "unseen", "rst", "typeset", "info", "debdoc", "sysdoc",
-                                  "devdoc", "libdoc", "refdoc", "manuals", "roff"])
+                                  "devdoc", "libdoc", "refdoc", "manuals", "roff", "office"])
 def test_the_other_held_out_sets_are_answerable_from_their_documents(name):
     """Every other gold set: every answerable question has an answer in its document's text
     as the assistant reads it (one of its answers: another may be the
