@@ -192,6 +192,8 @@ def csv_text(text: str) -> Converted:
 _ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+
+
 def odt(data: bytes) -> Converted:
     """Paragraphs, headings and tables in order, a code block as one. The title is the
     document's own (meta.xml), else its Title paragraph, else its first heading."""

@@ -61,6 +61,7 @@ def is_term(sentence: str) -> bool:
     """Whether `sentence` opens a definition with its term: "-w, --wading — Count wading…"."""
     return bool(_TERM.match(sentence))
 
+
 # Lines that are content however short: commands and code ("rustup component add clippy"),
 # table rows with figures ("Revenue $ 7,192 $ 8,288"), bylines ("By Charles Hayes"), a
 # contact's address ("Report bugs to: help-libtasn1@gnu.org").

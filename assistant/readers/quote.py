@@ -99,6 +99,7 @@ class QuoteReader(Reader):
 _TWO_ASKS = re.compile(r"\w\W+(?:and|or) (?:what|how|why|which|who|whom|where|when)\b",
                        re.IGNORECASE)
 
+
 def _defines_another(cand: Candidate, best: Candidate) -> bool:
     """Whether the best sentence is part of a definition and `cand` goes on with another
     term's: "When unspecified defaults to /var/lib/systemd/home/." belongs to the entry after
