@@ -164,7 +164,23 @@ _DEFAULT_STATED = re.compile(
 
 def default_bonus(sentence: str, question: str) -> float:
     """1.0 when the question asks for a default and the sentence states one, else 0.0."""
-    return 1.0 if _DEFAULT_ASKED.search(question) and _DEFAULT_STATED.search(sentence) else 0.0
+    return 1.0 if asks_default(question) and _DEFAULT_STATED.search(sentence) else 0.0
+
+
+def asks_default(question: str) -> bool:
+    return _DEFAULT_ASKED.search(question) is not None
+
+
+# a value a default is set to: a figure, a path, a constant ("INFO"), something quoted, a switch
+_VALUE = re.compile(r"\d|\w/|/\w|\b[A-Z][A-Z_]{2,}\b|[\"“‘'`]\S[^\"”’'`]*[\"”’'`]"
+                    r"|(?i:\b(?:yes|no|true|false|on|off|none|empty|enabled|disabled)\b)")
+
+
+def gives_default(sentence: str) -> bool:
+    """Whether the sentence says what a default is ("Defaults to 5, accepts positive
+    integers.", "The default is INFO."), not only that there is one ("… adjusted when the
+    default is not appropriate")."""
+    return _DEFAULT_STATED.search(sentence) is not None and _VALUE.search(sentence) is not None
 
 
 def _new(pattern: re.Pattern[str], sentence: str, question: str) -> bool:

@@ -382,3 +382,16 @@ def test_a_second_sentence_never_goes_on_with_another_terms_definition():
                   DocFreq(df={}, n=10))
     assert answer.found and "HERON_ROOT" in answer.text, answer.text
     assert "/var/spool/herons" not in answer.text, answer.text
+
+
+def test_a_default_asked_for_is_quoted_from_the_entry_that_answers():
+    """The entry's first sentence wins on the question's words; its default, further down the
+    entry and scoring less, is what was asked."""
+    passage = Document("HERON_COUNT_BURST — can be set to override the heron count burst limit "
+                       "for parsing the survey file. On a marsh with many nests the limit may "
+                       "be hit. The burst limit may be adjusted when the default is not right "
+                       "for a marsh. Defaults to 5, accepts positive integers.",
+                       metadata={"source": "ENVIRONMENT.odt"})
+    answer = _ask("What is the heron count burst limit out of the box?", [passage],
+                  DocFreq(df={}, n=10))
+    assert answer.found and "Defaults to 5" in answer.text, answer.text

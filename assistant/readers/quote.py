@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .. import tuned
 from ..evidence import Evidence, adjacent
-from ..kinds import expected_type, type_bonus
+from ..kinds import asks_default, expected_type, gives_default, type_bonus
 from ..rank import SECTION_KINDS, Candidate, is_term
 from ..schema import Answer
 from ..text import document_names
@@ -64,6 +64,11 @@ class QuoteReader(Reader):
             # title ("1. Automatic installer (Recommended)") by the text under it
             chosen.append(follows)
             room += best.lone  # a title takes no one's place
+        elif asks_default(evidence.asked) and not gives_default(best.text):
+            # "… out of the box?" answered by an entry's term: its default, however it scores
+            value = _default_of(best, evidence)
+            if value is not None:
+                chosen.append(value)
         second = self.second_two_asks if _TWO_ASKS.search(evidence.asked) else self.second
         # a number asked for that no quoted sentence holds: a sentence near the best that holds
         # one is quoted however it scores ("How much of its capacity …?" after the answer model
@@ -106,6 +111,18 @@ def _defines_another(cand: Candidate, best: Candidate) -> bool:
     "$SYSTEMD_HOME_ROOT – defines …", and quoted with it would say what that one's default is."""
     defining = is_term(best.text) or is_term(best.before)
     return defining and is_term(cand.before) and cand.before not in (best.text, best.before)
+
+
+def _default_of(best: Candidate, evidence: Evidence) -> Candidate | None:
+    """The first sentence of the best one's definition that says what its default is ("Defaults
+    to 5, accepts positive integers." in the entry of "$SYSTEMD_DEFAULT_MOUNT_RATE_LIMIT_BURST —
+    can be set to override …"), or None."""
+    term = best.text if is_term(best.text) else best.before if is_term(best.before) else None
+    if term is None:
+        return None
+    values = [c for c in evidence.ranked if c.source == best.source and c.before == term
+              and c is not best and gives_default(c.text)]
+    return min(values, key=lambda c: c.start) if values else None
 
 
 def _definition_of(cand: Candidate, evidence: Evidence) -> Candidate | None:
