@@ -1,6 +1,6 @@
 """What a question asks for, and which sentences hold it."""
 
-from assistant.kinds import default_bonus, expected_type, type_bonus
+from assistant.kinds import default_bonus, expected_type, gives_default, type_bonus
 
 
 def test_what_a_question_asks_for():
@@ -139,3 +139,13 @@ def test_a_default_asked_for_is_held_by_a_sentence_that_states_one():
                          "Which port does it use out of the box?") == 1.0
     assert default_bonus("If the file is not found, an error is printed.",
                          "What happens by default?") == 0.0
+
+
+def test_a_default_given_is_told_from_a_default_mentioned():
+    for sentence in ("Defaults to 5, accepts positive integers.", "The default is INFO.",
+                     "If not set, defaults to true.", "The default is /var/lib/herons.",
+                     'The default is "heron".'):
+        assert gives_default(sentence), sentence
+    for sentence in ("The burst limit may be adjusted when the default is not appropriate.",
+                     "Count herons in May.", "It is 5 metres tall."):
+        assert not gives_default(sentence), sentence
