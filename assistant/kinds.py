@@ -168,6 +168,7 @@ def default_bonus(sentence: str, question: str) -> float:
 
 
 def asks_default(question: str) -> bool:
+    """Whether the question asks for a default: "… unless told otherwise?", "… out of the box?"."""
     return _DEFAULT_ASKED.search(question) is not None
 
 
