@@ -105,19 +105,25 @@ _TWO_ASKS = re.compile(r"\w\W+(?:and|or) (?:what|how|why|which|who|whom|where|wh
                        re.IGNORECASE)
 
 
+def _entry_term(cand: Candidate) -> str | None:
+    """The sentence naming the term of the definition `cand` belongs to (itself, or the one it
+    is read with), or None when it is no definition's."""
+    return cand.text if is_term(cand.text) else cand.before if is_term(cand.before) else None
+
+
 def _defines_another(cand: Candidate, best: Candidate) -> bool:
     """Whether the best sentence is part of a definition and `cand` goes on with another
     term's: "When unspecified defaults to /var/lib/systemd/home/." belongs to the entry after
     "$SYSTEMD_HOME_ROOT – defines …", and quoted with it would say what that one's default is."""
-    defining = is_term(best.text) or is_term(best.before)
-    return defining and is_term(cand.before) and cand.before not in (best.text, best.before)
+    return (_entry_term(best) is not None and is_term(cand.before)
+            and cand.before not in (best.text, best.before))
 
 
 def _default_of(best: Candidate, evidence: Evidence) -> Candidate | None:
     """The first sentence of the best one's definition that says what its default is ("Defaults
     to 5, accepts positive integers." in the entry of "$SYSTEMD_DEFAULT_MOUNT_RATE_LIMIT_BURST —
     can be set to override …"), or None."""
-    term = best.text if is_term(best.text) else best.before if is_term(best.before) else None
+    term = _entry_term(best)
     if term is None:
         return None
     values = [c for c in evidence.ranked if c.source == best.source and c.before == term
